@@ -1,0 +1,170 @@
+# Makefile - build, run and test the web-state teaching site.
+#
+#   make run    install missing packages, build, create db + keys, serve
+#   make test   the same setup, then unit (plain + ASan/UBSan), fuzz smoke,
+#               integration and browser suites
+#
+# PORT, HOST and DB override where the site listens and which SQLite file
+# it uses; keys live in $(dir DB)keys/.
+
+PORT ?= 8080
+HOST ?= 127.0.0.1
+DB   ?= db/site.sqlite
+KEYS ?= $(dir $(DB))keys
+export PORT HOST DB KEYS
+
+PYTHON  := /usr/bin/python3
+CC      ?= cc
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla
+ifdef CI
+WARN    += -Werror
+endif
+HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(HARDEN) -MMD -MP -Isrc
+LIBS    := -lfcgi -lsqlite3 -lsodium -ljwt -ljansson
+
+DEB_PKGS := build-essential pkg-config clang lighttpd libfcgi-dev \
+            libsqlite3-dev sqlite3 libsodium-dev libjwt-dev libjansson-dev \
+            libcmocka-dev python3-pytest python3-requests python3-selenium \
+            python3-jwt chromium chromium-driver wrk
+
+SRC      := $(wildcard src/*.c)
+MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
+OBJ      := $(SRC:src/%.c=build/obj/%.o) build/obj/migrations.o
+PROG_SRC := $(wildcard cgi-bin/*.c)
+PROGS    := $(PROG_SRC:.c=.fcgi)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNITS    := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
+ASAN_OBJ := $(SRC:src/%.c=build/asan/obj/%.o) build/asan/obj/migrations.o
+ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
+SMOKE_RUNS   ?= 20000
+
+.PHONY: all run test unit asan asan-unit fuzz fuzz-smoke integration browser \
+        bench lint clean deps setup initdb
+
+all: $(PROGS) build/siteinit
+
+# ---- packages -------------------------------------------------------------
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | \
+	    grep -qx installed || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "Missing packages. Run as root:"; \
+	    echo "  apt-get update && apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# ---- build ----------------------------------------------------------------
+build/obj/%.o: src/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+build/gen/migrations.c: $(MIGRATIONS) tools/embed-sql.sh
+	@mkdir -p $(@D)
+	tools/embed-sql.sh $@ $(MIGRATIONS)
+
+build/obj/migrations.o: build/gen/migrations.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+build/asan/obj/migrations.o: build/gen/migrations.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -c $< -o $@
+
+build/libcore.a: $(OBJ)
+	ar rcs $@ $^
+
+cgi-bin/%.fcgi: cgi-bin/%.c build/libcore.a
+	$(CC) $(CFLAGS) $< build/libcore.a $(LIBS) -o $@
+
+build/siteinit: tools/siteinit.c build/libcore.a
+	$(CC) $(CFLAGS) $< build/libcore.a $(LIBS) -o $@
+
+build/unit/%: tests/unit/%.c build/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< build/libcore.a $(LIBS) -lcmocka -o $@
+
+build/asan/obj/%.o: src/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -c $< -o $@
+
+build/asan/libcore.a: $(ASAN_OBJ)
+	ar rcs $@ $^
+
+build/asan/unit/%: tests/unit/%.c build/asan/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< build/asan/libcore.a $(LIBS) -lcmocka -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(SRC) build/gen/migrations.c | deps
+	@mkdir -p $(@D)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Isrc \
+	  -fsanitize=fuzzer,address,undefined $< $(SRC) \
+	  build/gen/migrations.c $(LIBS) -o $@
+
+# ---- database and keys ----------------------------------------------------
+initdb: build/siteinit
+	build/siteinit "$(DB)" "$(KEYS)"
+
+setup: deps all initdb
+
+# ---- run ------------------------------------------------------------------
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops everything)"
+	@mkdir -p run
+	RUN_DIR=$(CURDIR)/run SITE_ROOT=$(CURDIR) DB=$(abspath $(DB)) \
+	  KEYS=$(abspath $(KEYS)) exec lighttpd -D -f lighttpd.conf
+
+# ---- tests ----------------------------------------------------------------
+unit: $(UNITS)
+	@set -e; for t in $(UNITS); do echo "== $$t"; $$t; done
+
+asan-unit: $(ASAN_UNITS)
+	@set -e; for t in $(ASAN_UNITS); do echo "== $$t (asan)"; \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $$t; done
+
+asan: asan-unit
+
+fuzz-smoke: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do n=$$(basename $$f); \
+	  mkdir -p build/fuzz/corpus-$$n; \
+	  echo "== $$n ($(SMOKE_RUNS) runs)"; \
+	  $$f -runs=$(SMOKE_RUNS) -max_len=16384 build/fuzz/corpus-$$n \
+	    tests/fuzz/corpus/$$n >/dev/null 2>build/fuzz/$$n.log || \
+	    { tail -40 build/fuzz/$$n.log; exit 1; }; done
+
+fuzz: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do n=$$(basename $$f); \
+	  mkdir -p build/fuzz/corpus-$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS)s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	    build/fuzz/corpus-$$n tests/fuzz/corpus/$$n; done
+
+integration: setup
+	$(PYTHON) -m pytest -q tests/integration
+
+browser: setup
+	$(PYTHON) -m pytest -q tests/browser
+
+test: setup unit asan-unit fuzz-smoke
+	$(PYTHON) -m pytest -q tests/integration tests/browser
+
+lint: deps
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	  --inline-suppr -Isrc src cgi-bin tools
+
+clean:
+	rm -rf build cgi-bin/*.fcgi
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(PROGS:.fcgi=.d)

@@ -1,0 +1,74 @@
+/*
+ * auth.h - users, password verification and the login throttle.
+ *
+ * Passwords are hashed with Argon2id (libsodium crypto_pwhash_str, the
+ * "interactive" limits). A login for an unknown username verifies against
+ * a dummy hash with the same limits, so the answer takes the same time and
+ * timing does not reveal which usernames exist (OWASP Authentication cheat
+ * sheet).
+ *
+ * The throttle counts failed logins per submitted username in SQLite:
+ * after AUTH_FAIL_MAX failures within AUTH_FAIL_WINDOW seconds, further
+ * attempts are refused until the oldest failure leaves the window.
+ */
+#ifndef AUTH_H
+#define AUTH_H
+
+#include "db.h"
+#include "err.h"
+
+#define AUTH_USERNAME_MIN   3
+#define AUTH_USERNAME_MAX  32      /* [a-z0-9_] */
+#define AUTH_PASSWORD_MAX 1024     /* bytes; Argon2 takes any length, but
+				      the request should not */
+#define AUTH_FAIL_MAX       5
+#define AUTH_FAIL_WINDOW  900      /* 15 minutes */
+
+struct user {
+	long long id;
+	char      username[AUTH_USERNAME_MAX + 1];
+	char      display_name[64];
+	char      role[16];            /* "user" or "admin" */
+};
+
+/* auth_username_valid: 1 when s is 3-32 characters of [a-z0-9_]. */
+int auth_username_valid(const char *s);
+
+/*
+ * auth_verify: check username and password. ERR_OK fills *u; ERR_AUTH for
+ * an unknown user or a wrong password alike, after the same Argon2id work;
+ * ERR_INVAL for a malformed username or an oversized password; ERR_DB,
+ * ERR_CRYPTO. *u is zeroed unless ERR_OK.
+ */
+enum err auth_verify(struct db *db, const char *username,
+		     const char *password, struct user *u);
+
+/*
+ * auth_throttle_check: ERR_THROTTLED when username has AUTH_FAIL_MAX
+ * failures in the window ending at now; *retry_after is then the seconds
+ * until an attempt is allowed again (at least 1). ERR_OK otherwise.
+ */
+enum err auth_throttle_check(struct db *db, const char *username,
+			     long long now, long long *retry_after);
+
+/* auth_throttle_fail: record one failed login for username at now, and
+ * forget failures older than the window. */
+enum err auth_throttle_fail(struct db *db, const char *username,
+			    long long now);
+
+/* auth_throttle_clear: forget username's failures (after a success). */
+enum err auth_throttle_clear(struct db *db, const char *username);
+
+/* auth_user_by_id: load user id into *u; ERR_NOTFOUND when absent. */
+enum err auth_user_by_id(struct db *db, long long id, struct user *u);
+
+/*
+ * auth_create_user: hash password with Argon2id and insert the user.
+ * ERR_INVAL for a bad username or role, ERR_FORBIDDEN when the username is
+ * taken, ERR_CRYPTO when hashing fails (out of memory).
+ */
+enum err auth_create_user(struct db *db, const char *username,
+			  const char *display_name, const char *role,
+			  const char *password, long long now);
+
+#endif

@@ -1,0 +1,571 @@
+/*
+ * site.c - accept loop, routing, per-request context, layout and error
+ * mapping. See site.h.
+ */
+#include "site.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "csrf.h"
+#include "keys.h"
+#include "log.h"
+#include "wire.h"
+
+#define SESSION_COOKIE       "sid"
+#define SESSION_COOKIE_HTTPS "__Host-sid"
+#define PURGE_EVERY          500   /* requests between expired-row purges */
+
+/* Content-Security-Policy: no inline script or style, no framing. */
+static const char csp[] =
+	"default-src 'self'; script-src 'self'; style-src 'self'; "
+	"img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+	"form-action 'self'; frame-ancestors 'none'";
+
+static struct site_config config;
+static struct db *site_db;
+
+int site_status_for(enum err e)
+{
+	switch (e) {
+	case ERR_OK:        return 200;
+	case ERR_INVAL:     return 400;
+	case ERR_TOOBIG:    return 413;
+	case ERR_NOTFOUND:  return 404;
+	case ERR_METHOD:    return 405;
+	case ERR_AUTH:      return 401;
+	case ERR_FORBIDDEN: return 403;
+	case ERR_THROTTLED: return 429;
+	case ERR_DB:
+	case ERR_CRYPTO:
+	case ERR_NOMEM:
+	case ERR_INTERNAL:  break;
+	}
+	return 500;
+}
+
+/* The site clock: every deadline is computed from this. */
+static long long site_now(void)
+{
+	return (long long)time(NULL);
+}
+
+static const char *fcgi_get(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+/*
+ * Read the body announced by CONTENT_LENGTH, up to HTTP_BODY_MAX.
+ * ERR_TOOBIG before reading anything when it is larger; ERR_INVAL for a
+ * malformed length or a short body. *body is malloc'd (or NULL when empty).
+ */
+static enum err read_body(FCGX_Request *rq, char **body, size_t *len)
+{
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", rq->envp);
+	unsigned long long n;
+	char *end, *p;
+
+	*body = NULL;
+	*len = 0;
+	if (!cl || !*cl)
+		return ERR_OK;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	if (errno || *end || cl[0] == '-')
+		return ERR_INVAL;
+	if (n > HTTP_BODY_MAX)
+		return ERR_TOOBIG;
+	if (n == 0)
+		return ERR_OK;
+	if (!(p = malloc((size_t)n)))
+		return ERR_NOMEM;
+	if ((unsigned long long)FCGX_GetStr(p, (int)n, rq->in) != n) {
+		free(p);
+		return ERR_INVAL;
+	}
+	*body = p;
+	*len = (size_t)n;
+	return ERR_OK;
+}
+
+const char *site_session_cookie_name(const struct ctx *c)
+{
+	return c->req.https ? SESSION_COOKIE_HTTPS : SESSION_COOKIE;
+}
+
+/* The attributes the session cookie always has. */
+static void session_cookie_spec(const struct ctx *c, struct cookie_spec *cs)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->name = site_session_cookie_name(c);
+	cs->path = "/";
+	cs->http_only = 1;
+	cs->secure = c->req.https;
+	cs->same_site = SAMESITE_LAX;
+}
+
+enum err site_session_cookie(struct ctx *c)
+{
+	struct cookie_spec cs;
+
+	session_cookie_spec(c, &cs);
+	cs.value = c->sess.id;
+	if (c->sess.persistent) {
+		cs.has_max_age = 1;
+		cs.max_age = (long)(c->sess.absolute_expires - c->now);
+	}
+	return response_cookie(&c->res, &cs, NULL);
+}
+
+/* Expire the session cookie: same name, Path and attributes, Max-Age=0. */
+static enum err expire_session_cookie(struct ctx *c)
+{
+	struct cookie_spec cs;
+
+	session_cookie_spec(c, &cs);
+	cs.value = "";
+	cs.has_max_age = 1;
+	cs.max_age = 0;
+	return response_cookie(&c->res, &cs, NULL);
+}
+
+enum err site_session_ensure(struct ctx *c)
+{
+	enum err e;
+
+	if (c->has_session)
+		return ERR_OK;
+	if ((e = session_create(c->db, &c->cfg->session, c->now,
+				c->req.user_agent, c->req.remote_addr,
+				&c->sess)))
+		return e;
+	c->has_session = 1;
+	return site_session_cookie(c);
+}
+
+enum err site_session_end(struct ctx *c)
+{
+	enum err e = ERR_OK;
+
+	if (c->has_session)
+		e = session_destroy(c->db, &c->sess);
+	c->has_session = 0;
+	c->logged_in = 0;
+	memset(&c->user, 0, sizeof(c->user));
+	if (e)
+		return e;
+	return expire_session_cookie(c);
+}
+
+void site_csrf_token(const struct ctx *c, char out[44])
+{
+	csrf_token(c->sess.id_hash, out);
+}
+
+int site_safe_next(const char *next)
+{
+	size_t i;
+
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+		return 0;
+	for (i = 0; next[i]; i++) {
+		char ch = next[i];
+
+		if (i == SITE_NEXT_MAX)
+			return 0;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || strchr("/_.~?=&%-", ch)))
+			return 0;
+		if (ch == '/' && next[i + 1] == '/')
+			return 0;
+	}
+	return 1;
+}
+
+void site_page(struct ctx *c, const char *page, const char *title_key)
+{
+	c->page = page;
+	c->title_key = title_key;
+}
+
+enum err site_json(struct ctx *c, json_t *obj)
+{
+	char *s;
+	enum err e;
+
+	if (!obj)
+		return ERR_NOMEM;
+	s = json_dumps(obj, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(obj);
+	if (!s)
+		return ERR_NOMEM;
+	c->page = NULL;
+	buf_reset(&c->res.body);
+	if (!(e = buf_puts(&c->res.body, s)))
+		e = buf_putc(&c->res.body, '\n');
+	free(s);
+	if (e)
+		return e;
+	return response_content_type(&c->res,
+				     "application/json; charset=utf-8");
+}
+
+/* Load the session named by the cookie, and its user when logged in. */
+static enum err load_session(struct ctx *c)
+{
+	const char *name = site_session_cookie_name(c);
+	const char *id = cookie_get(&c->req.cookies, name);
+	size_t count = cookie_count(&c->req.cookies, name);
+	enum err e;
+
+	c->sid_dups = count > 1 ? (int)(count - 1) : 0;
+	if (!id)
+		return ERR_OK;
+	e = session_load(c->db, id, c->now, &c->sess, &c->miss);
+	if (e == ERR_NOTFOUND)
+		return ERR_OK;
+	if (e)
+		return e;
+	c->has_session = 1;
+	if (c->sess.user_id) {
+		e = auth_user_by_id(c->db, c->sess.user_id, &c->user);
+		if (e == ERR_OK)
+			c->logged_in = 1;
+		else if (e != ERR_NOTFOUND)
+			return e;
+	}
+	return ERR_OK;
+}
+
+/* The "theme" preference cookie, checked against its allowlist. */
+static const char *choose_theme(const struct ctx *c)
+{
+	const char *t = cookie_get(&c->req.cookies, "theme");
+
+	return t && !strcmp(t, "dark") ? "dark" : "light";
+}
+
+/* ROUTE_CSRF: the form's token must match the session, and a browser's
+ * Origin (when sent) must be this site. */
+static enum err check_csrf(struct ctx *c)
+{
+	const char *origin = c->req.origin;
+	const char *host = c->req.host;
+	const char *scheme = c->req.https ? "https://" : "http://";
+	size_t sl = strlen(scheme);
+
+	if (*origin && (strncmp(origin, scheme, sl) ||
+			strcmp(origin + sl, host))) {
+		c->error_key = "csrf.origin";
+		return ERR_FORBIDDEN;
+	}
+	if (!c->has_session) {
+		c->error_key = "csrf.no_session";
+		return ERR_FORBIDDEN;
+	}
+	if (csrf_check(c->sess.id_hash, http_field(&c->req.form, "csrf"))) {
+		c->error_key = "csrf.mismatch";
+		return ERR_FORBIDDEN;
+	}
+	return ERR_OK;
+}
+
+static const struct route *find_route(const struct route *routes, size_t n,
+				      const struct ctx *c, int *path_found)
+{
+	enum http_method m = c->req.method == HTTP_HEAD ? HTTP_GET :
+		c->req.method;
+	size_t i, len;
+
+	*path_found = 0;
+	for (i = 0; i < n; i++) {
+		if (routes[i].flags & ROUTE_PREFIX) {
+			len = strlen(routes[i].path);
+			if (strncmp(c->req.path, routes[i].path, len))
+				continue;
+		} else if (strcmp(c->req.path, routes[i].path)) {
+			continue;
+		}
+		*path_found = 1;
+		if (routes[i].method == m)
+			return &routes[i];
+	}
+	return NULL;
+}
+
+/* Every method the path answers, for the Allow header of a 405. */
+static enum err allow_header(struct ctx *c, const struct route *routes,
+			     size_t n)
+{
+	struct buf b;
+	size_t i;
+	enum err e = ERR_OK;
+
+	buf_init(&b);
+	for (i = 0; i < n && !e; i++) {
+		if (strcmp(c->req.path, routes[i].path))
+			continue;
+		e = buf_puts(&b, b.len ? ", " : "");
+		if (!e)
+			e = buf_puts(&b, routes[i].method == HTTP_GET ?
+				     "GET, HEAD" : "POST");
+	}
+	if (!e && b.len)
+		e = response_header(&c->res, "Allow", b.data);
+	buf_cleanup(&b);
+	return e;
+}
+
+/* Turn an error into the response: an error page or a JSON error. */
+static void answer_error(struct ctx *c, enum err err, int json)
+{
+	char status[8];
+	const char *key = c->error_key ? c->error_key : NULL;
+	struct buf k;
+
+	buf_init(&k);
+	c->res.status = site_status_for(err);
+	if (!key) {
+		buf_printf(&k, "error.%s", err_name(err));
+		key = k.data ? k.data : "error.internal_error";
+	}
+	if (json) {
+		site_json(c, json_pack("{s:s, s:s}", "error", err_name(err),
+				       "message",
+				       i18n_get(key, LANG_EN)));
+	} else {
+		snprintf(status, sizeof(status), "%d", c->res.status);
+		tmpl_set(&c->vars, "status", status);
+		tmpl_set(&c->vars, "reason", response_reason(c->res.status));
+		tmpl_set(&c->vars, "error_ko", i18n_get(key, LANG_KO));
+		tmpl_set(&c->vars, "error_en", i18n_get(key, LANG_EN));
+		tmpl_set(&c->vars, "error_name", err_name(err));
+		site_page(c, "error", "error.title");
+	}
+	buf_cleanup(&k);
+}
+
+/* Headers every dynamic response carries. */
+static void security_headers(struct ctx *c)
+{
+	response_header(&c->res, "Content-Security-Policy", csp);
+	response_header(&c->res, "X-Content-Type-Options", "nosniff");
+	response_header(&c->res, "Referrer-Policy", "same-origin");
+	response_header(&c->res, "X-Frame-Options", "DENY");
+	response_header(&c->res, "Cross-Origin-Opener-Policy", "same-origin");
+	/* Pages show per-visitor state: never cache them. */
+	response_header(&c->res, "Cache-Control", "no-store");
+}
+
+/* Render c->page inside the layout, with the wire view, as the body. */
+static enum err render_page(struct ctx *c)
+{
+	struct buf content, wire;
+	enum err e;
+
+	buf_init(&content);
+	buf_init(&wire);
+	if ((e = tmpl_set(&c->vars, "lang", i18n_code(c->lang))) ||
+	    (e = tmpl_set(&c->vars, "theme", c->theme)) ||
+	    (e = tmpl_set(&c->vars, "title",
+			  i18n_get(c->title_key, c->lang))) ||
+	    (e = tmpl_set(&c->vars, "logged_in", c->logged_in ? "1" : "")) ||
+	    (e = tmpl_set(&c->vars, "username", c->user.username)))
+		goto out;
+	if (c->has_session) {
+		char tok[CSRF_TOKEN_LEN + 1];
+
+		site_csrf_token(c, tok);
+		if ((e = tmpl_set(&c->vars, "csrf", tok)))
+			goto out;
+	} else if ((e = tmpl_set(&c->vars, "csrf", ""))) {
+		goto out;
+	}
+	if ((e = tmpl_render(c->page, &c->vars, c->lang, &content)) ||
+	    (e = tmpl_set_html(&c->vars, "content", content.data)) ||
+	    (e = wire_render(c, &wire)) ||
+	    (e = tmpl_set_html(&c->vars, "wire", wire.data)))
+		goto out;
+	buf_reset(&c->res.body);
+	e = tmpl_render("layout", &c->vars, c->lang, &c->res.body);
+out:
+	buf_cleanup(&content);
+	buf_cleanup(&wire);
+	return e;
+}
+
+/* Status and page for a request that failed to parse. */
+static void parse_error(struct ctx *c, enum err e)
+{
+	const char *part = c->req.bad_part ? c->req.bad_part : "request";
+	static char key[48];
+
+	snprintf(key, sizeof(key), "bad.%s", part);
+	c->error_key = i18n_has(key) ? key : NULL;
+	answer_error(c, e, 0);
+	if (e == ERR_TOOBIG && (!strcmp(part, "cookie") ||
+				!strcmp(part, "header")))
+		c->res.status = 431;
+	else if (e == ERR_TOOBIG && (!strcmp(part, "uri") ||
+				     !strcmp(part, "path") ||
+				     !strcmp(part, "query")))
+		c->res.status = 414;
+}
+
+static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
+{
+	struct ctx c;
+	struct buf out;
+	char *body = NULL;
+	size_t body_len = 0;
+	const struct route *r = NULL;
+	int path_found = 0;
+	enum err e;
+
+	memset(&c, 0, sizeof(c));
+	http_request_init(&c.req);
+	response_init(&c.res);
+	session_init(&c.sess);
+	tmpl_vars_init(&c.vars);
+	buf_init(&out);
+	c.db = site_db;
+	c.cfg = &config;
+	c.now = site_now();
+	c.theme = "light";
+
+	e = read_body(rq, &body, &body_len);
+	if (e)
+		c.req.bad_part = "body";
+	else
+		e = http_request_parse(&c.req, fcgi_get, rq, body, body_len);
+	c.lang = i18n_choose(cookie_get(&c.req.cookies, "lang"),
+			     c.req.accept_language);
+	c.theme = choose_theme(&c);
+	if (e) {
+		log_msg("info", "bad request (%s): %s",
+			c.req.bad_part ? c.req.bad_part : "?", err_name(e));
+		parse_error(&c, e);
+		goto respond;
+	}
+	if ((e = load_session(&c)))
+		goto fail;
+	r = find_route(routes, n, &c, &path_found);
+	if (!r) {
+		e = path_found ? ERR_METHOD : ERR_NOTFOUND;
+		if (path_found)
+			allow_header(&c, routes, n);
+		goto fail;
+	}
+	if ((r->flags & ROUTE_CSRF) && (e = check_csrf(&c)))
+		goto fail;
+	if ((e = r->fn(&c)))
+		goto fail;
+	goto respond;
+fail:
+	if (site_status_for(e) >= 500)
+		log_msg("error", "%s %s: %s", c.req.method_name,
+			c.req.path, err_name(e));
+	/* A failed handler's half-built answer is dropped, cookies kept. */
+	buf_reset(&c.res.body);
+	answer_error(&c, e, r && (r->flags & ROUTE_JSON));
+respond:
+	/* A stale session cookie is expired, unless a new one replaced it. */
+	if (c.miss != SESSION_MISS_NONE && !c.has_session &&
+	    c.res.n_set_cookies == 0)
+		expire_session_cookie(&c);
+	security_headers(&c);
+	if (c.page && (e = render_page(&c))) {
+		log_msg("error", "render %s: %s", c.page, err_name(e));
+		buf_reset(&c.res.body);
+		buf_puts(&c.res.body, "<!doctype html><title>500</title>"
+			 "<p>Internal error while rendering this page.</p>\n");
+		c.res.status = 500;
+	}
+	if (response_serialize(&c.res, c.req.method == HTTP_HEAD, &out) ==
+	    ERR_OK)
+		FCGX_PutStr(out.data, (int)out.len, rq->out);
+	buf_cleanup(&out);
+	free(body);
+	tmpl_vars_cleanup(&c.vars);
+	session_cleanup(&c.sess);
+	response_cleanup(&c.res);
+	http_request_free(&c.req);
+}
+
+/* Read settings, open the database, load keys, templates and strings. */
+static int start(const char *program)
+{
+	static struct buf dir;   /* lives as long as the process */
+	unsigned char key[KEYS_SECRET_BYTES];
+	struct buf strings;
+	int rc = -1;
+
+	log_set_program(program);
+	buf_init(&strings);
+	if (sodium_init() < 0) {
+		log_msg("error", "libsodium failed to initialise");
+		return -1;
+	}
+	config.db_path = config_str("DB", "db/site.sqlite");
+	config.keys_dir = config_str("KEYS", "db/keys");
+	config.template_dir = config_str("TEMPLATES", NULL);
+	session_config_from_env(&config.session);
+	if (keys_load(config.keys_dir, "csrf.key", key, sizeof(key))) {
+		log_msg("error", "no CSRF key: run `make initdb` first");
+		return -1;
+	}
+	csrf_init(key);
+	sodium_memzero(key, sizeof(key));
+	if (!config.template_dir) {
+		if (buf_printf(&dir, "%s/templates",
+			       config_str("SITE_ROOT", ".")))
+			return -1;
+		config.template_dir = dir.data;
+	}
+	if (buf_printf(&strings, "%s/strings.tsv", config.template_dir))
+		goto out;
+	if (tmpl_load_dir(config.template_dir) || i18n_load(strings.data)) {
+		log_msg("error", "cannot load templates from %s",
+			config.template_dir);
+		goto out;
+	}
+	if (db_open(config.db_path, &site_db))
+		goto out;
+	rc = 0;
+out:
+	buf_cleanup(&strings);
+	return rc;
+}
+
+int site_run(const char *program, const struct route *routes, size_t n)
+{
+	FCGX_Request rq;
+	unsigned long served = 0;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (start(program))
+		return 1;
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
+		log_msg("error", "FastCGI initialisation failed");
+		return 1;
+	}
+	while (FCGX_Accept_r(&rq) >= 0) {
+		handle(&rq, routes, n);
+		FCGX_Finish_r(&rq);
+		if (++served % PURGE_EVERY == 0)
+			session_purge(site_db, site_now(), NULL);
+	}
+	FCGX_Free(&rq, 1);
+	db_close(site_db);
+	tmpl_free_all();
+	i18n_free();
+	return 0;
+}

@@ -1,0 +1,131 @@
+/*
+ * site.h - what every program in cgi-bin/ is built on: the FastCGI accept
+ * loop, the route table, the per-request context, sessions and CSRF wired
+ * into every request, the page layout, the "wire view" panel, and the one
+ * place where errors become HTTP statuses.
+ *
+ * A program is a route table plus handlers:
+ *
+ *     static const struct route routes[] = {
+ *         { HTTP_GET,  "/session/login", login_form, 0 },
+ *         { HTTP_POST, "/session/login", login_post, ROUTE_CSRF },
+ *     };
+ *     int main(void) { return site_run("session", routes, 2); }
+ *
+ * A handler fills c->res (status, headers, cookies) and either names a
+ * page template (site_page) or sets a JSON body (site_json); it never
+ * writes to the FastCGI stream. When it returns an error, site renders
+ * the error page (or JSON error) for it.
+ */
+#ifndef SITE_H
+#define SITE_H
+
+#include <jansson.h>
+
+#include "auth.h"
+#include "db.h"
+#include "err.h"
+#include "http.h"
+#include "i18n.h"
+#include "response.h"
+#include "session.h"
+#include "tmpl.h"
+
+/* Route flags. */
+#define ROUTE_CSRF  0x1   /* POST: require the session's CSRF token */
+#define ROUTE_JSON  0x2   /* errors are answered as JSON, not HTML */
+#define ROUTE_PREFIX 0x4  /* path is a prefix (ends with '/') */
+
+#define SITE_NEXT_MAX 512 /* bytes of a local redirect target */
+
+struct ctx;
+typedef enum err (*route_fn)(struct ctx *c);
+
+struct route {
+	enum http_method method;   /* HTTP_GET also answers HEAD */
+	const char      *path;
+	route_fn         fn;
+	unsigned         flags;
+};
+
+struct site_config {
+	const char           *db_path;
+	const char           *keys_dir;
+	const char           *template_dir;
+	struct session_config session;
+};
+
+/* Everything one request needs; reset between requests. */
+struct ctx {
+	struct http_request       req;
+	struct response           res;
+	struct db                *db;
+	const struct site_config *cfg;
+	long long                 now;        /* the site clock */
+	enum lang                 lang;
+	const char               *theme;      /* "light" or "dark" */
+
+	struct session            sess;       /* loaded or created */
+	int                       has_session;
+	enum session_miss         miss;       /* why a presented ID failed */
+	int                       sid_dups;   /* extra "sid" pairs sent */
+
+	struct user               user;       /* when logged_in */
+	int                       logged_in;
+
+	struct tmpl_vars          vars;       /* the page's variables */
+	const char               *page;       /* template, or NULL */
+	const char               *title_key;  /* i18n key of the title */
+	const char               *error_key;  /* i18n key explaining an error */
+};
+
+/*
+ * site_run: the program's main loop. Reads the configuration from the
+ * environment (DB, KEYS, TEMPLATES, SESSION_*), opens the database, loads
+ * keys, templates and strings, then answers FastCGI requests on fd 0 until
+ * the server stops it. Returns the process exit status (1 when start-up
+ * fails, with a log line saying why).
+ */
+int site_run(const char *program, const struct route *routes, size_t n);
+
+/* site_page: render template page (with c->vars) inside the layout, with
+ * the title from i18n key title_key. */
+void site_page(struct ctx *c, const char *page, const char *title_key);
+
+/* site_json: answer with obj (reference stolen) as application/json. */
+enum err site_json(struct ctx *c, json_t *obj);
+
+/*
+ * site_session_ensure: make sure the visitor has a session, creating a
+ * guest one (and its Set-Cookie) when there is none.
+ */
+enum err site_session_ensure(struct ctx *c);
+
+/* site_session_cookie: send the Set-Cookie for the current session's new
+ * ID (after create or login): sid, Path=/, HttpOnly, SameSite=Lax, Secure
+ * and the __Host- name over HTTPS, Max-Age only when persistent. */
+enum err site_session_cookie(struct ctx *c);
+
+/* site_session_end: delete the session on the server and expire the
+ * cookie with the same name, Path and attributes. */
+enum err site_session_end(struct ctx *c);
+
+/* site_session_cookie_name: "sid", or "__Host-sid" over HTTPS. */
+const char *site_session_cookie_name(const struct ctx *c);
+
+/* site_csrf_token: the CSRF token for the current session into out
+ * (requires has_session). */
+void site_csrf_token(const struct ctx *c, char out[44]);
+
+/*
+ * site_safe_next: 1 when next is a local path this site may redirect to:
+ * it starts with one '/', is at most SITE_NEXT_MAX bytes of
+ * [A-Za-z0-9/_.~?=&%-], and has no "//" or "\". Everything else would be an
+ * open redirect.
+ */
+int site_safe_next(const char *next);
+
+/* site_status_for: the HTTP status for an error (the one mapping). */
+int site_status_for(enum err e);
+
+#endif
