@@ -28,7 +28,7 @@ LIBS    := -lfcgi -lsqlite3 -lsodium -ljwt -ljansson
 DEB_PKGS := build-essential pkg-config clang lighttpd libfcgi-dev \
             libsqlite3-dev sqlite3 libsodium-dev libjwt-dev libjansson-dev \
             libcmocka-dev python3-pytest python3-requests python3-selenium \
-            python3-jwt chromium chromium-driver wrk
+            python3-jwt chromium chromium-driver fonts-noto-cjk wrk
 
 SRC      := $(wildcard src/*.c)
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
@@ -115,6 +115,7 @@ build/fuzz/%: tests/fuzz/%.c $(SRC) build/gen/migrations.c | deps
 
 # ---- database and keys ----------------------------------------------------
 initdb: build/siteinit
+	@mkdir -p "$(dir $(DB))"
 	build/siteinit "$(DB)" "$(KEYS)"
 
 setup: deps all initdb
