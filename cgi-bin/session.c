@@ -114,6 +114,16 @@ static enum err describe_session(struct ctx *c)
 	const char *host = *c->req.host ? c->req.host : "127.0.0.1:8080";
 	enum err e;
 
+	json_int_t login_at = json_integer_value(json_object_get(login, "at"));
+	struct buf line;
+
+	buf_init(&line);
+	e = site_session_cookie_line(c, login_at, &line);
+	if (!e)
+		e = tmpl_set(&c->vars, "login_set_cookie", line.data);
+	buf_cleanup(&line);
+	if (e)
+		return e;
 	session_hash_hex(c->sess.id_hash, hex);
 	if ((e = tmpl_set(&c->vars, "display_name", c->user.display_name)) ||
 	    (e = tmpl_set(&c->vars, "role", c->user.role)) ||

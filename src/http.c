@@ -528,16 +528,19 @@ static int path_ok(const char *p, size_t n)
  * parse_target: REQUEST_URI is "path[?query]" within HTTP_URI_MAX, with
  * no raw space or control byte. The path is decoded ('+' stays '+'),
  * must start with '/', fit HTTP_PATH_MAX and pass path_ok; the raw query
- * must fit HTTP_QUERY_MAX and parse as fields. No fragment handling: a
- * browser never sends one, and '#' is then just a byte of the path.
+ * must fit HTTP_QUERY_MAX and parse as fields. On failure *part names
+ * "uri", "path" or "query". No fragment handling: a browser never sends
+ * one, and '#' is then just a byte of the path.
  */
-static enum err parse_target(struct http_request *r, const char *v)
+static enum err parse_target(struct http_request *r, const char *v,
+			     const char **part)
 {
 	const char *q;
 	char *path = NULL;
 	size_t i, n, plen, qlen = 0, dlen;
 	enum err e;
 
+	*part = "uri";
 	if (!v)
 		return ERR_INVAL;
 	n = strnlen(v, HTTP_URI_MAX + 1);
@@ -552,9 +555,8 @@ static enum err parse_target(struct http_request *r, const char *v)
 		qlen = n - plen - 1;
 	if (plen == 0 || v[0] != '/')
 		return ERR_INVAL;
-	if (qlen > HTTP_QUERY_MAX)
-		return ERR_TOOBIG;
 
+	*part = "path";
 	if ((e = decode(v, plen, 0, HTTP_PATH_MAX, &path, &dlen)) != ERR_OK)
 		goto out;
 	if (!path_ok(path, dlen)) {
@@ -563,6 +565,12 @@ static enum err parse_target(struct http_request *r, const char *v)
 	}
 	r->path = path;
 	path = NULL;
+
+	*part = "query";
+	if (qlen > HTTP_QUERY_MAX) {
+		e = ERR_TOOBIG;
+		goto out;
+	}
 	if (!(r->query_string = dup_bytes(q ? q + 1 : "", qlen))) {
 		e = ERR_NOMEM;
 		goto out;
@@ -603,18 +611,23 @@ static enum err get_header(http_getenv_fn get, void *ctx, const char *name,
 /*
  * parse_body: a form body fills r->form; a JSON body fills r->json (a
  * POST must then carry one; an empty body on another method is left
- * NULL). A POST with a body of any other type is ERR_INVAL.
+ * NULL). A POST with a body of any other type is ERR_INVAL. On failure
+ * *part names "form", "json" or "body".
  */
 static enum err parse_body(struct http_request *r, const char *body,
-			   size_t body_len)
+			   size_t body_len, const char **part)
 {
-	if (media_is(r->content_type, MEDIA_FORM))
+	if (media_is(r->content_type, MEDIA_FORM)) {
+		*part = "form";
 		return http_parse_fields(body, body_len, &r->form);
+	}
 	if (media_is(r->content_type, MEDIA_JSON)) {
+		*part = "json";
 		if (body_len == 0 && r->method != HTTP_POST)
 			return ERR_OK;
 		return http_parse_json(body, body_len, &r->json);
 	}
+	*part = "body";
 	if (r->method == HTTP_POST && body_len > 0)
 		return ERR_INVAL;
 	return ERR_OK;
@@ -637,34 +650,41 @@ enum err http_request_parse(struct http_request *r, http_getenv_fn get,
 		{ "HTTP_AUTHORIZATION",   &r->authorization },
 		{ "REMOTE_ADDR",          &r->remote_addr },
 	};
-	const char *https;
+	const char *https, *part = NULL;
 	size_t i;
 	enum err e;
 
 	http_request_init(r);
 	if (!get || (body_len && !body)) {
+		/* The caller's mistake, not the client's: no part to name. */
 		e = ERR_INTERNAL;
 		goto out;
 	}
+	part = "method";
 	if ((e = parse_method(r, get(ctx, "REQUEST_METHOD"))) ||
-	    (e = parse_target(r, get(ctx, "REQUEST_URI"))))
+	    (e = parse_target(r, get(ctx, "REQUEST_URI"), &part)))
 		goto out;
+	part = "body";
 	if (body_len > HTTP_BODY_MAX) {
 		e = ERR_TOOBIG;
 		goto out;
 	}
-	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++)
+	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++) {
+		part = hdrs[i].dst == &r->cookie_header ? "cookie" : "header";
 		if ((e = get_header(get, ctx, hdrs[i].var, hdrs[i].dst)))
 			goto out;
+	}
 	https = get(ctx, "HTTPS");
 	r->https = https && eq_ci(https, strnlen(https, 3), "on");
+	part = "cookie";
 	if ((e = cookie_parse(r->cookie_header, strlen(r->cookie_header),
 			      &r->cookies)) ||
-	    (e = parse_body(r, body, body_len)))
+	    (e = parse_body(r, body, body_len, &part)))
 		goto out;
 out:
 	if (e) {
-		/* Keep what the error page may show: the method and path. */
+		/* Keep what the error page may show: the method, the path
+		 * and which part was at fault. */
 		enum http_method m = r->method;
 		char *name = r->method_name, *path = r->path;
 
@@ -674,6 +694,7 @@ out:
 		r->method = m;
 		r->method_name = name;
 		r->path = path;
+		r->bad_part = part;
 	}
 	return e;
 }

@@ -213,23 +213,28 @@ enum err session_load(struct db *db, const char *id, long long now,
 		e = ERR_NOTFOUND;
 		goto fail;
 	}
-	if (now > s->last_seen) {
-		/* Touch at most once a second: reads stay cheap. The
-		 * condition keeps a concurrent logout from being undone. */
-		s->last_seen = now;
-		s->idle_expires = now + s->idle_ttl;
-		if (s->idle_expires > s->absolute_expires)
-			s->idle_expires = s->absolute_expires;
-		if ((e = db_exec(db, "UPDATE sessions SET last_seen = ?, "
-				 "idle_expires = ? WHERE id_hash = ?", "iib",
-				 s->last_seen, s->idle_expires, s->id_hash,
-				 SESSION_HASH_BYTES)))
-			goto fail;
-	}
 	return ERR_OK;
 fail:
 	session_cleanup(s);
 	return e;
+}
+
+enum err session_touch(struct db *db, struct session *s, long long now)
+{
+	long long idle;
+
+	/* At most once a second, so reads stay cheap. The WHERE keeps a
+	 * concurrent logout from being undone. */
+	if (now <= s->last_seen)
+		return ERR_OK;
+	idle = now + s->idle_ttl;
+	if (idle > s->absolute_expires)
+		idle = s->absolute_expires;
+	s->last_seen = now;
+	s->idle_expires = idle;
+	return db_exec(db, "UPDATE sessions SET last_seen = ?, idle_expires = ?"
+		       " WHERE id_hash = ?", "iib", now, idle, s->id_hash,
+		       SESSION_HASH_BYTES);
 }
 
 enum err session_reload(struct db *db, struct session *s)

@@ -70,14 +70,20 @@ enum err session_create(struct db *db, const struct session_config *cfg,
 			const char *client_addr, struct session *s);
 
 /*
- * session_load: find the live session for the ID the browser sent. On
- * success s is filled and, when a second or more has passed since
- * last_seen, last_seen and the idle deadline move forward (one UPDATE).
- * An expired row is deleted. Returns ERR_NOTFOUND with *miss saying why;
- * ERR_DB on a storage error. s is left empty on failure.
+ * session_load: find the live session for the ID the browser sent and fill
+ * s; nothing is written except that an expired row is deleted. Returns
+ * ERR_NOTFOUND with *miss saying why; ERR_DB on a storage error. s is left
+ * empty on failure.
  */
 enum err session_load(struct db *db, const char *id, long long now,
 		      struct session *s, enum session_miss *miss);
+
+/*
+ * session_touch: record use at now: last_seen and the idle deadline move
+ * forward (never past the absolute deadline). At most one UPDATE a second
+ * per session; a no-op when now <= last_seen.
+ */
+enum err session_touch(struct db *db, struct session *s, long long now);
 
 /*
  * session_reload: read the stored row for s->id_hash again (after another

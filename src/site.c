@@ -112,17 +112,38 @@ static void session_cookie_spec(const struct ctx *c, struct cookie_spec *cs)
 	cs->same_site = SAMESITE_LAX;
 }
 
+/* The session cookie carrying value, as issued at time at: a persistent
+ * one lives until the session's absolute deadline. */
+static void session_cookie_at(const struct ctx *c, const char *value,
+			      long long at, struct cookie_spec *cs)
+{
+	session_cookie_spec(c, cs);
+	cs->value = value;
+	if (c->sess.persistent) {
+		cs->has_max_age = 1;
+		cs->max_age = (long)(c->sess.absolute_expires - at);
+	}
+}
+
 enum err site_session_cookie(struct ctx *c)
 {
 	struct cookie_spec cs;
 
-	session_cookie_spec(c, &cs);
-	cs.value = c->sess.id;
-	if (c->sess.persistent) {
-		cs.has_max_age = 1;
-		cs.max_age = (long)(c->sess.absolute_expires - c->now);
-	}
+	session_cookie_at(c, c->sess.id, c->now, &cs);
 	return response_cookie(&c->res, &cs, NULL);
+}
+
+enum err site_session_cookie_line(const struct ctx *c, long long at,
+				  struct buf *out)
+{
+	struct cookie_spec cs;
+	const char *value = cookie_get(&c->req.cookies,
+				       site_session_cookie_name(c));
+
+	if (!c->has_session || !value)
+		return ERR_NOTFOUND;
+	session_cookie_at(c, value, at, &cs);
+	return cookie_build(&cs, out, NULL);
 }
 
 /* Expire the session cookie: same name, Path and attributes, Max-Age=0. */
@@ -467,6 +488,11 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 	if ((r->flags & ROUTE_CSRF) && (e = check_csrf(&c)))
 		goto fail;
 	if ((e = r->fn(&c)))
+		goto fail;
+	/* Only a request that succeeded counts as use of the session: a
+	 * refused one changes nothing stored. */
+	if (c.has_session && c.res.status < 400 &&
+	    (e = session_touch(c.db, &c.sess, c.now)))
 		goto fail;
 	goto respond;
 fail:

@@ -106,6 +106,15 @@ enum err site_session_ensure(struct ctx *c);
  * and the __Host- name over HTTPS, Max-Age only when persistent. */
 enum err site_session_cookie(struct ctx *c);
 
+/*
+ * site_session_cookie_line: append the Set-Cookie value that gave the
+ * browser the session ID it sent with this request, as issued at time at
+ * (the login time), so a page can show what an earlier response (a 303
+ * the browser followed) carried. ERR_NOTFOUND without a session.
+ */
+enum err site_session_cookie_line(const struct ctx *c, long long at,
+				  struct buf *out);
+
 /* site_session_end: delete the session on the server and expire the
  * cookie with the same name, Path and attributes. */
 enum err site_session_end(struct ctx *c);

@@ -607,6 +607,7 @@ struct req_row {
 	enum err         want;
 	const char      *path;       /* r.path after the call, or NULL */
 	enum http_method method;
+	const char      *part;       /* r.bad_part after the call */
 };
 
 #define GET_(uri) "REQUEST_METHOD", "GET", "REQUEST_URI", uri
@@ -615,155 +616,156 @@ struct req_row {
 
 static const struct req_row req_rows[] = {
 	/* methods */
-	{ { GET_("/") }, NULL, ERR_OK, "/", HTTP_GET },
+	{ { GET_("/") }, NULL, ERR_OK, "/", HTTP_GET, NULL },
 	{ { "REQUEST_METHOD", "HEAD", "REQUEST_URI", "/" }, NULL, ERR_OK, "/",
-	  HTTP_HEAD },
+	  HTTP_HEAD, NULL },
 	{ { "REQUEST_METHOD", "POST", "REQUEST_URI", "/" }, NULL, ERR_OK, "/",
-	  HTTP_POST },
+	  HTTP_POST, NULL },
 	{ { "REQUEST_METHOD", "PUT", "REQUEST_URI", "/" }, NULL, ERR_OK, "/",
-	  HTTP_OTHER },
+	  HTTP_OTHER, NULL },
 	{ { "REQUEST_METHOD", "get", "REQUEST_URI", "/" }, NULL, ERR_OK, "/",
-	  HTTP_OTHER },
+	  HTTP_OTHER, NULL },
 	{ { "REQUEST_METHOD", "M-SEARCH", "REQUEST_URI", "/" }, NULL, ERR_OK,
-	  "/", HTTP_OTHER },
+	  "/", HTTP_OTHER, NULL },
 	{ { "REQUEST_METHOD", "ABCDEFGHIJKLMNOP", "REQUEST_URI", "/" }, NULL,
-	  ERR_OK, "/", HTTP_OTHER },
+	  ERR_OK, "/", HTTP_OTHER, NULL },
 	{ { "REQUEST_METHOD", "ABCDEFGHIJKLMNOPQ", "REQUEST_URI", "/" }, NULL,
-	  ERR_INVAL, NULL, HTTP_OTHER },
-	{ { "REQUEST_URI", "/" }, NULL, ERR_INVAL, NULL, HTTP_OTHER },
+	  ERR_INVAL, NULL, HTTP_OTHER, "method" },
+	{ { "REQUEST_URI", "/" }, NULL, ERR_INVAL, NULL, HTTP_OTHER, "method" },
 	{ { "REQUEST_METHOD", "", "REQUEST_URI", "/" }, NULL, ERR_INVAL, NULL,
-	  HTTP_OTHER },
+	  HTTP_OTHER, "method" },
 	{ { "REQUEST_METHOD", "G E T", "REQUEST_URI", "/" }, NULL, ERR_INVAL,
-	  NULL, HTTP_OTHER },
+	  NULL, HTTP_OTHER, "method" },
 	{ { "REQUEST_METHOD", "GET\r\n", "REQUEST_URI", "/" }, NULL,
-	  ERR_INVAL, NULL, HTTP_OTHER },
+	  ERR_INVAL, NULL, HTTP_OTHER, "method" },
 	{ { "REQUEST_METHOD", "GET/", "REQUEST_URI", "/" }, NULL, ERR_INVAL,
-	  NULL, HTTP_OTHER },
+	  NULL, HTTP_OTHER, "method" },
 	{ { "REQUEST_METHOD", "<b>", "REQUEST_URI", "/" }, NULL, ERR_INVAL,
-	  NULL, HTTP_OTHER },
+	  NULL, HTTP_OTHER, "method" },
 	/* target */
-	{ { "REQUEST_METHOD", "GET" }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("a/b") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("*") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("?a=1") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("http://evil.example/x") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a b") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a\tb") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a\x01") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a\x7f") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a?b=\r\n") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/b/c") }, NULL, ERR_OK, "/a/b/c", HTTP_GET },
-	{ { GET_("/a%20b") }, NULL, ERR_OK, "/a b", HTTP_GET },
-	{ { GET_("/a+b") }, NULL, ERR_OK, "/a+b", HTTP_GET },
-	{ { GET_("/%ED%95%9C") }, NULL, ERR_OK, "/\xed\x95\x9c", HTTP_GET },
-	{ { GET_("/a%3Fb?c") }, NULL, ERR_OK, "/a?b", HTTP_GET },
-	{ { GET_("/a//b") }, NULL, ERR_OK, "/a//b", HTTP_GET },
-	{ { GET_("/a/.../b") }, NULL, ERR_OK, "/a/.../b", HTTP_GET },
-	{ { GET_("/a/.b/c./..d") }, NULL, ERR_OK, "/a/.b/c./..d", HTTP_GET },
-	{ { GET_("/%3Cscript%3E") }, NULL, ERR_OK, "/<script>", HTTP_GET },
+	{ { "REQUEST_METHOD", "GET" }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("") }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("a/b") }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("*") }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("?a=1") }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("http://evil.example/x") }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("/a b") }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("/a\tb") }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("/a\x01") }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("/a\x7f") }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("/a?b=\r\n") }, NULL, ERR_INVAL, NULL, HTTP_GET, "uri" },
+	{ { GET_("/a/b/c") }, NULL, ERR_OK, "/a/b/c", HTTP_GET, NULL },
+	{ { GET_("/a%20b") }, NULL, ERR_OK, "/a b", HTTP_GET, NULL },
+	{ { GET_("/a+b") }, NULL, ERR_OK, "/a+b", HTTP_GET, NULL },
+	{ { GET_("/%ED%95%9C") }, NULL, ERR_OK, "/\xed\x95\x9c", HTTP_GET, NULL },
+	{ { GET_("/a%3Fb?c") }, NULL, ERR_OK, "/a?b", HTTP_GET, NULL },
+	{ { GET_("/a//b") }, NULL, ERR_OK, "/a//b", HTTP_GET, NULL },
+	{ { GET_("/a/.../b") }, NULL, ERR_OK, "/a/.../b", HTTP_GET, NULL },
+	{ { GET_("/a/.b/c./..d") }, NULL, ERR_OK, "/a/.b/c./..d", HTTP_GET, NULL },
+	{ { GET_("/%3Cscript%3E") }, NULL, ERR_OK, "/<script>", HTTP_GET, NULL },
 	{ { GET_("/'%20OR%20'1'='1") }, NULL, ERR_OK, "/' OR '1'='1",
-	  HTTP_GET },
-	{ { GET_("/%zz") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/%") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/%0") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/%00") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a%00.html") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/%C0%AF") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/%ED%A0%80") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/%0A") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/%09") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/%7F") }, NULL, ERR_INVAL, NULL, HTTP_GET },
+	  HTTP_GET, NULL },
+	{ { GET_("/%zz") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/%") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/%0") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/%00") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a%00.html") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/%C0%AF") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/%ED%A0%80") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/%0A") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/%09") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/%7F") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
 	/* traversal */
-	{ { GET_("/../etc/passwd") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/../b") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/..") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/../") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/..") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/.") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/./a") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/.") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/./b") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/..?x=1") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/%2e%2e/b") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/%2E%2E%2Fb") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/.%2e") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a%2f..%2fb") }, NULL, ERR_INVAL, NULL, HTTP_GET },
-	{ { GET_("/a/%2e") }, NULL, ERR_INVAL, NULL, HTTP_GET },
+	{ { GET_("/../etc/passwd") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a/../b") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a/..") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a/../") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/..") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/.") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/./a") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a/.") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a/./b") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a/..?x=1") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a/%2e%2e/b") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a/%2E%2E%2Fb") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a/.%2e") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a%2f..%2fb") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
+	{ { GET_("/a/%2e") }, NULL, ERR_INVAL, NULL, HTTP_GET, "path" },
 	/* query: the path is kept when only the query fails */
-	{ { GET_("/?") }, NULL, ERR_OK, "/", HTTP_GET },
-	{ { GET_("/s?q=a&&b=") }, NULL, ERR_OK, "/s", HTTP_GET },
-	{ { GET_("/s?a=1&a=2") }, NULL, ERR_INVAL, "/s", HTTP_GET },
-	{ { GET_("/s?a=%zz") }, NULL, ERR_INVAL, "/s", HTTP_GET },
-	{ { GET_("/s?a=%00") }, NULL, ERR_INVAL, "/s", HTTP_GET },
-	{ { GET_("/s?=1") }, NULL, ERR_INVAL, "/s", HTTP_GET },
-	{ { GET_("/s?a=%C0%AF") }, NULL, ERR_INVAL, "/s", HTTP_GET },
+	{ { GET_("/?") }, NULL, ERR_OK, "/", HTTP_GET, NULL },
+	{ { GET_("/s?q=a&&b=") }, NULL, ERR_OK, "/s", HTTP_GET, NULL },
+	{ { GET_("/s?a=1&a=2") }, NULL, ERR_INVAL, "/s", HTTP_GET, "query" },
+	{ { GET_("/s?a=%zz") }, NULL, ERR_INVAL, "/s", HTTP_GET, "query" },
+	{ { GET_("/s?a=%00") }, NULL, ERR_INVAL, "/s", HTTP_GET, "query" },
+	{ { GET_("/s?=1") }, NULL, ERR_INVAL, "/s", HTTP_GET, "query" },
+	{ { GET_("/s?a=%C0%AF") }, NULL, ERR_INVAL, "/s", HTTP_GET, "query" },
 	/* headers */
 	{ { GET_("/"), "HTTP_USER_AGENT", "x\ty" }, NULL, ERR_OK, "/",
-	  HTTP_GET },
+	  HTTP_GET, NULL },
 	{ { GET_("/"), "HTTP_USER_AGENT", "x\x01y" }, NULL, ERR_INVAL, "/",
-	  HTTP_GET },
+	  HTTP_GET, "header" },
 	{ { GET_("/"), "HTTP_REFERER", "http://a/\r\nX-Evil: 1" }, NULL,
-	  ERR_INVAL, "/", HTTP_GET },
+	  ERR_INVAL, "/", HTTP_GET, "header" },
 	{ { GET_("/"), "HTTP_ORIGIN", "null\x7f" }, NULL, ERR_INVAL, "/",
-	  HTTP_GET },
-	{ { GET_("/"), "HTTP_HOST", "a\nb" }, NULL, ERR_INVAL, "/", HTTP_GET },
+	  HTTP_GET, "header" },
+	{ { GET_("/"), "HTTP_HOST", "a\nb" }, NULL, ERR_INVAL, "/", HTTP_GET,
+	  "header" },
 	{ { GET_("/"), "HTTP_AUTHORIZATION", "Bearer \x1b" }, NULL,
-	  ERR_INVAL, "/", HTTP_GET },
+	  ERR_INVAL, "/", HTTP_GET, "header" },
 	{ { GET_("/"), "HTTP_ACCEPT_LANGUAGE", "ko\r" }, NULL, ERR_INVAL,
-	  "/", HTTP_GET },
+	  "/", HTTP_GET, "header" },
 	{ { GET_("/"), "REMOTE_ADDR", "1.2.3.4\n" }, NULL, ERR_INVAL, "/",
-	  HTTP_GET },
+	  HTTP_GET, "header" },
 	{ { GET_("/"), "CONTENT_TYPE", "text/plain\x0b" }, NULL, ERR_INVAL,
-	  "/", HTTP_GET },
+	  "/", HTTP_GET, "header" },
 	{ { GET_("/"), "HTTP_COOKIE", "a=1\x01" }, NULL, ERR_INVAL, "/",
-	  HTTP_GET },
+	  HTTP_GET, "cookie" },
 	/* cookies */
 	{ { GET_("/"), "HTTP_COOKIE", "a=1; a=2" }, NULL, ERR_OK, "/",
-	  HTTP_GET },
+	  HTTP_GET, NULL },
 	{ { GET_("/"), "HTTP_COOKIE", "a=\xc0\xaf" }, NULL, ERR_INVAL, "/",
-	  HTTP_GET },
+	  HTTP_GET, "cookie" },
 	{ { GET_("/"), "HTTP_COOKIE", "a=\xed\xa0\x80" }, NULL, ERR_INVAL,
-	  "/", HTTP_GET },
+	  "/", HTTP_GET, "cookie" },
 	/* bodies */
 	{ { POST_("/login", FORM) }, "user=kim&pass=x", ERR_OK, "/login",
-	  HTTP_POST },
+	  HTTP_POST, NULL },
 	{ { POST_("/login", "Application/X-WWW-Form-URLEncoded; "
-		  "charset=UTF-8") }, "user=kim", ERR_OK, "/login", HTTP_POST },
+		  "charset=UTF-8") }, "user=kim", ERR_OK, "/login", HTTP_POST, NULL },
 	{ { POST_("/login", " " FORM " ;charset=utf-8") }, "a=1", ERR_OK,
-	  "/login", HTTP_POST },
-	{ { POST_("/login", FORM) }, "", ERR_OK, "/login", HTTP_POST },
+	  "/login", HTTP_POST, NULL },
+	{ { POST_("/login", FORM) }, "", ERR_OK, "/login", HTTP_POST, NULL },
 	{ { POST_("/login", FORM) }, "user=a&user=b", ERR_INVAL, "/login",
-	  HTTP_POST },
+	  HTTP_POST, "form" },
 	{ { POST_("/login", FORM) }, "user=%zz", ERR_INVAL, "/login",
-	  HTTP_POST },
-	{ { POST_("/login", FORM) }, "=x", ERR_INVAL, "/login", HTTP_POST },
-	{ { POST_("/api", JSON) }, "{\"a\":1}", ERR_OK, "/api", HTTP_POST },
+	  HTTP_POST, "form" },
+	{ { POST_("/login", FORM) }, "=x", ERR_INVAL, "/login", HTTP_POST, "form" },
+	{ { POST_("/api", JSON) }, "{\"a\":1}", ERR_OK, "/api", HTTP_POST, NULL },
 	{ { POST_("/api", "APPLICATION/JSON; charset=utf-8") }, "{}", ERR_OK,
-	  "/api", HTTP_POST },
-	{ { POST_("/api", JSON) }, "", ERR_INVAL, "/api", HTTP_POST },
-	{ { POST_("/api", JSON) }, "[]", ERR_INVAL, "/api", HTTP_POST },
+	  "/api", HTTP_POST, NULL },
+	{ { POST_("/api", JSON) }, "", ERR_INVAL, "/api", HTTP_POST, "json" },
+	{ { POST_("/api", JSON) }, "[]", ERR_INVAL, "/api", HTTP_POST, "json" },
 	{ { POST_("/api", JSON) }, "{\"a\":1,\"a\":2}", ERR_INVAL, "/api",
-	  HTTP_POST },
-	{ { POST_("/api", JSON) }, "user=kim", ERR_INVAL, "/api", HTTP_POST },
+	  HTTP_POST, "json" },
+	{ { POST_("/api", JSON) }, "user=kim", ERR_INVAL, "/api", HTTP_POST, "json" },
 	{ { POST_("/api", "application/jsonx") }, "{}", ERR_INVAL, "/api",
-	  HTTP_POST },
+	  HTTP_POST, "body" },
 	{ { POST_("/api", "application/json-patch+json") }, "{}", ERR_INVAL,
-	  "/api", HTTP_POST },
+	  "/api", HTTP_POST, "body" },
 	{ { POST_("/api", "text/plain") }, "{}", ERR_INVAL, "/api",
-	  HTTP_POST },
+	  HTTP_POST, "body" },
 	{ { POST_("/api", "multipart/form-data; boundary=x") }, "--x--",
-	  ERR_INVAL, "/api", HTTP_POST },
-	{ { POST_("/api", "") }, "a=1", ERR_INVAL, "/api", HTTP_POST },
+	  ERR_INVAL, "/api", HTTP_POST, "body" },
+	{ { POST_("/api", "") }, "a=1", ERR_INVAL, "/api", HTTP_POST, "body" },
 	{ { "REQUEST_METHOD", "POST", "REQUEST_URI", "/api" }, "a=1",
-	  ERR_INVAL, "/api", HTTP_POST },
-	{ { POST_("/api", "text/plain") }, "", ERR_OK, "/api", HTTP_POST },
+	  ERR_INVAL, "/api", HTTP_POST, "body" },
+	{ { POST_("/api", "text/plain") }, "", ERR_OK, "/api", HTTP_POST, NULL },
 	{ { GET_("/"), "CONTENT_TYPE", "text/plain" }, "ignored", ERR_OK, "/",
-	  HTTP_GET },
-	{ { GET_("/"), "CONTENT_TYPE", JSON }, "", ERR_OK, "/", HTTP_GET },
+	  HTTP_GET, NULL },
+	{ { GET_("/"), "CONTENT_TYPE", JSON }, "", ERR_OK, "/", HTTP_GET, NULL },
 	{ { GET_("/"), "CONTENT_TYPE", JSON }, "[1]", ERR_INVAL, "/",
-	  HTTP_GET },
-	{ { GET_("/"), "CONTENT_TYPE", FORM }, "a=1", ERR_OK, "/", HTTP_GET },
+	  HTTP_GET, "json" },
+	{ { GET_("/"), "CONTENT_TYPE", FORM }, "a=1", ERR_OK, "/", HTTP_GET, NULL },
 };
 
 /* check_failed_request: after a failure only method and path may stay. */
@@ -784,6 +786,7 @@ static void check_failed_request(size_t row, const struct http_request *r)
 /* check_ok_request: after success no string is NULL. */
 static void check_ok_request(size_t row, const struct http_request *r)
 {
+	CHECK(r->bad_part == NULL, row);
 	CHECK(r->method_name && r->path && r->path[0] == '/' &&
 	      r->query_string, row);
 	CHECK(r->cookie_header && r->user_agent && r->accept_language &&
@@ -791,9 +794,15 @@ static void check_ok_request(size_t row, const struct http_request *r)
 	      r->authorization && r->remote_addr, row);
 }
 
+/*
+ * run_row: parse one request and check the result, the path and method
+ * (kept even on failure when they parsed) and bad_part. path NULL on a
+ * success row means "any".
+ */
 static enum err run_row(size_t row, const char *const *env, const char *body,
 			size_t body_len, enum err want, const char *path,
-			enum http_method method, struct http_request *r)
+			enum http_method method, const char *part,
+			struct http_request *r)
 {
 	enum err e;
 
@@ -802,6 +811,13 @@ static enum err run_row(size_t row, const char *const *env, const char *body,
 	if (e != want) {
 		print_error("row %zu: got err %d want %d\n", row, (int)e,
 			    (int)want);
+		fail();
+	}
+	if ((part == NULL) != (r->bad_part == NULL) ||
+	    (part && strcmp(part, r->bad_part) != 0)) {
+		print_error("row %zu: bad_part \"%s\" want \"%s\"\n", row,
+			    r->bad_part ? r->bad_part : "(null)",
+			    part ? part : "(null)");
 		fail();
 	}
 	if (path) {
@@ -834,7 +850,7 @@ static void test_request_table(void **state)
 
 		run_row(i, row->env, row->body,
 			row->body ? strlen(row->body) : 0, row->want,
-			row->path, row->method, &r);
+			row->path, row->method, row->part, &r);
 		http_request_free(&r);
 		CHECK(r.path == NULL && r.method_name == NULL, i);
 	}
@@ -955,6 +971,7 @@ static void test_request_json(void **state)
 	assert_int_equal(r.method, HTTP_POST);
 	assert_string_equal(r.method_name, "POST");
 	assert_string_equal(r.path, "/api/note");
+	assert_string_equal(r.bad_part, "json");
 	assert_null(r.json);
 	http_request_free(&r);
 }
@@ -989,12 +1006,12 @@ static void test_request_limits(void **state)
 		assert_int_equal(buf_putc(&uri, 'b'), ERR_OK);
 	assert_int_equal(uri.len, HTTP_URI_MAX);
 	env[3] = uri.data;
-	run_row(100, env, NULL, 0, ERR_OK, NULL, HTTP_GET, &r);
+	run_row(100, env, NULL, 0, ERR_OK, NULL, HTTP_GET, NULL, &r);
 	assert_int_equal(strlen(r.path), HTTP_PATH_MAX);
 	http_request_free(&r);
 	assert_int_equal(buf_putc(&uri, 'b'), ERR_OK);
 	env[3] = uri.data;
-	run_row(101, env, NULL, 0, ERR_TOOBIG, NULL, HTTP_GET, &r);
+	run_row(101, env, NULL, 0, ERR_TOOBIG, NULL, HTTP_GET, "uri", &r);
 	http_request_free(&r);
 	buf_cleanup(&uri);
 
@@ -1003,10 +1020,10 @@ static void test_request_limits(void **state)
 	s[0] = '/';
 	s[HTTP_PATH_MAX] = '\0';
 	env[3] = s;
-	run_row(102, env, NULL, 0, ERR_OK, s, HTTP_GET, &r);
+	run_row(102, env, NULL, 0, ERR_OK, s, HTTP_GET, NULL, &r);
 	http_request_free(&r);
 	s[HTTP_PATH_MAX] = 'p';
-	run_row(103, env, NULL, 0, ERR_TOOBIG, NULL, HTTP_GET, &r);
+	run_row(103, env, NULL, 0, ERR_TOOBIG, NULL, HTTP_GET, "path", &r);
 	http_request_free(&r);
 	free(s);
 
@@ -1015,11 +1032,11 @@ static void test_request_limits(void **state)
 	memcpy(s, "/?q=", 4);
 	s[HTTP_QUERY_MAX + 2] = '\0';
 	env[3] = s;
-	run_row(104, env, NULL, 0, ERR_OK, "/", HTTP_GET, &r);
+	run_row(104, env, NULL, 0, ERR_OK, "/", HTTP_GET, NULL, &r);
 	assert_int_equal(strlen(r.query_string), HTTP_QUERY_MAX);
 	http_request_free(&r);
 	s[HTTP_QUERY_MAX + 2] = 'q';
-	run_row(105, env, NULL, 0, ERR_TOOBIG, NULL, HTTP_GET, &r);
+	run_row(105, env, NULL, 0, ERR_TOOBIG, "/", HTTP_GET, "query", &r);
 	http_request_free(&r);
 	free(s);
 
@@ -1038,11 +1055,12 @@ static void test_request_limits(void **state)
 		hdr[HTTP_HEADER_MAX] = '\0';
 		env[4] = hdr_vars[i];
 		env[5] = hdr;
-		run_row(110 + 2 * i, env, NULL, 0, ERR_OK, "/", HTTP_GET, &r);
+		run_row(110 + 2 * i, env, NULL, 0, ERR_OK, "/", HTTP_GET, NULL,
+			&r);
 		http_request_free(&r);
 		hdr[HTTP_HEADER_MAX] = 'h';
 		run_row(111 + 2 * i, env, NULL, 0, ERR_TOOBIG, "/", HTTP_GET,
-			&r);
+			i == 0 ? "cookie" : "header", &r);
 		http_request_free(&r);
 	}
 	free(hdr);
@@ -1056,36 +1074,41 @@ static void test_request_limits(void **state)
 	body = repeat('x', HTTP_BODY_MAX + 1);
 	memcpy(body, "{\"a\":\"", 6);
 	memcpy(body + HTTP_BODY_MAX - 2, "\"}", 2);
-	run_row(130, env, body, HTTP_BODY_MAX, ERR_OK, "/", HTTP_POST, &r);
+	run_row(130, env, body, HTTP_BODY_MAX, ERR_OK, "/", HTTP_POST, NULL,
+		&r);
 	assert_non_null(r.json);
 	http_request_free(&r);
 	run_row(131, env, body, HTTP_BODY_MAX + 1, ERR_TOOBIG, "/", HTTP_POST,
-		&r);
+		"body", &r);
 	http_request_free(&r);
 	free(body);
 
 	/* Form body with HTTP_FIELDS_MAX fields, then one more. */
 	env[5] = FORM;
 	body = fields_string(HTTP_FIELDS_MAX);
-	run_row(132, env, body, strlen(body), ERR_OK, "/", HTTP_POST, &r);
+	run_row(132, env, body, strlen(body), ERR_OK, "/", HTTP_POST, NULL,
+		&r);
 	assert_int_equal(r.form.n, HTTP_FIELDS_MAX);
 	http_request_free(&r);
 	free(body);
 	body = fields_string(HTTP_FIELDS_MAX + 1);
-	run_row(133, env, body, strlen(body), ERR_TOOBIG, "/", HTTP_POST, &r);
+	run_row(133, env, body, strlen(body), ERR_TOOBIG, "/", HTTP_POST,
+		"form", &r);
 	http_request_free(&r);
 	free(body);
 
 	/* A JSON body nested past HTTP_JSON_DEPTH_MAX. */
 	env[5] = JSON;
 	body = nest(HTTP_JSON_DEPTH_MAX + 1, 0);
-	run_row(134, env, body, strlen(body), ERR_TOOBIG, "/", HTTP_POST, &r);
+	run_row(134, env, body, strlen(body), ERR_TOOBIG, "/", HTTP_POST,
+		"json", &r);
 	http_request_free(&r);
 	free(body);
 
 	/* A NUL inside a form body (explicit length). */
 	env[5] = FORM;
-	run_row(135, env, "a=1\0b=2", 7, ERR_INVAL, "/", HTTP_POST, &r);
+	run_row(135, env, "a=1\0b=2", 7, ERR_INVAL, "/", HTTP_POST, "form",
+		&r);
 	http_request_free(&r);
 }
 
@@ -1098,6 +1121,7 @@ static void test_request_misuse(void **state)
 	(void)state;
 	assert_int_equal(http_request_parse(&r, NULL, NULL, NULL, 0),
 			 ERR_INTERNAL);
+	assert_null(r.bad_part);
 	http_request_free(&r);
 	assert_int_equal(http_request_parse(&r, getter, (void *)env, NULL, 5),
 			 ERR_INTERNAL);

@@ -1,0 +1,572 @@
+"""sitectl - start and stop a real instance of the site for the test suites.
+
+Shared by tests/integration and tests/browser. One `Site` is one lighttpd
+(started in the foreground from lighttpd.conf) with its own temporary
+database, keys and FastCGI socket folder, on a free port of 127.0.0.1.
+
+    site = Site(idle=2, absolute=5).start()
+    ...
+    site.stop()          # raises LeftoverProcesses if a FastCGI child stays
+
+Nothing here depends on the C code beyond its public interface: the
+environment variables read by lighttpd.conf, build/siteinit, the URLs and
+the SQLite schema.
+"""
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+SITE_ROOT = Path(__file__).resolve().parents[1]
+SITEINIT = SITE_ROOT / "build" / "siteinit"
+CGI_BIN = SITE_ROOT / "cgi-bin"
+LIGHTTPD = shutil.which("lighttpd") or "/usr/sbin/lighttpd"
+
+START_TIMEOUT = 10.0     # seconds for the port to answer
+STOP_TIMEOUT = 10.0      # seconds for lighttpd to exit after SIGTERM
+REAP_TIMEOUT = 5.0       # seconds for its FastCGI children to be gone
+HTTP_TIMEOUT = 15.0      # seconds for any one request
+
+SID_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+CSRF_RE = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
+
+# What lighttpd 1.4 writes to its error log when a backend dies or cannot
+# be reached (gw_backend.c): none of these may appear during a test run.
+ABNORMAL_LOG = re.compile(
+    r"child exited|child signal+ed|child died|died|crashed|"
+    r"backend is overloaded|connect\(\) failed|Connection refused|"
+    r"all handlers for|"
+    r"fcgi-request is already in use|"
+    r"AddressSanitizer|runtime error|Segmentation|core dumped|Aborted",
+    re.IGNORECASE)
+
+
+class LeftoverProcesses(AssertionError):
+    """Stopping lighttpd left FastCGI processes running."""
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sid_hash(sid: str) -> bytes:
+    """BLAKE2b-256 of the session ID string: what the sessions table keeps."""
+    return hashlib.blake2b(sid.encode(), digest_size=32).digest()
+
+
+def sid_hash_hex8(sid: str) -> str:
+    return sid_hash(sid).hex()[:8]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+class Site:
+    """One running lighttpd + FastCGI programs on a private database."""
+
+    def __init__(self, idle=None, absolute=None, remember=None, extra_env=None,
+                 name="site"):
+        self.settings = {}
+        if idle is not None:
+            self.settings["SESSION_IDLE_SECONDS"] = str(idle)
+        if absolute is not None:
+            self.settings["SESSION_ABSOLUTE_SECONDS"] = str(absolute)
+        if remember is not None:
+            self.settings["SESSION_REMEMBER_SECONDS"] = str(remember)
+        self.settings.update(extra_env or {})
+        self.name = name
+        self.tmp = None
+        self.proc = None
+        self.port = None
+        self.host = "127.0.0.1"
+
+    # ---- paths -------------------------------------------------------------
+    @property
+    def db_path(self) -> Path:
+        return self.tmp / "site.sqlite"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.tmp / "keys"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.tmp / "run"
+
+    @property
+    def log_path(self) -> Path:
+        return self.tmp / "lighttpd.log"
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def origin(self) -> str:
+        return self.base
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def log_text(self) -> str:
+        return _read(self.log_path).decode("utf-8", "replace")
+
+    # ---- start / stop ------------------------------------------------------
+    def start(self) -> "Site":
+        for prog in ("session.fcgi", "cookies.fcgi"):
+            if not os.access(CGI_BIN / prog, os.X_OK):
+                raise RuntimeError(f"{CGI_BIN / prog} is missing: run "
+                                   f"`make -C {SITE_ROOT} all` first")
+        if not os.access(SITEINIT, os.X_OK):
+            raise RuntimeError(f"{SITEINIT} is missing: run `make all`")
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"sitetest-{self.name}-"))
+        self.run_dir.mkdir()
+        subprocess.run([str(SITEINIT), str(self.db_path), str(self.keys_dir)],
+                       check=True, timeout=60, capture_output=True)
+        last_error = None
+        for _attempt in range(3):          # the free port may be taken
+            self.port = free_port()
+            env = dict(os.environ)
+            for k in ("SESSION_IDLE_SECONDS", "SESSION_ABSOLUTE_SECONDS",
+                      "SESSION_REMEMBER_SECONDS", "CLASSROOM", "TEMPLATES"):
+                env.pop(k, None)
+            env.update({
+                "SITE_ROOT": str(SITE_ROOT),
+                "RUN_DIR": str(self.run_dir),
+                "HOST": self.host,
+                "PORT": str(self.port),
+                "DB": str(self.db_path),
+                "KEYS": str(self.keys_dir),
+                "TZ": "UTC",
+            })
+            env.update(self.settings)
+            log = open(self.log_path, "ab")
+            try:
+                self.proc = subprocess.Popen(
+                    [LIGHTTPD, "-D", "-f", str(SITE_ROOT / "lighttpd.conf")],
+                    env=env, stdout=log, stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL, cwd=str(self.tmp))
+            finally:
+                log.close()
+            try:
+                self._wait_ready()
+                return self
+            except RuntimeError as ex:
+                last_error = ex
+                self._terminate()
+        raise RuntimeError(f"lighttpd did not start: {last_error}\n"
+                           f"{self.log_text()[-4000:]}")
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"lighttpd exited with {self.proc.returncode}")
+            try:
+                with socket.create_connection((self.host, self.port),
+                                              timeout=0.5):
+                    pass
+            except OSError:
+                time.sleep(0.05)
+                continue
+            # The port answers; make sure the programs answer too.
+            try:
+                r = requests.get(self.url("/session/state"),
+                                 timeout=HTTP_TIMEOUT)
+                if r.status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("port did not answer in time")
+
+    def fcgi_pids(self) -> list[int]:
+        """PIDs of FastCGI programs belonging to this instance.
+
+        lighttpd hands each child the variables of bin-copy-environment,
+        DB among them; DB is this instance's private temporary file, so a
+        process whose environment holds DB=<our file> and that runs a
+        program from cgi-bin/ is ours (even if it was re-parented)."""
+        marker = b"DB=" + str(self.db_path).encode()
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            if self.proc is not None and pid == self.proc.pid:
+                continue
+            environ = _read(entry / "environ").split(b"\0")
+            if marker not in environ:
+                continue
+            try:
+                exe = os.readlink(entry / "exe")
+            except OSError:
+                exe = ""
+            cmd = _read(entry / "cmdline")
+            if exe.endswith(".fcgi") or b".fcgi" in cmd or \
+                    str(CGI_BIN) in exe:
+                state = _read(entry / "stat").split(b")")[-1].split()
+                if state and state[0] == b"Z":
+                    continue        # a zombie is already dead
+                found.append(pid)
+        return found
+
+    def _terminate(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=STOP_TIMEOUT)
+
+    def stop(self, cleanup=True):
+        """SIGTERM lighttpd, wait, and check no FastCGI process is left.
+
+        Leftovers are killed (so one failure does not leak into the next
+        test run) and reported by raising LeftoverProcesses."""
+        if self.proc is None:
+            return
+        self._terminate()
+        rc = self.proc.returncode
+        deadline = time.monotonic() + REAP_TIMEOUT
+        left = self.fcgi_pids()
+        while left and time.monotonic() < deadline:
+            time.sleep(0.1)
+            left = self.fcgi_pids()
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc = None
+        log = self.log_text()
+        if cleanup and not left and self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        if left:
+            raise LeftoverProcesses(
+                f"FastCGI processes still running after lighttpd stopped "
+                f"(rc={rc}): {left}\nlog: {log[-2000:]}")
+        return rc
+
+    # ---- database ----------------------------------------------------------
+    def db(self) -> sqlite3.Connection:
+        """A read-only connection to the instance's database."""
+        con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True,
+                              timeout=10)
+        con.row_factory = sqlite3.Row
+        return con
+
+    def query(self, sql, args=()):
+        con = self.db()
+        try:
+            return [tuple(r) for r in con.execute(sql, args).fetchall()]
+        finally:
+            con.close()
+
+    def session_row(self, sid: str):
+        con = self.db()
+        try:
+            r = con.execute("SELECT * FROM sessions WHERE id_hash = ?",
+                            (sid_hash(sid),)).fetchone()
+            return dict(r) if r else None
+        finally:
+            con.close()
+
+    def dump(self, normalise_touch=True) -> dict:
+        """Every row of every table, sorted, for before/after comparison.
+
+        With normalise_touch, a session's last_seen and idle_expires are
+        left out: any request that carries a live session ID legitimately
+        pushes them forward (the idle timeout)."""
+        con = self.db()
+        try:
+            tables = [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            out = {}
+            for t in tables:
+                cur = con.execute(f'SELECT * FROM "{t}"')
+                cols = [d[0] for d in cur.description]
+                rows = []
+                for row in cur.fetchall():
+                    d = dict(zip(cols, row))
+                    if normalise_touch and t == "sessions":
+                        d.pop("last_seen", None)
+                        d.pop("idle_expires", None)
+                    rows.append(tuple(sorted(d.items(), key=lambda kv: kv[0])))
+                out[t] = sorted(rows, key=repr)
+            return out
+        finally:
+            con.close()
+
+
+# ---- HTTP clients ------------------------------------------------------------
+def set_cookie_headers(resp) -> list[str]:
+    """The raw Set-Cookie header values of a requests response."""
+    return list(resp.raw.headers.getlist("Set-Cookie"))
+
+
+class Client:
+    """A minimal browser: keeps cookies by name, applies Set-Cookie exactly
+    as received (Max-Age=0 deletes), sends an explicit Cookie header and
+    never follows redirects. The raw headers stay inspectable."""
+
+    def __init__(self, site: Site, accept_language="en"):
+        self.site = site
+        self.cookies: dict[str, str] = {}
+        self.http = requests.Session()
+        self.accept_language = accept_language
+        self.last = None
+
+    def close(self):
+        self.http.close()
+
+    def cookie_header(self) -> str | None:
+        if not self.cookies:
+            return None
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def request(self, method, path, *, cookies=True, headers=None,
+                store=None, **kw):
+        """cookies=False sends none of the jar (a request made by another
+        program, e.g. curl with a hand-written Cookie header); its
+        Set-Cookie headers are then not stored either, unless store=True."""
+        if store is None:
+            store = cookies
+        h = {}
+        if self.accept_language:
+            h["Accept-Language"] = self.accept_language
+        if cookies and self.cookies:
+            h["Cookie"] = self.cookie_header()
+        h.update(headers or {})
+        r = self.http.request(method, self.site.url(path), headers=h,
+                              allow_redirects=False, timeout=HTTP_TIMEOUT,
+                              **kw)
+        self.http.cookies.clear()          # this class is the cookie jar
+        self.last = r
+        if not store:
+            return r
+        for line in set_cookie_headers(r):
+            name, _, rest = line.partition("=")
+            value = rest.split(";", 1)[0]
+            attrs = [a.strip().lower() for a in rest.split(";")[1:]]
+            if "max-age=0" in attrs or any(
+                    a.startswith("max-age=-") for a in attrs):
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        return r
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    @property
+    def sid(self):
+        return self.cookies.get("sid")
+
+    def login_form(self, query=""):
+        r = self.get("/session/login" + query)
+        assert r.status_code == 200, r.text[:500]
+        return csrf_from(r.text)
+
+    def login(self, username, password, remember=None, next_=None,
+              extra=None):
+        token = self.login_form()
+        form = {"username": username, "password": password, "csrf": token}
+        if remember is not None:
+            form["remember"] = remember
+        if next_ is not None:
+            form["next"] = next_
+        form.update(extra or {})
+        return self.post("/session/login", data=form)
+
+    def state(self, **kw):
+        r = self.get("/session/state", **kw)
+        assert r.status_code == 200, r.text[:500]
+        return r.json()
+
+
+def csrf_from(html: str) -> str:
+    m = CSRF_RE.search(html)
+    assert m, "no csrf field in the page"
+    return m.group(1)
+
+
+def raw_request(site: Site, data: bytes, timeout=HTTP_TIMEOUT):
+    """Send bytes as they are (no client-side normalisation of the target,
+    headers or body) and parse the answer with http.client.
+
+    Returns (status, headers as an http.client.HTTPMessage, body bytes)."""
+    with socket.create_connection((site.host, site.port),
+                                  timeout=timeout) as s:
+        s.sendall(data)
+        resp = http.client.HTTPResponse(s, method=data.split(b" ", 1)[0]
+                                        .decode("latin-1"))
+        resp.begin()
+        body = resp.read()
+        return resp.status, resp.msg, body
+
+
+def build_request(site: Site, method: str, target: bytes | str, headers=None,
+                  body: bytes | None = None, host=None) -> bytes:
+    """An HTTP/1.1 request with Connection: close and, when there is a body,
+    its Content-Length."""
+    if isinstance(target, str):
+        target = target.encode("latin-1")
+    lines = [method.encode() + b" " + target + b" HTTP/1.1"]
+    hdrs = {"Host": host or f"{site.host}:{site.port}",
+            "Connection": "close"}
+    hdrs.update(headers or {})
+    if body is not None:
+        hdrs["Content-Length"] = str(len(body))
+    for k, v in hdrs.items():
+        if isinstance(v, str):
+            v = v.encode("latin-1")
+        lines.append(k.encode() + b": " + v)
+    return b"\r\n".join(lines) + b"\r\n\r\n" + (body or b"")
+
+
+# ---- bounded tests -----------------------------------------------------------
+class TestTimeout(Exception):
+    """A test ran past its time limit (see alarm_limit)."""
+
+
+def alarm_limit(seconds: int):
+    """Context manager: raise TestTimeout in the main thread after seconds.
+
+    pytest-timeout is not packaged here; SIGALRM does the same job for
+    tests that run in the main thread."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def guard():
+        def on_alarm(_sig, _frame):
+            raise TestTimeout(f"test took longer than {seconds} s")
+        old = signal.signal(signal.SIGALRM, on_alarm)
+        signal.alarm(seconds)
+        try:
+            yield
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)
+    return guard()
+
+
+def abnormal_log_lines(text: str) -> list[str]:
+    """Lines of a lighttpd log that tell of a dead or unreachable backend."""
+    return [ln for ln in text.splitlines() if ABNORMAL_LOG.search(ln)]
+
+
+# ---- what the site promises about its cookies and pages -------------------------
+SID_COOKIE_RE = re.compile(
+    r"^sid=([A-Za-z0-9_-]{43}); Path=/; HttpOnly; SameSite=Lax$")
+SID_REMEMBER_RE = re.compile(
+    r"^sid=([A-Za-z0-9_-]{43}); Max-Age=(\d+); Path=/; HttpOnly; "
+    r"SameSite=Lax$")
+SID_EXPIRE = "sid=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
+HTML_TYPE = "text/html; charset=utf-8"
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+def one_sid_cookie(resp, pattern=SID_COOKIE_RE):
+    """The single Set-Cookie of resp, checked against pattern; returns the
+    match."""
+    lines = set_cookie_headers(resp)
+    assert len(lines) == 1, f"expected one Set-Cookie, got {lines}"
+    m = pattern.match(lines[0])
+    assert m, f"unexpected Set-Cookie: {lines[0]!r}"
+    return m
+
+
+def error_callout(html: str) -> str:
+    """The inner HTML of the page's error message box."""
+    m = re.search(r'<div class="callout error" role="alert">(.*?)</div>',
+                  html, re.S)
+    assert m, "no error callout in the page"
+    return m.group(1)
+
+
+def main_part(html: str) -> str:
+    m = re.search(r"<main id=\"main\">(.*?)</main>", html, re.S)
+    assert m, "no <main> in the page"
+    return m.group(1)
+
+
+def html_lang(html: str) -> str:
+    m = re.search(r"<html lang=\"([^\"]*)\"", html)
+    assert m, "no <html lang>"
+    return m.group(1)
+
+
+class PageScan:
+    """Tags, attributes and inline script text of an HTML page."""
+
+    def __init__(self, html: str):
+        from html.parser import HTMLParser
+        self.tags = []            # (tag, {attr: value})
+        self.scripts = []         # (attrs, text)
+        scan = self
+
+        class P(HTMLParser):
+            def __init__(self):
+                super().__init__(convert_charrefs=True)
+                self.in_script = None
+
+            def handle_starttag(self, tag, attrs):
+                d = dict(attrs)
+                scan.tags.append((tag, d, attrs))
+                if tag == "script":
+                    self.in_script = [d, ""]
+
+            def handle_startendtag(self, tag, attrs):
+                self.handle_starttag(tag, attrs)
+                if tag == "script":
+                    self.handle_endtag(tag)
+
+            def handle_data(self, data):
+                if self.in_script is not None:
+                    self.in_script[1] += data
+
+            def handle_endtag(self, tag):
+                if tag == "script" and self.in_script is not None:
+                    scan.scripts.append(tuple(self.in_script))
+                    self.in_script = None
+
+        p = P()
+        p.feed(html)
+        p.close()
+
+    def hrefs(self):
+        return [d["href"] for t, d, _ in self.tags if "href" in d]
+
+    def srcs(self):
+        return [d["src"] for t, d, _ in self.tags if "src" in d]
+
+    def find(self, tag, **want):
+        return [d for t, d, _ in self.tags if t == tag and all(
+            d.get(k.rstrip("_")) == v for k, v in want.items())]

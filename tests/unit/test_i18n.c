@@ -1,0 +1,104 @@
+/*
+ * test_i18n.c - language choice (lang cookie, then Accept-Language with
+ * q-values, RFC 9110 §12.5.4) and the string table loader.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "i18n.h"
+
+struct row {
+	const char *cookie;
+	const char *accept;
+	enum lang   want;
+};
+
+static void test_choose(void **state)
+{
+	static const struct row rows[] = {
+		{ NULL, NULL, LANG_KO },
+		{ NULL, "", LANG_KO },
+		{ NULL, "en", LANG_EN },
+		{ NULL, "en-US,en;q=0.9", LANG_EN },
+		{ NULL, "ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7", LANG_KO },
+		{ NULL, "en;q=0.5, ko;q=0.6", LANG_KO },
+		{ NULL, "ko;q=0.5, en;q=0.6", LANG_EN },
+		{ NULL, "ko;q=0.5 , en;q=0.600 ", LANG_EN },
+		{ NULL, "fr, de;q=0.9", LANG_KO },
+		{ NULL, "fr, en;q=0.1", LANG_EN },
+		{ NULL, "EN", LANG_EN },
+		{ NULL, "eng", LANG_KO },          /* not the "en" tag */
+		{ NULL, "en;q=0", LANG_KO },       /* q=0 means "not acceptable" */
+		{ NULL, "en;q=bogus", LANG_KO },
+		{ NULL, "en;q=1.5", LANG_EN },     /* 1.x reads as 1 */
+		{ NULL, "en;q=0.99999999", LANG_EN },
+		{ NULL, ",,,;;;,,", LANG_KO },
+		{ NULL, ";q=0.9", LANG_KO },
+		{ NULL, "<script>", LANG_KO },
+		{ "en", "ko", LANG_EN },
+		{ "ko", "en", LANG_KO },
+		{ "xx", "en", LANG_EN },           /* bad cookie: ignored */
+		{ "EN", "ko", LANG_KO },           /* the cookie is exact */
+		{ "", "en", LANG_EN },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (i18n_choose(rows[i].cookie, rows[i].accept) != rows[i].want)
+			fail_msg("row %zu: cookie=%s accept=%s", i,
+				 rows[i].cookie ? rows[i].cookie : "(null)",
+				 rows[i].accept ? rows[i].accept : "(null)");
+}
+
+static enum err load_text(const char *text)
+{
+	char path[] = "/tmp/test_i18n_XXXXXX";
+	int fd = mkstemp(path);
+	enum err e;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	e = i18n_load(path);
+	unlink(path);
+	return e;
+}
+
+static void test_load(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text("b\tㄴ\tB\na\tㄱ\tA\n# c\n\n"), ERR_OK);
+	assert_string_equal(i18n_get("a", LANG_KO), "ㄱ");
+	assert_string_equal(i18n_get("b", LANG_EN), "B");
+	assert_string_equal(i18n_get("zzz", LANG_EN), "zzz");
+	assert_true(i18n_has("a"));
+	assert_false(i18n_has("c"));
+	/* malformed files leave the old table in place */
+	assert_int_equal(load_text("x\tonly-two-columns\n"), ERR_INVAL);
+	assert_int_equal(load_text("x\ta\tb\tc\n"), ERR_INVAL);
+	assert_string_equal(i18n_get("a", LANG_EN), "A");
+	assert_int_equal(i18n_load("/nonexistent/strings.tsv"), ERR_NOTFOUND);
+	/* a file without a final newline */
+	assert_int_equal(load_text("k\t가\tK"), ERR_OK);
+	assert_string_equal(i18n_get("k", LANG_EN), "K");
+	i18n_free();
+	assert_string_equal(i18n_get("k", LANG_EN), "k");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_choose),
+		cmocka_unit_test(test_load),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,336 @@
+/*
+ * test_session.c - sessions, CSRF and auth against a real SQLite file:
+ * ID shape and hashing, idle and absolute expiry, login rotation that
+ * keeps the data, read-modify-write updates, destroy, purge, the CSRF
+ * binding, Argon2id verification and the throttle.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "auth.h"
+#include "csrf.h"
+#include "db.h"
+#include "session.h"
+
+static const struct session_config cfg = { 100, 1000, 5000 };
+
+struct fixture {
+	char        path[64];
+	struct db  *db;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->path, sizeof(f->path), "/tmp/test_session_%ld.sqlite",
+		 (long)getpid());
+	unlink(f->path);
+	assert_int_equal(db_open(f->path, &f->db), ERR_OK);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char side[80];
+
+	db_close(f->db);
+	unlink(f->path);
+	snprintf(side, sizeof(side), "%s-wal", f->path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", f->path);
+	unlink(side);
+	free(f);
+	return 0;
+}
+
+static long long count_rows(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	long long n;
+
+	assert_non_null(st);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+static void test_create_and_load(void **state)
+{
+	struct fixture *f = *state;
+	struct session s, t;
+	enum session_miss miss;
+	unsigned char h[32];
+	char id[SESSION_ID_LEN + 1];
+
+	session_init(&s);
+	session_init(&t);
+	assert_int_equal(session_create(f->db, &cfg, 1000, "UA", "127.0.0.1",
+					&s), ERR_OK);
+	assert_int_equal(strlen(s.id), SESSION_ID_LEN);
+	assert_int_equal(strspn(s.id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+				"klmnopqrstuvwxyz0123456789-_"), SESSION_ID_LEN);
+	crypto_generichash(h, 32, (const unsigned char *)s.id, strlen(s.id),
+			   NULL, 0);
+	assert_memory_equal(h, s.id_hash, 32);
+	assert_int_equal(s.idle_expires, 1100);
+	assert_int_equal(s.absolute_expires, 2000);
+	snprintf(id, sizeof(id), "%s", s.id);
+
+	assert_int_equal(session_load(f->db, id, 1050, &t, &miss), ERR_OK);
+	assert_int_equal(t.last_seen, 1000);   /* loading writes nothing */
+	assert_int_equal(t.idle_expires, 1100);
+	assert_int_equal(session_touch(f->db, &t, 1050), ERR_OK);
+	assert_int_equal(session_load(f->db, id, 1050, &t, &miss), ERR_OK);
+	assert_int_equal(t.last_seen, 1050);
+	assert_int_equal(t.idle_expires, 1150);
+	assert_string_equal(t.id, "");   /* not re-issued */
+	/* idle deadline passed: gone, and the row is deleted */
+	assert_int_equal(session_load(f->db, id, 1150, &t, &miss),
+			 ERR_NOTFOUND);
+	assert_int_equal(miss, SESSION_MISS_IDLE);
+	assert_int_equal(session_load(f->db, id, 1151, &t, &miss),
+			 ERR_NOTFOUND);
+	assert_int_equal(miss, SESSION_MISS_UNKNOWN);
+	session_cleanup(&s);
+	session_cleanup(&t);
+}
+
+static void test_absolute(void **state)
+{
+	struct fixture *f = *state;
+	struct session s, t;
+	enum session_miss miss;
+	char id[SESSION_ID_LEN + 1];
+	long long now;
+
+	session_init(&s);
+	session_init(&t);
+	assert_int_equal(session_create(f->db, &cfg, 0, "", "", &s), ERR_OK);
+	snprintf(id, sizeof(id), "%s", s.id);
+	/* keep it busy: idle never passes, absolute (1000) still does */
+	for (now = 90; now < 1000; now += 90) {
+		assert_int_equal(session_load(f->db, id, now, &t, &miss),
+				 ERR_OK);
+		assert_int_equal(session_touch(f->db, &t, now), ERR_OK);
+	}
+	assert_true(t.idle_expires <= t.absolute_expires);
+	assert_int_equal(session_load(f->db, id, 1000, &t, &miss),
+			 ERR_NOTFOUND);
+	assert_int_equal(miss, SESSION_MISS_ABSOLUTE);
+	session_cleanup(&s);
+	session_cleanup(&t);
+}
+
+static void test_malformed_ids(void **state)
+{
+	static const char *const bad[] = {
+		"", "short", "' OR 1=1 --",
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",  /* 44 */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",    /* 42 */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",   /* padding */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+",   /* not url-safe */
+	};
+	struct fixture *f = *state;
+	struct session t;
+	enum session_miss miss;
+	size_t i;
+
+	session_init(&t);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(session_load(f->db, bad[i], 0, &t, &miss),
+				 ERR_NOTFOUND);
+		assert_int_equal(miss, SESSION_MISS_MALFORMED);
+	}
+	/* well-formed but unknown */
+	assert_int_equal(session_load(f->db, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+				      "AAAAAAAAAAAAA", 0, &t, &miss),
+			 ERR_NOTFOUND);
+	assert_int_equal(miss, SESSION_MISS_UNKNOWN);
+}
+
+static enum err add_cart(json_t *data, void *arg)
+{
+	json_int_t n = json_integer_value(json_object_get(data, "n"));
+
+	(void)arg;
+	return json_object_set_new(data, "n", json_integer(n + 1)) ?
+		ERR_NOMEM : ERR_OK;
+}
+
+static enum err refuse(json_t *data, void *arg)
+{
+	(void)arg;
+	json_object_set_new(data, "half", json_true());
+	return ERR_INVAL;
+}
+
+static void test_login_rotates_and_keeps_data(void **state)
+{
+	struct fixture *f = *state;
+	struct session s, t;
+	enum session_miss miss;
+	char old_id[SESSION_ID_LEN + 1], old_hex[9];
+	json_t *login;
+
+	session_init(&s);
+	session_init(&t);
+	assert_int_equal(db_exec(f->db, "INSERT INTO users (id, username, "
+				 "display_name, password_hash, created) "
+				 "VALUES (7, 'user7', 'U', 'x', 0)", ""),
+			 ERR_OK);
+	assert_int_equal(session_create(f->db, &cfg, 10, "", "", &s), ERR_OK);
+	snprintf(old_id, sizeof(old_id), "%s", s.id);
+	session_hash_hex(s.id_hash, old_hex);
+	assert_int_equal(session_update(f->db, &s, add_cart, NULL), ERR_OK);
+	assert_int_equal(session_update(f->db, &s, add_cart, NULL), ERR_OK);
+	assert_int_equal(session_update(f->db, &s, refuse, NULL), ERR_INVAL);
+	assert_null(json_object_get(s.data, "half"));
+
+	assert_int_equal(session_login(f->db, &s, &cfg, 20, 7, 1), ERR_OK);
+	assert_int_equal(strlen(s.id), SESSION_ID_LEN);
+	assert_string_not_equal(s.id, old_id);
+	assert_int_equal(s.user_id, 7);
+	assert_int_equal(s.absolute_expires, 20 + cfg.remember_ttl);
+	assert_int_equal(s.idle_expires, 20 + cfg.remember_ttl);
+	/* the pre-login ID is dead */
+	assert_int_equal(session_load(f->db, old_id, 21, &t, &miss),
+			 ERR_NOTFOUND);
+	assert_int_equal(miss, SESSION_MISS_UNKNOWN);
+	/* the new one carries the data and the login record */
+	assert_int_equal(session_load(f->db, s.id, 21, &t, &miss), ERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(t.data, "n")), 2);
+	login = json_object_get(t.data, "login");
+	assert_string_equal(json_string_value(json_object_get(login,
+					"rotated_from")), old_hex);
+	assert_int_equal(t.persistent, 1);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM sessions"),
+			 1);
+
+	assert_int_equal(session_rotate(f->db, &s), ERR_OK);
+	assert_int_equal(session_destroy(f->db, &s), ERR_OK);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM sessions"),
+			 0);
+	session_cleanup(&t);
+}
+
+static void test_purge(void **state)
+{
+	struct fixture *f = *state;
+	struct session s;
+	int n = -1;
+
+	session_init(&s);
+	assert_int_equal(session_create(f->db, &cfg, 0, "", "", &s), ERR_OK);
+	assert_int_equal(session_create(f->db, &cfg, 500, "", "", &s), ERR_OK);
+	assert_int_equal(session_purge(f->db, 100, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(session_purge(f->db, 100, &n), ERR_OK);
+	assert_int_equal(n, 0);
+	session_cleanup(&s);
+}
+
+static void test_csrf(void **state)
+{
+	unsigned char key[32], a[32], b[32];
+	char ta[CSRF_TOKEN_LEN + 1], tb[CSRF_TOKEN_LEN + 1];
+
+	(void)state;
+	randombytes_buf(key, sizeof(key));
+	randombytes_buf(a, sizeof(a));
+	randombytes_buf(b, sizeof(b));
+	csrf_init(key);
+	csrf_token(a, ta);
+	csrf_token(b, tb);
+	assert_int_equal(strlen(ta), CSRF_TOKEN_LEN);
+	assert_int_equal(csrf_check(a, ta), ERR_OK);
+	assert_int_equal(csrf_check(b, ta), ERR_FORBIDDEN);
+	assert_int_equal(csrf_check(a, tb), ERR_FORBIDDEN);
+	assert_int_equal(csrf_check(a, NULL), ERR_FORBIDDEN);
+	assert_int_equal(csrf_check(a, ""), ERR_FORBIDDEN);
+	ta[5] ^= 1;
+	assert_int_equal(csrf_check(a, ta), ERR_FORBIDDEN);
+	ta[5] ^= 1;
+	/* a longer string with the right prefix is not the token */
+	{
+		char longer[CSRF_TOKEN_LEN + 2];
+
+		snprintf(longer, sizeof(longer), "%sA", ta);
+		assert_int_equal(csrf_check(a, longer), ERR_FORBIDDEN);
+	}
+}
+
+static void test_auth(void **state)
+{
+	struct fixture *f = *state;
+	struct user u;
+	long long retry;
+	int i;
+
+	assert_int_equal(auth_create_user(f->db, "carol", "Carol", "user",
+					  "carol-password", 0), ERR_OK);
+	assert_int_equal(auth_create_user(f->db, "carol", "Carol", "user",
+					  "x", 0), ERR_FORBIDDEN);
+	assert_int_equal(auth_create_user(f->db, "Bad Name", "B", "user",
+					  "x", 0), ERR_INVAL);
+	assert_int_equal(auth_create_user(f->db, "dave", "D", "root",
+					  "x", 0), ERR_INVAL);
+	assert_int_equal(auth_verify(f->db, "carol", "carol-password", &u),
+			 ERR_OK);
+	assert_string_equal(u.username, "carol");
+	assert_string_equal(u.role, "user");
+	assert_int_equal(auth_verify(f->db, "carol", "wrong", &u), ERR_AUTH);
+	assert_int_equal(u.id, 0);
+	assert_int_equal(auth_verify(f->db, "nobody", "wrong", &u), ERR_AUTH);
+	assert_int_equal(auth_verify(f->db, "' OR 1=1 --", "x", &u),
+			 ERR_INVAL);
+	assert_int_equal(auth_verify(f->db, "ab", "x", &u), ERR_INVAL);
+
+	for (i = 0; i < AUTH_FAIL_MAX; i++) {
+		assert_int_equal(auth_throttle_check(f->db, "carol", 1000 + i,
+						     &retry), ERR_OK);
+		assert_int_equal(auth_throttle_fail(f->db, "carol", 1000 + i),
+				 ERR_OK);
+	}
+	assert_int_equal(auth_throttle_check(f->db, "carol", 1010, &retry),
+			 ERR_THROTTLED);
+	assert_int_equal(retry, 1000 + AUTH_FAIL_WINDOW - 1010);
+	assert_int_equal(auth_throttle_check(f->db, "bob", 1010, &retry),
+			 ERR_OK);
+	/* the oldest failure leaves the window: one more try is allowed */
+	assert_int_equal(auth_throttle_check(f->db, "carol",
+					     1000 + AUTH_FAIL_WINDOW, &retry),
+			 ERR_OK);
+	assert_int_equal(auth_throttle_clear(f->db, "carol"), ERR_OK);
+	assert_int_equal(auth_throttle_check(f->db, "carol", 1010, &retry),
+			 ERR_OK);
+	assert_int_equal(auth_user_by_id(f->db, 999, &u), ERR_NOTFOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_and_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_absolute, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_login_rotates_and_keeps_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
+		cmocka_unit_test(test_csrf),
+		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
