@@ -25,7 +25,7 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(HARDEN) -MMD -MP -Isrc
 LIBS    := -lfcgi -lsqlite3 -lsodium -ljwt -ljansson
 
-DEB_PKGS := build-essential pkg-config clang lighttpd libfcgi-dev \
+DEB_PKGS := build-essential pkg-config clang cppcheck lighttpd libfcgi-dev \
             libsqlite3-dev sqlite3 libsodium-dev libjwt-dev libjansson-dev \
             libcmocka-dev python3-pytest python3-requests python3-selenium \
             python3-jwt chromium chromium-driver fonts-noto-cjk wrk

@@ -15,7 +15,7 @@
 
 #include "http.h"   /* utf8_valid */
 
-/* RFC 1035 §2.3.4: a domain name is at most 253 bytes written out. */
+/* RFC 1035 §2.3.4 caps a name at 255 octets on the wire: 253 as text. */
 #define COOKIE_DOMAIN_MAX 253
 
 /*
@@ -25,8 +25,11 @@
 #define EXPIRES_MIN (-11644473600LL)  /* 1601-01-01T00:00:00Z */
 #define EXPIRES_MAX 253402300799LL    /* 9999-12-31T23:59:59Z */
 
-/* The same range, but what cookie_format_date clamps to (year 0000-9999). */
+/* cookie_format_date clamps to years 0000-9999 so the year has 4 digits. */
 #define DATE_MIN (-62167219200LL)     /* 0000-01-01T00:00:00Z */
+
+/* The clamping above needs every date up to year 9999 to fit a time_t. */
+_Static_assert(sizeof(time_t) >= 8, "time_t must be 64-bit");
 
 /* is_ws: SP or HTAB, the whitespace RFC 6265 §5.2 trims. */
 static int is_ws(unsigned char c)
@@ -124,7 +127,11 @@ enum err cookie_parse(const char *hdr, size_t len, struct cookie_jar *jar)
 	if (!utf8_valid(hdr, len))
 		return ERR_INVAL;
 
-	/* Pass 1: count pairs and check sizes before allocating anything. */
+	/*
+	 * Pass 1: count pairs and check sizes before allocating anything.
+	 * A name past COOKIE_NAME_MAX or a pair past COOKIE_SIZE_MAX is
+	 * ERR_TOOBIG too: no browser stores, so none sends, such a cookie.
+	 */
 	for (pos = 0; next_pair(hdr, len, &pos, &sp);) {
 		if (++n > COOKIE_PAIRS_MAX ||
 		    sp.ne - sp.nb > COOKIE_NAME_MAX ||
@@ -143,7 +150,6 @@ enum err cookie_parse(const char *hdr, size_t len, struct cookie_jar *jar)
 		pairs[i].value = dup_bytes(hdr + sp.vb, sp.ve - sp.vb);
 		if (!pairs[i].name || !pairs[i].value) {
 			e = ERR_NOMEM;
-			i++;
 			goto out;
 		}
 		for (j = 0; j < i; j++) {
@@ -160,7 +166,8 @@ enum err cookie_parse(const char *hdr, size_t len, struct cookie_jar *jar)
 	pairs = NULL;
 out:
 	if (pairs) {
-		for (j = 0; j < i; j++) {
+		/* calloc left unfilled pairs NULL, so free them all. */
+		for (j = 0; j < n; j++) {
 			free(pairs[j].name);
 			free(pairs[j].value);
 		}

@@ -3,11 +3,13 @@
  */
 #include "i18n.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "log.h"
 
 struct entry {
@@ -15,9 +17,10 @@ struct entry {
 	const char *text[2];   /* [LANG_KO], [LANG_EN] */
 };
 
-static char        *table_data;           /* the file, split in place */
-static struct entry table[I18N_STRINGS_MAX];
-static size_t       table_n;
+/* The loaded table: entries point into data, which owns the text. */
+static char         *table_data;
+static struct entry *table;
+static size_t        table_n;
 
 static int entry_cmp(const void *a, const void *b)
 {
@@ -28,47 +31,50 @@ static int entry_cmp(const void *a, const void *b)
 void i18n_free(void)
 {
 	free(table_data);
+	free(table);
 	table_data = NULL;
+	table = NULL;
 	table_n = 0;
 }
 
-/* Read a whole file of at most I18N_FILE_MAX bytes, NUL-terminated. */
-static enum err slurp(const char *path, char **out)
+/*
+ * Append the file at path to b, then a newline. The total stays within
+ * I18N_FILE_MAX.
+ */
+static enum err append_file(struct buf *b, const char *path)
 {
+	char chunk[4096];
 	FILE *f = fopen(path, "rb");
-	char *data = NULL;
 	size_t n;
 	enum err e = ERR_OK;
 
-	*out = NULL;
 	if (!f)
 		return ERR_NOTFOUND;
-	if (!(data = malloc(I18N_FILE_MAX + 1))) {
-		e = ERR_NOMEM;
-		goto out;
+	while (!e && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b->len + n > I18N_FILE_MAX)
+			e = ERR_TOOBIG;
+		else
+			e = buf_append(b, chunk, n);
 	}
-	n = fread(data, 1, I18N_FILE_MAX + 1, f);
-	if (n > I18N_FILE_MAX) {
-		e = ERR_TOOBIG;
-		goto out;
-	}
-	data[n] = '\0';
-	*out = data;
-	data = NULL;
-out:
-	free(data);
+	if (!e && ferror(f))
+		e = ERR_INTERNAL;
 	fclose(f);
-	return e;
+	return e ? e : buf_putc(b, '\n');
 }
 
-enum err i18n_load(const char *path)
+/*
+ * Parse "key<TAB>ko<TAB>en" lines of data (split in place) into a new
+ * table, and install it only when every line is well formed and no key
+ * repeats. On success the table owns data.
+ */
+static enum err parse_table(char *data, const char *origin)
 {
-	char *data, *line, *next, *t1, *t2;
-	size_t n = 0, lineno = 0;
-	enum err e;
+	struct entry *t = NULL;
+	char *line, *next, *t1, *t2;
+	size_t n = 0, i, lineno = 0;
 
-	if ((e = slurp(path, &data)))
-		return e;
+	if (!(t = calloc(I18N_STRINGS_MAX, sizeof(*t))))
+		return ERR_NOMEM;
 	for (line = data; line && *line; line = next) {
 		lineno++;
 		next = strchr(line, '\n');
@@ -79,26 +85,97 @@ enum err i18n_load(const char *path)
 		t1 = strchr(line, '\t');
 		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
 		if (!t1 || !t2 || strchr(t2 + 1, '\t')) {
-			log_msg("error", "%s:%zu: want key<TAB>ko<TAB>en",
-				path, lineno);
-			free(data);
-			return ERR_INVAL;
+			log_msg("error", "%s: line %zu: want key<TAB>ko<TAB>en",
+				origin, lineno);
+			goto invalid;
 		}
 		if (n == I18N_STRINGS_MAX) {
-			free(data);
+			free(t);
 			return ERR_TOOBIG;
 		}
 		*t1 = *t2 = '\0';
-		table[n].key = line;
-		table[n].text[LANG_KO] = t1 + 1;
-		table[n].text[LANG_EN] = t2 + 1;
+		t[n].key = line;
+		t[n].text[LANG_KO] = t1 + 1;
+		t[n].text[LANG_EN] = t2 + 1;
 		n++;
 	}
-	qsort(table, n, sizeof(table[0]), entry_cmp);
-	free(table_data);
+	qsort(t, n, sizeof(t[0]), entry_cmp);
+	for (i = 1; i < n; i++)
+		if (!strcmp(t[i - 1].key, t[i].key)) {
+			log_msg("error", "%s: key %s appears twice", origin,
+				t[i].key);
+			goto invalid;
+		}
+	i18n_free();
 	table_data = data;
+	table = t;
 	table_n = n;
 	return ERR_OK;
+invalid:
+	free(t);
+	return ERR_INVAL;
+}
+
+enum err i18n_load(const char *path)
+{
+	struct buf b;
+	enum err e;
+
+	buf_init(&b);
+	if ((e = append_file(&b, path)) || (e = parse_table(b.data, path)))
+		buf_cleanup(&b);
+	return e;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum err i18n_load_dir(const char *dir)
+{
+	char *names[I18N_FILES_MAX];
+	size_t n = 0, i, len;
+	struct dirent *de;
+	struct buf b, path;
+	DIR *d = opendir(dir);
+	enum err e = ERR_OK;
+
+	if (!d)
+		return ERR_NOTFOUND;
+	buf_init(&b);
+	buf_init(&path);
+	while ((de = readdir(d))) {
+		len = strlen(de->d_name);
+		if (len <= 4 || strcmp(de->d_name + len - 4, ".tsv"))
+			continue;
+		if (n == I18N_FILES_MAX) {
+			e = ERR_TOOBIG;
+			break;
+		}
+		if (!(names[n] = strdup(de->d_name))) {
+			e = ERR_NOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (i = 0; i < n && !e; i++) {
+		buf_reset(&path);
+		if (!(e = buf_printf(&path, "%s/%s", dir, names[i])))
+			e = append_file(&b, path.data);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	buf_cleanup(&path);
+	if (!e && !b.data)
+		e = ERR_NOTFOUND;
+	if (!e)
+		e = parse_table(b.data, dir);
+	if (e)
+		buf_cleanup(&b);
+	return e;
 }
 
 static const struct entry *lookup(const char *key)

@@ -1,9 +1,10 @@
 /*
  * i18n.h - Korean and English strings, and choosing between them.
  *
- * Strings live in templates/strings.tsv, one per line:
- * "key<TAB>Korean<TAB>English". Lines starting with '#' are comments.
- * The table is loaded once per process.
+ * Strings live in the .tsv files of templates/strings/ (one per part of the
+ * site), one per line: "key<TAB>Korean<TAB>English". Lines starting with
+ * '#' are comments. A key may appear only once across all files. The
+ * table is loaded once per process.
  */
 #ifndef I18N_H
 #define I18N_H
@@ -13,16 +14,25 @@
 #include "err.h"
 
 #define I18N_STRINGS_MAX 1024   /* keys in the table */
-#define I18N_FILE_MAX   (512u * 1024u)
+#define I18N_FILE_MAX   (512u * 1024u)  /* bytes of all files together */
+#define I18N_FILES_MAX  32             /* files in the strings folder */
 
 enum lang { LANG_KO = 0, LANG_EN = 1 };
 
 /*
- * i18n_load: read the string table at path, replacing any loaded before.
- * ERR_INVAL for a malformed line (it names the line in the log),
- * ERR_NOTFOUND when the file is missing, ERR_TOOBIG past the limits.
+ * i18n_load: read one string file at path, replacing any table loaded
+ * before. ERR_INVAL for a malformed line or a repeated key (logged; the
+ * old table stays), ERR_NOTFOUND when the file is missing, ERR_TOOBIG past
+ * the limits.
  */
 enum err i18n_load(const char *path);
+
+/*
+ * i18n_load_dir: load every *.tsv file of dir, in name order, as one
+ * table, replacing any loaded before. A malformed line or a repeated key
+ * anywhere is ERR_INVAL (logged) and the old table stays.
+ */
+enum err i18n_load_dir(const char *dir);
 
 /* i18n_free: drop the table. */
 void i18n_free(void);

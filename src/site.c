@@ -556,9 +556,10 @@ static int start(const char *program)
 			return -1;
 		config.template_dir = dir.data;
 	}
-	if (buf_printf(&strings, "%s/strings.tsv", config.template_dir))
+	if (buf_printf(&strings, "%s/strings", config.template_dir))
 		goto out;
-	if (tmpl_load_dir(config.template_dir) || i18n_load(strings.data)) {
+	if (tmpl_load_dir(config.template_dir) ||
+	    i18n_load_dir(strings.data)) {
 		log_msg("error", "cannot load templates from %s",
 			config.template_dir);
 		goto out;

@@ -73,6 +73,7 @@ static void check_ok(const struct http_request *r)
 	ENSURE(r->cookies.n <= COOKIE_PAIRS_MAX);
 	ENSURE(r->json == NULL || json_is_object(r->json));
 	ENSURE(r->https == 0 || r->https == 1);
+	ENSURE(r->bad_part == NULL);
 }
 
 /* check_failed: only method and path may survive a failure. */
@@ -84,6 +85,7 @@ static void check_failed(const struct http_request *r)
 	       !r->origin && !r->referer && !r->host && !r->authorization &&
 	       !r->remote_addr && !r->https);
 	ENSURE(!r->path || r->path[0] == '/');
+	ENSURE(r->bad_part != NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

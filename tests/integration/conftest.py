@@ -2,7 +2,8 @@
 free port of 127.0.0.1, each with a private temporary database.
 
 - `site`: the main instance, shared by the whole run (default timeouts).
-- `expiry_site`: idle 2 s, absolute 5 s, for the S-S3 expiry tests.
+- `expiry_site`: idle 2 s, absolute 5 s (remember me 60 s), for the S-S3
+  expiry and S-S9 tests.
 - test_throttle.py and test_teardown.py start their own instances.
 
 Every test runs under a SIGALRM time limit (no pytest-timeout here).
@@ -37,7 +38,7 @@ def site():
 
 @pytest.fixture(scope="session")
 def expiry_site():
-    s = sitectl.Site(name="expiry", idle=2, absolute=5).start()
+    s = sitectl.Site(name="expiry", idle=2, absolute=5, remember=60).start()
     yield s
     _stop_checked(s)
 

@@ -229,6 +229,23 @@ def test_s_s1_me_with_unknown_id_is_401_and_cookie_expired(client):
         "sid=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"]
 
 
+def test_s_s1_stale_cookie_replaced_by_one_new_cookie(client, site):
+    """S-S1: opening the form with a stale (unknown) sid gives exactly one
+    Set-Cookie: the new guest ID (not an expiry line as well)."""
+    stale = "B" * 43
+    r = client.get("/session/login", cookies=False,
+                   headers={"Cookie": f"sid={stale}"})
+    assert r.status_code == 200
+    new = one_sid_cookie(r).group(1)
+    assert new != stale
+    assert site.session_row(new) is not None
+    # A malformed one likewise.
+    r = client.get("/session/login", cookies=False,
+                   headers={"Cookie": "sid=short"})
+    assert r.status_code == 200
+    one_sid_cookie(r)
+
+
 # ---- S-S1: failures ------------------------------------------------------------------
 def test_s_s1_wrong_password_and_unknown_user_answer_alike(new_client, site):
     """S-S1: a wrong password and an unknown user both get 401 with the same
@@ -321,7 +338,7 @@ def test_s_s9_remember_must_be_1(client, site):
     """S-S9: remember=2 is malformed: 400, no cookie, nothing rotated."""
     token = client.login_form()
     old = client.sid
-    before = site.dump()
+    before = site.dump(normalise_touch=False)
     r = client.post("/session/login", data={
         "username": "alice", "password": "alice-password",
         "remember": "2", "csrf": token})
@@ -330,5 +347,5 @@ def test_s_s9_remember_must_be_1(client, site):
     assert set_cookie_headers(r) == []
     assert "400 Bad Request" in r.text
     assert client.sid == old
-    assert site.dump() == before
+    assert site.dump(normalise_touch=False) == before
     assert client.state()["authenticated"] is False

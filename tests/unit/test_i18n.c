@@ -93,11 +93,55 @@ static void test_load(void **state)
 	assert_string_equal(i18n_get("k", LANG_EN), "k");
 }
 
+/* A folder of .tsv files loads as one table; a key in two files fails. */
+static void test_load_dir(void **state)
+{
+	char dir[] = "/tmp/test_i18n_dir_XXXXXX";
+	char path[64];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/a.tsv", dir);
+	f = fopen(path, "w");
+	fputs("one\t하나\tone\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/b.tsv", dir);
+	f = fopen(path, "w");
+	fputs("two\t둘\ttwo", f);   /* no final newline */
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/ignored.txt", dir);
+	f = fopen(path, "w");
+	fputs("three\t셋\tthree\n", f);
+	fclose(f);
+	assert_int_equal(i18n_load_dir(dir), ERR_OK);
+	assert_string_equal(i18n_get("one", LANG_KO), "하나");
+	assert_string_equal(i18n_get("two", LANG_EN), "two");
+	assert_false(i18n_has("three"));
+	snprintf(path, sizeof(path), "%s/c.tsv", dir);
+	f = fopen(path, "w");
+	fputs("one\tdup\tdup\n", f);
+	fclose(f);
+	assert_int_equal(i18n_load_dir(dir), ERR_INVAL);
+	assert_string_equal(i18n_get("one", LANG_KO), "하나");  /* kept */
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/a.tsv", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/b.tsv", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ignored.txt", dir);
+	unlink(path);
+	rmdir(dir);
+	assert_int_equal(i18n_load_dir("/nonexistent"), ERR_NOTFOUND);
+	i18n_free();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_choose),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_load_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,97 @@
+"""Login throttling (S-S1): 5 failures for one username within 15 minutes
+make further attempts answer 429 with Retry-After, even with the right
+password. Runs on its own instance so the locked usernames do not leak
+into the other tests."""
+import pytest
+
+import sitectl
+from sitectl import HTML_TYPE, Client, error_callout, set_cookie_headers
+
+FAIL_MAX = 5
+WINDOW = 900
+
+
+@pytest.fixture(scope="module")
+def tsite():
+    s = sitectl.Site(name="throttle").start()
+    yield s
+    bad = sitectl.abnormal_log_lines(s.log_text())
+    s.stop()
+    assert not bad, bad
+
+
+@pytest.fixture
+def tclient(tsite):
+    c = Client(tsite)
+    yield c
+    c.close()
+
+
+def failures(site, username):
+    return site.query("SELECT count(*) FROM login_failures WHERE username = ?",
+                      (username,))[0][0]
+
+
+def fail_n(c, username, n):
+    for i in range(n):
+        r = c.login(username, f"wrong-{i}")
+        assert r.status_code == 401, (i, r.status_code)
+
+
+def assert_throttled(r):
+    assert r.status_code == 429
+    assert r.headers["Content-Type"] == HTML_TYPE
+    ra = r.headers.get("Retry-After")
+    assert ra is not None and ra.isdigit(), ra
+    assert 1 <= int(ra) <= WINDOW
+    assert set_cookie_headers(r) == []
+    msg = error_callout(r.text)
+    assert "Too many failures for this username" in msg
+    assert f"Retry-After: <strong>{ra}</strong> s" in msg
+    return int(ra)
+
+
+def test_s_s1_throttle_after_five_failures_even_with_right_password(
+        tclient, tsite):
+    """S-S1 throttle: 5 wrong passwords for alice, then the right one → 429
+    with Retry-After in 1..900; failures are rows in login_failures."""
+    fail_n(tclient, "alice", FAIL_MAX)
+    assert failures(tsite, "alice") == FAIL_MAX
+    rows = tsite.query("SELECT username, at FROM login_failures "
+                       "WHERE username = 'alice'")
+    assert all(u == "alice" and isinstance(at, int) for u, at in rows)
+    r = tclient.login("alice", "alice-password")
+    ra = assert_throttled(r)
+    assert ra >= WINDOW - 60          # the failures were just now
+    assert tclient.state()["authenticated"] is False
+    # A throttled attempt is not itself counted, and is still refused.
+    assert failures(tsite, "alice") == FAIL_MAX
+    assert_throttled(tclient.login("alice", "alice-password"))
+
+
+def test_s_s1_throttle_is_per_username(tclient, tsite):
+    """S-S1 throttle: another username is unaffected by alice's lockout."""
+    assert_throttled(tclient.login("alice", "alice-password"))
+    r = tclient.login("bob", "bob-password")
+    assert r.status_code == 303
+    assert tclient.state()["user"]["username"] == "bob"
+
+
+def test_s_s1_throttle_unknown_username(tclient, tsite):
+    """S-S1 throttle: a well-formed but unknown username ("mallory") is
+    throttled the same way, so the 429 does not reveal which accounts
+    exist."""
+    fail_n(tclient, "mallory", FAIL_MAX)
+    assert failures(tsite, "mallory") == FAIL_MAX
+    assert_throttled(tclient.login("mallory", "anything"))
+
+
+def test_s_s1_success_clears_failures(tclient, tsite):
+    """S-S1 throttle: a successful login clears the username's failures, so
+    4 more failures afterwards do not lock it."""
+    fail_n(tclient, "admin", FAIL_MAX - 1)
+    assert failures(tsite, "admin") == FAIL_MAX - 1
+    assert tclient.login("admin", "admin-password").status_code == 303
+    assert failures(tsite, "admin") == 0
+    fail_n(tclient, "admin", FAIL_MAX - 1)
+    assert tclient.login("admin", "admin-password").status_code == 303
