@@ -294,12 +294,13 @@ class Site:
         finally:
             con.close()
 
-    def dump(self, normalise_touch=True) -> dict:
+    def dump(self, normalise_touch=False) -> dict:
         """Every row of every table, sorted, for before/after comparison.
 
         With normalise_touch, a session's last_seen and idle_expires are
-        left out: any request that carries a live session ID legitimately
-        pushes them forward (the idle timeout)."""
+        left out: a successful request that carries a live session ID
+        legitimately pushes them forward (the idle timeout). A refused
+        request must not, so the bad-input tests compare strictly."""
         con = self.db()
         try:
             tables = [r[0] for r in con.execute(
@@ -452,12 +453,12 @@ def build_request(site: Site, method: str, target: bytes | str, headers=None,
 
 
 # ---- bounded tests -----------------------------------------------------------
-class TestTimeout(Exception):
+class AlarmTimeout(Exception):
     """A test ran past its time limit (see alarm_limit)."""
 
 
 def alarm_limit(seconds: int):
-    """Context manager: raise TestTimeout in the main thread after seconds.
+    """Context manager: raise AlarmTimeout in the main thread after seconds.
 
     pytest-timeout is not packaged here; SIGALRM does the same job for
     tests that run in the main thread."""
@@ -466,7 +467,7 @@ def alarm_limit(seconds: int):
     @contextlib.contextmanager
     def guard():
         def on_alarm(_sig, _frame):
-            raise TestTimeout(f"test took longer than {seconds} s")
+            raise AlarmTimeout(f"test took longer than {seconds} s")
         old = signal.signal(signal.SIGALRM, on_alarm)
         signal.alarm(seconds)
         try:
@@ -567,6 +568,3 @@ class PageScan:
     def srcs(self):
         return [d["src"] for t, d, _ in self.tags if "src" in d]
 
-    def find(self, tag, **want):
-        return [d for t, d, _ in self.tags if t == tag and all(
-            d.get(k.rstrip("_")) == v for k, v in want.items())]
