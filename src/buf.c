@@ -51,10 +51,18 @@ static enum err buf_reserve(struct buf *b, size_t n)
 
 enum err buf_append(struct buf *b, const void *p, size_t n)
 {
-	enum err e = buf_reserve(b, n);
+	const char *src = p;
+	size_t off = 0;
+	int inside = b->data && src >= b->data && src < b->data + b->cap;
+	enum err e;
 
-	if (e)
+	/* Appending part of b to itself: the realloc may move it. */
+	if (inside)
+		off = (size_t)(src - b->data);
+	if ((e = buf_reserve(b, n)))
 		return e;
+	if (inside)
+		p = b->data + off;
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;

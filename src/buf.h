@@ -30,7 +30,8 @@ void buf_cleanup(struct buf *b);
 /* buf_reset: drop the contents but keep the storage for reuse. */
 void buf_reset(struct buf *b);
 
-/* buf_append: copy n bytes of p. ERR_TOOBIG past BUF_MAX, ERR_NOMEM. */
+/* buf_append: copy n bytes of p (which may point into b itself).
+ * ERR_TOOBIG past BUF_MAX, ERR_NOMEM. */
 enum err buf_append(struct buf *b, const void *p, size_t n);
 
 /* buf_puts: append a NUL-terminated string. */

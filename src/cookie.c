@@ -13,10 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"   /* utf8_valid */
+#include "utf8.h"
 
 /* RFC 1035 §2.3.4 caps a name at 255 octets on the wire: 253 as text. */
-#define COOKIE_DOMAIN_MAX 253
 
 /*
  * The years an Expires date may carry. RFC 6265 §5.1.1 makes a user agent

@@ -26,7 +26,8 @@
 #define COOKIE_PAIRS_MAX  256    /* pairs in one Cookie header */
 #define COOKIE_NAME_MAX   256    /* bytes in one cookie name */
 #define COOKIE_SIZE_MAX   4096   /* name + value, as browsers count it */
-#define COOKIE_ATTR_MAX   1024   /* bytes in a Path or Domain value */
+#define COOKIE_ATTR_MAX   1024   /* bytes in a Path value */
+#define COOKIE_DOMAIN_MAX  253   /* bytes in a Domain value (a DNS name) */
 
 struct cookie_pair {
 	char   *name;       /* owned by the jar; NUL-terminated */
@@ -46,8 +47,10 @@ struct cookie_jar {
  * or with an empty name is skipped, as browsers do. A quoted value keeps
  * its quotes (the raw value is what the lesson shows).
  *
- * Returns ERR_TOOBIG past COOKIE_HEADER_MAX or COOKIE_PAIRS_MAX,
- * ERR_INVAL for control bytes (NUL included) or invalid UTF-8, ERR_NOMEM.
+ * Returns ERR_TOOBIG past COOKIE_HEADER_MAX or COOKIE_PAIRS_MAX, or for a
+ * name over COOKIE_NAME_MAX or a pair over COOKIE_SIZE_MAX (no browser
+ * sends those), ERR_INVAL for control bytes (NUL included) or invalid
+ * UTF-8, ERR_NOMEM.
  * On failure *jar is left empty. The caller frees with cookie_jar_free.
  */
 enum err cookie_parse(const char *hdr, size_t len, struct cookie_jar *jar);
@@ -98,7 +101,11 @@ struct cookie_spec {
  *
  * Returns ERR_INVAL and sets *why (a static English sentence, if why is
  * not NULL) when the cookie is invalid; out is then unchanged.
- * ERR_TOOBIG when name+value passes COOKIE_SIZE_MAX.
+ * ERR_TOOBIG when name+value passes COOKIE_SIZE_MAX, the name
+ * COOKIE_NAME_MAX, the Path COOKIE_ATTR_MAX or the Domain 253 bytes.
+ * *why is set for every error and NULL on success. Max-Age of 0 or less is
+ * sent as Max-Age=0; Expires must lie in the years 1601-9999; the prefixes
+ * are matched ignoring case (RFC 6265bis).
  */
 enum err cookie_build(const struct cookie_spec *c, struct buf *out,
 		      const char **why);

@@ -14,65 +14,15 @@
  * allocation it bounds.
  */
 #include "http.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* RFC 7230 gives methods no length; no method this site knows is longer. */
-#define METHOD_NAME_MAX 16
 
 static const char MEDIA_FORM[] = "application/x-www-form-urlencoded";
 static const char MEDIA_JSON[] = "application/json";
-
-int utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k, need;
-	unsigned char lo, hi;
-
-	while (i < n) {
-		unsigned char c = p[i];
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		/* RFC 3629 §4: the second byte's range rules out overlongs
-		 * (E0, F0), surrogates (ED) and code points past U+10FFFF. */
-		lo = 0x80;
-		hi = 0xbf;
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1;
-		} else if (c == 0xe0) {
-			need = 2;
-			lo = 0xa0;
-		} else if (c == 0xed) {
-			need = 2;
-			hi = 0x9f;
-		} else if (c >= 0xe1 && c <= 0xef) {
-			need = 2;
-		} else if (c == 0xf0) {
-			need = 3;
-			lo = 0x90;
-		} else if (c >= 0xf1 && c <= 0xf3) {
-			need = 3;
-		} else if (c == 0xf4) {
-			need = 3;
-			hi = 0x8f;
-		} else {
-			return 0;   /* 80-C1 lead, or F5-FF */
-		}
-		if (n - i - 1 < need)
-			return 0;
-		if (p[i + 1] < lo || p[i + 1] > hi)
-			return 0;
-		for (k = 2; k <= need; k++)
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-		i += need + 1;
-	}
-	return 1;
-}
 
 /* dup_bytes: a NUL-terminated malloc'd copy of p[0..n), or NULL. */
 static char *dup_bytes(const char *p, size_t n)
@@ -470,7 +420,7 @@ static int media_is(const char *ct, const char *want)
 }
 
 /*
- * parse_method: REQUEST_METHOD must be a token of 1 to METHOD_NAME_MAX
+ * parse_method: REQUEST_METHOD must be a token of 1 to HTTP_METHOD_MAX
  * bytes (ERR_INVAL otherwise). Sets r->method and r->method_name.
  */
 static enum err parse_method(struct http_request *r, const char *v)
@@ -479,8 +429,8 @@ static enum err parse_method(struct http_request *r, const char *v)
 
 	if (!v)
 		return ERR_INVAL;
-	n = strnlen(v, METHOD_NAME_MAX + 1);
-	if (n == 0 || n > METHOD_NAME_MAX)
+	n = strnlen(v, HTTP_METHOD_MAX + 1);
+	if (n == 0 || n > HTTP_METHOD_MAX)
 		return ERR_INVAL;
 	for (i = 0; i < n; i++)
 		if (!is_tchar((unsigned char)v[i]))

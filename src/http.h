@@ -21,6 +21,7 @@
 #include "cookie.h"
 #include "err.h"
 
+#define HTTP_METHOD_MAX         16   /* bytes in a method name */
 #define HTTP_URI_MAX          4096   /* bytes in REQUEST_URI */
 #define HTTP_PATH_MAX         1024   /* bytes in the decoded path */
 #define HTTP_QUERY_MAX        2048   /* bytes in the raw query string */
@@ -96,9 +97,11 @@ typedef const char *(*http_getenv_fn)(void *ctx, const char *name);
  * Returns ERR_INVAL for malformed input (bad percent-encoding, NUL,
  * invalid UTF-8, a form body that is not a form, JSON that is not an
  * object, duplicate field names), ERR_TOOBIG when a limit above is passed,
- * ERR_NOMEM. On any failure r is left as after http_request_init (so it is
- * still safe to free) except that method and path are kept when they
- * parsed, so the error page can say what was asked.
+ * ERR_NOMEM (and ERR_INTERNAL for a caller mistake: no getter, or a NULL
+ * body with a length). On failure every string of r is NULL except
+ * method, method_name and path when they parsed, and bad_part names the
+ * part at fault, so the error page can say what was asked and what was
+ * wrong. r is still safe to free. After success no header string is NULL.
  */
 enum err http_request_parse(struct http_request *r, http_getenv_fn get,
 			    void *ctx, const char *body, size_t body_len);
@@ -113,7 +116,8 @@ void http_request_free(struct http_request *r);
  * http_urldecode: percent-decode s[0..n) into a new NUL-terminated string
  * (*out, caller frees; *out_len its length). plus_is_space turns '+' into
  * ' ' (form encoding). Rejects a '%' not followed by two hex digits, a
- * decoded NUL, and invalid UTF-8 (ERR_INVAL). *out is NULL on failure.
+ * decoded NUL, and invalid UTF-8 (ERR_INVAL); input over HTTP_BODY_MAX is
+ * ERR_TOOBIG. *out is NULL on failure.
  */
 enum err http_urldecode(const char *s, size_t n, int plus_is_space,
 			char **out, size_t *out_len);
@@ -148,8 +152,5 @@ enum err http_fields_only(const struct http_fields *f,
  * NUL in strings, invalid UTF-8, trailing data). *out is NULL on failure.
  */
 enum err http_parse_json(const char *s, size_t n, json_t **out);
-
-/* utf8_valid: 1 if s[0..n) is well-formed UTF-8 (RFC 3629), else 0. */
-int utf8_valid(const char *s, size_t n);
 
 #endif

@@ -316,6 +316,24 @@ static void test_limits(void **state)
 	free(big);
 }
 
+/* Appending a buffer to itself survives the realloc moving it. */
+static void test_self_append(void **state)
+{
+	struct buf b;
+	int i;
+
+	(void)state;
+	buf_init(&b);
+	assert_int_equal(buf_puts(&b, "ab"), ERR_OK);
+	for (i = 0; i < 12; i++)   /* 2 * 2^12 bytes: many reallocs */
+		assert_int_equal(buf_append(&b, b.data, b.len), ERR_OK);
+	assert_int_equal(b.len, 2u << 12);
+	assert_memory_equal(b.data + b.len - 4, "abab", 4);
+	assert_int_equal(buf_append(&b, b.data + 1, 3), ERR_OK);
+	assert_memory_equal(b.data + b.len - 3, "bab", 3);
+	buf_cleanup(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_html_table),
 		cmocka_unit_test(test_reset_steal),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_self_append),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
