@@ -14,6 +14,7 @@
 
 #include "cookie.h"
 #include "http.h"
+#include "utf8.h"
 
 #define ENSURE(c) do { if (!(c)) abort(); } while (0)
 

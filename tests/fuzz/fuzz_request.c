@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "utf8.h"
 
 #define ENSURE(c) do { if (!(c)) abort(); } while (0)
 #define NLINES 7

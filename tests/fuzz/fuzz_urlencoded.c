@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "utf8.h"
 
 #define ENSURE(c) do { if (!(c)) abort(); } while (0)
 

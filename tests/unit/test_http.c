@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "utf8.h"
 
 /* CHECK: fail the test naming the table row, not just the line. */
 #define CHECK(cond, row) do { \
