@@ -15,7 +15,7 @@ static enum err home(struct ctx *c)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/", home, 0 },
+	{ HTTP_GET, "/", home, 0, NULL },
 };
 
 int main(void)

@@ -16,12 +16,9 @@
  * session created here (its ID is replaced at login). */
 static enum err login_form(struct ctx *c)
 {
-	static const char *const allowed[] = { "next", NULL };
 	const char *next = http_field(&c->req.query, "next");
 	enum err e;
 
-	if ((e = http_fields_only(&c->req.query, allowed)))
-		return e;
 	if ((e = site_session_ensure(c)) ||
 	    (e = tmpl_set(&c->vars, "next", site_safe_next(next) ? next : "")) ||
 	    (e = tmpl_set(&c->vars, "message", "")) ||
@@ -51,9 +48,6 @@ static enum err login_again(struct ctx *c, int status, const char *msg_key,
 /* POST /session/login: throttle, verify, rotate the session ID, redirect. */
 static enum err login_post(struct ctx *c)
 {
-	static const char *const allowed[] = {
-		"username", "password", "remember", "csrf", "next", NULL
-	};
 	const char *username = http_field(&c->req.form, "username");
 	const char *password = http_field(&c->req.form, "password");
 	const char *remember = http_field(&c->req.form, "remember");
@@ -63,8 +57,6 @@ static enum err login_post(struct ctx *c)
 	struct user u;
 	enum err e;
 
-	if ((e = http_fields_only(&c->req.form, allowed)))
-		return e;
 	if (!username || !password || !auth_username_valid(username) ||
 	    strlen(password) > AUTH_PASSWORD_MAX) {
 		c->error_key = "login.malformed";
@@ -199,11 +191,8 @@ static enum err state(struct ctx *c)
 /* POST /session/logout: delete the record, expire the cookie. */
 static enum err logout(struct ctx *c)
 {
-	static const char *const allowed[] = { "csrf", NULL };
 	enum err e;
 
-	if ((e = http_fields_only(&c->req.form, allowed)))
-		return e;
 	if ((e = tmpl_set(&c->vars, "was", c->logged_in ?
 			  c->user.username : "")) ||
 	    (e = site_session_end(c)))
@@ -212,12 +201,17 @@ static enum err logout(struct ctx *c)
 	return ERR_OK;
 }
 
+static const char *const next_field[] = { "next", NULL };
+static const char *const login_fields[] = {
+	"username", "password", "remember", "next", NULL
+};
+
 static const struct route routes[] = {
-	{ HTTP_GET,  "/session/login",  login_form, 0 },
-	{ HTTP_POST, "/session/login",  login_post, ROUTE_CSRF },
-	{ HTTP_GET,  "/session/me",     me,         0 },
-	{ HTTP_GET,  "/session/state",  state,      ROUTE_JSON },
-	{ HTTP_POST, "/session/logout", logout,     ROUTE_CSRF },
+	{ HTTP_GET,  "/session/login",  login_form, 0,          next_field },
+	{ HTTP_POST, "/session/login",  login_post, ROUTE_CSRF, login_fields },
+	{ HTTP_GET,  "/session/me",     me,         0,          NULL },
+	{ HTTP_GET,  "/session/state",  state,      ROUTE_JSON, NULL },
+	{ HTTP_POST, "/session/logout", logout,     ROUTE_CSRF, NULL },
 };
 
 int main(void)

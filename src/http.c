@@ -237,20 +237,26 @@ const char *http_field(const struct http_fields *f, const char *name)
 	return NULL;
 }
 
+int http_field_allowed(const char *name, const char *const allowed[])
+{
+	size_t k;
+
+	for (k = 0; allowed && allowed[k]; k++)
+		if (strcmp(name, allowed[k]) == 0)
+			return 1;
+	return 0;
+}
+
 enum err http_fields_only(const struct http_fields *f,
 			  const char *const allowed[])
 {
-	size_t i, k;
+	size_t i;
 
 	if (!f)
 		return ERR_OK;
-	for (i = 0; i < f->n; i++) {
-		for (k = 0; allowed && allowed[k]; k++)
-			if (strcmp(f->items[i].name, allowed[k]) == 0)
-				break;
-		if (!allowed || !allowed[k])
+	for (i = 0; i < f->n; i++)
+		if (!http_field_allowed(f->items[i].name, allowed))
 			return ERR_INVAL;
-	}
 	return ERR_OK;
 }
 

@@ -138,6 +138,9 @@ void http_fields_free(struct http_fields *f);
 /* http_field: the value of field name, or NULL. Owned by the list. */
 const char *http_field(const struct http_fields *f, const char *name);
 
+/* http_field_allowed: 1 when name is in allowed (NULL-terminated). */
+int http_field_allowed(const char *name, const char *const allowed[]);
+
 /*
  * http_fields_only: ERR_INVAL when f holds a name not in allowed (a
  * NULL-terminated array); ERR_OK otherwise.

@@ -299,6 +299,38 @@ static enum err check_csrf(struct ctx *c)
 	return ERR_OK;
 }
 
+/*
+ * The request may carry only the fields its route names: in the query, and
+ * (plus "csrf" on ROUTE_CSRF routes) in a form body. A JSON body is only
+ * for ROUTE_JSON routes. Anything else is a 400 before the handler runs.
+ */
+static enum err check_fields(struct ctx *c, const struct route *r)
+{
+	static const char *const none[] = { NULL };
+	const char *const *allowed = r->fields ? r->fields : none;
+	size_t i;
+
+	if (c->req.json && !(r->flags & ROUTE_JSON)) {
+		c->error_key = "bad.not_form";
+		return ERR_INVAL;
+	}
+	if (http_fields_only(&c->req.query, allowed)) {
+		c->error_key = "bad.unknown_field";
+		return ERR_INVAL;
+	}
+	for (i = 0; i < c->req.form.n; i++) {
+		const char *name = c->req.form.items[i].name;
+
+		if ((r->flags & ROUTE_CSRF) && !strcmp(name, "csrf"))
+			continue;
+		if (!http_field_allowed(name, allowed)) {
+			c->error_key = "bad.unknown_field";
+			return ERR_INVAL;
+		}
+	}
+	return ERR_OK;
+}
+
 static const struct route *find_route(const struct route *routes, size_t n,
 				      const struct ctx *c, int *path_found)
 {
@@ -345,15 +377,18 @@ static enum err allow_header(struct ctx *c, const struct route *routes,
 	return e;
 }
 
-/* Turn an error into the response: an error page or a JSON error. */
-static void answer_error(struct ctx *c, enum err err, int json)
+/*
+ * Turn an error into the response: an error page or a JSON error. status
+ * is the HTTP status, or 0 for the one site_status_for gives.
+ */
+static void answer_error(struct ctx *c, enum err err, int status, int json)
 {
-	char status[8];
-	const char *key = c->error_key ? c->error_key : NULL;
+	char code[8];
+	const char *key = c->error_key;
 	struct buf k;
 
 	buf_init(&k);
-	c->res.status = site_status_for(err);
+	c->res.status = status ? status : site_status_for(err);
 	if (!key) {
 		buf_printf(&k, "error.%s", err_name(err));
 		key = k.data ? k.data : "error.internal_error";
@@ -363,8 +398,8 @@ static void answer_error(struct ctx *c, enum err err, int json)
 				       "message",
 				       i18n_get(key, LANG_EN)));
 	} else {
-		snprintf(status, sizeof(status), "%d", c->res.status);
-		tmpl_set(&c->vars, "status", status);
+		snprintf(code, sizeof(code), "%d", c->res.status);
+		tmpl_set(&c->vars, "status", code);
 		tmpl_set(&c->vars, "reason", response_reason(c->res.status));
 		tmpl_set(&c->vars, "error_ko", i18n_get(key, LANG_KO));
 		tmpl_set(&c->vars, "error_en", i18n_get(key, LANG_EN));
@@ -423,22 +458,32 @@ out:
 	return e;
 }
 
-/* Status and page for a request that failed to parse. */
-static void parse_error(struct ctx *c, enum err e)
+/*
+ * Status and page for a request that failed to parse: a header or cookie
+ * over its limit is 431, a target over its limit 414 (RFC 6585 §5, RFC
+ * 9110 §15.5.15), the rest as site_status_for says. cookie_len is the size
+ * of the Cookie header that was sent, shown on the 431 page.
+ */
+static void parse_error(struct ctx *c, enum err e, size_t cookie_len)
 {
 	const char *part = c->req.bad_part ? c->req.bad_part : "request";
 	static char key[48];
+	int status = 0;
 
 	snprintf(key, sizeof(key), "bad.%s", part);
 	c->error_key = i18n_has(key) ? key : NULL;
-	answer_error(c, e, 0);
 	if (e == ERR_TOOBIG && (!strcmp(part, "cookie") ||
 				!strcmp(part, "header")))
-		c->res.status = 431;
+		status = 431;
 	else if (e == ERR_TOOBIG && (!strcmp(part, "uri") ||
 				     !strcmp(part, "path") ||
 				     !strcmp(part, "query")))
-		c->res.status = 414;
+		status = 414;
+	if (!strcmp(part, "cookie")) {
+		tmpl_setf(&c->vars, "cookie_bytes", "%zu", cookie_len);
+		tmpl_setf(&c->vars, "cookie_limit", "%d", COOKIE_HEADER_MAX);
+	}
+	answer_error(c, e, status, 0);
 }
 
 static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
@@ -448,6 +493,7 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 	char *body = NULL;
 	size_t body_len = 0;
 	const struct route *r = NULL;
+	const char *cookie;
 	int path_found = 0;
 	enum err e;
 
@@ -473,7 +519,8 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 	if (e) {
 		log_msg("info", "bad request (%s): %s",
 			c.req.bad_part ? c.req.bad_part : "?", err_name(e));
-		parse_error(&c, e);
+		cookie = fcgi_get(rq, "HTTP_COOKIE");
+		parse_error(&c, e, cookie ? strlen(cookie) : 0);
 		goto respond;
 	}
 	if ((e = load_session(&c)))
@@ -485,7 +532,8 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 			allow_header(&c, routes, n);
 		goto fail;
 	}
-	if ((r->flags & ROUTE_CSRF) && (e = check_csrf(&c)))
+	if ((e = check_fields(&c, r)) ||
+	    ((r->flags & ROUTE_CSRF) && (e = check_csrf(&c))))
 		goto fail;
 	if ((e = r->fn(&c)))
 		goto fail;
@@ -501,7 +549,7 @@ fail:
 			c.req.path, err_name(e));
 	/* A failed handler's half-built answer is dropped, cookies kept. */
 	buf_reset(&c.res.body);
-	answer_error(&c, e, r && (r->flags & ROUTE_JSON));
+	answer_error(&c, e, 0, r && (r->flags & ROUTE_JSON));
 respond:
 	/* A stale session cookie is expired, unless a new one replaced it. */
 	if (c.miss != SESSION_MISS_NONE && !c.has_session &&

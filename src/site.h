@@ -6,11 +6,18 @@
  *
  * A program is a route table plus handlers:
  *
+ *     static const char *const login_fields[] = { "username", "password",
+ *                                                 NULL };
  *     static const struct route routes[] = {
- *         { HTTP_GET,  "/session/login", login_form, 0 },
- *         { HTTP_POST, "/session/login", login_post, ROUTE_CSRF },
+ *         { HTTP_GET,  "/session/login", login_form, 0, NULL },
+ *         { HTTP_POST, "/session/login", login_post, ROUTE_CSRF,
+ *           login_fields },
  *     };
  *     int main(void) { return site_run("session", routes, 2); }
+ *
+ * Before a handler runs, site has checked that the request carries only
+ * the route's fields, no JSON body unless the route is ROUTE_JSON, and the
+ * CSRF token on ROUTE_CSRF routes.
  *
  * A handler fills c->res (status, headers, cookies) and either names a
  * page template (site_page) or sets a JSON body (site_json); it never
@@ -33,7 +40,8 @@
 
 /* Route flags. */
 #define ROUTE_CSRF  0x1   /* POST: require the session's CSRF token */
-#define ROUTE_JSON  0x2   /* errors are answered as JSON, not HTML */
+#define ROUTE_JSON  0x2   /* errors are answered as JSON, not HTML, and
+			     a JSON body is accepted */
 #define ROUTE_PREFIX 0x4  /* path is a prefix (ends with '/') */
 
 #define SITE_NEXT_MAX 512 /* bytes of a local redirect target */
@@ -42,10 +50,13 @@ struct ctx;
 typedef enum err (*route_fn)(struct ctx *c);
 
 struct route {
-	enum http_method method;   /* HTTP_GET also answers HEAD */
-	const char      *path;
-	route_fn         fn;
-	unsigned         flags;
+	enum http_method   method;   /* HTTP_GET also answers HEAD */
+	const char        *path;
+	route_fn           fn;
+	unsigned           flags;
+	const char *const *fields;   /* NULL-terminated names the query and
+					form may carry (NULL: none); "csrf"
+					is implied by ROUTE_CSRF */
 };
 
 struct site_config {

@@ -100,6 +100,9 @@ QUERIES = [
     ("byte-ff", "/session/login?next=%FF", 400),
     ("unknown-field", "/session/login?bogus=1", 400),
     ("empty-name", "/session/login?=x", 400),
+    ("unknown-field-me", "/session/me?x=1", 400),
+    ("unknown-field-state", "/session/state?debug=1", 400),
+    ("unknown-field-home", "/?utm_source=x", 400),
 ]
 
 
