@@ -9,32 +9,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 
-/* CHECK: fail the test naming the table row, not just the line. */
-#define CHECK(cond, row) do { \
-	if (!(cond)) { \
-		print_error("row %zu: check failed: %s\n", (size_t)(row), \
-			    #cond); \
-		fail(); \
-	} \
-} while (0)
-
-#define NROWS(a) (sizeof(a) / sizeof((a)[0]))
-
-/* repeat: a malloc'd string of n copies of c (the caller frees). */
-static char *repeat(char c, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	assert_non_null(s);
-	memset(s, c, n);
-	s[n] = '\0';
-	return s;
-}
 
 static void test_init_cleanup(void **state)
 {
