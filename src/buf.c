@@ -83,14 +83,28 @@ enum err buf_putc(struct buf *b, char c)
 enum err buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	int n;
 	enum err e;
 
+	/* One pass when the output fits in the room already allocated,
+	 * which is nearly always; otherwise grow and format again. */
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return ERR_INTERNAL;
+	if ((size_t)n > BUF_MAX - b->len) {
+		if (room)
+			b->data[b->len] = '\0';
+		return ERR_TOOBIG;
+	}
+	if ((size_t)n < room) {
+		b->len += (size_t)n;
+		return ERR_OK;
+	}
+	if (room)
+		b->data[b->len] = '\0';   /* undo the truncated attempt */
 	e = buf_reserve(b, (size_t)n);
 	if (e)
 		return e;
@@ -114,6 +128,12 @@ enum err buf_printf(struct buf *b, const char *fmt, ...)
  * The escaped text goes out in pieces, so a failure part-way (ERR_TOOBIG
  * near BUF_MAX) cuts the buffer back to where it was, as buf.h promises.
  */
+/* What each byte becomes in HTML text and attribute values (NULL: itself). */
+static const char *const html_escapes[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+	['"'] = "&quot;", ['\''] = "&#39;",
+};
+
 enum err buf_put_html(struct buf *b, const char *p, size_t n)
 {
 	size_t i, start = 0, old = b->len;
@@ -123,14 +143,8 @@ enum err buf_put_html(struct buf *b, const char *p, size_t n)
 	if (n == 0)
 		return buf_append(b, "", 0);   /* p may be NULL */
 	for (i = 0; i < n; i++) {
-		switch (p[i]) {
-		case '&':  rep = "&amp;";  break;
-		case '<':  rep = "&lt;";   break;
-		case '>':  rep = "&gt;";   break;
-		case '"':  rep = "&quot;"; break;
-		case '\'': rep = "&#39;";  break;
-		default:   continue;
-		}
+		if (!(rep = html_escapes[(unsigned char)p[i]]))
+			continue;
 		if ((e = buf_append(b, p + start, i - start)) ||
 		    (e = buf_puts(b, rep)))
 			goto fail;

@@ -15,10 +15,13 @@
 struct entry {
 	const char *key;
 	const char *text[2];   /* [LANG_KO], [LANG_EN] */
+	const char *html[2];   /* the same, made HTML once at load */
 };
 
-/* The loaded table: entries point into data, which owns the text. */
+/* The loaded table: entries point into data (the text) and html_data
+ * (the HTML forms), which own the strings. */
 static char         *table_data;
+static char         *html_data;
 static struct entry *table;
 static size_t        table_n;
 
@@ -31,10 +34,64 @@ static int entry_cmp(const void *a, const void *b)
 void i18n_free(void)
 {
 	free(table_data);
+	free(html_data);
 	free(table);
 	table_data = NULL;
+	html_data = NULL;
 	table = NULL;
 	table_n = 0;
+}
+
+enum err i18n_format_html(struct buf *out, const char *s)
+{
+	const char *tick, *close;
+	enum err e;
+
+	while ((tick = strchr(s, '`')) && (close = strchr(tick + 1, '`'))) {
+		if ((e = buf_put_html(out, s, (size_t)(tick - s))) ||
+		    (e = buf_puts(out, "<code>")) ||
+		    (e = buf_put_html(out, tick + 1,
+				      (size_t)(close - tick - 1))) ||
+		    (e = buf_puts(out, "</code>")))
+			return e;
+		s = close + 1;
+	}
+	return buf_put_html(out, s, strlen(s));
+}
+
+/*
+ * Make the HTML form of every string of t[0..n) in one buffer, so pages
+ * copy it instead of escaping it on every request. On success *out owns
+ * the strings that t[i].html point into.
+ */
+static enum err make_html(struct entry *t, size_t n, char **out)
+{
+	struct buf b;
+	size_t i, *off;
+	int l;
+	enum err e = ERR_OK;
+
+	*out = NULL;
+	if (!(off = calloc(n * 2 + 1, sizeof(*off))))
+		return ERR_NOMEM;
+	buf_init(&b);
+	for (i = 0; i < n && !e; i++)
+		for (l = 0; l < 2 && !e; l++) {
+			off[i * 2 + (size_t)l] = b.len;
+			if (!(e = i18n_format_html(&b, t[i].text[l])))
+				e = buf_putc(&b, '\0');
+		}
+	if (!e && !b.data)
+		e = buf_putc(&b, '\0');
+	if (!e) {
+		for (i = 0; i < n; i++)
+			for (l = 0; l < 2; l++)
+				t[i].html[l] = b.data + off[i * 2 + (size_t)l];
+		*out = buf_steal(&b);
+	}
+	buf_cleanup(&b);
+	free(off);
+	return e;
 }
 
 /*
@@ -70,8 +127,9 @@ static enum err append_file(struct buf *b, const char *path)
 static enum err parse_table(char *data, const char *origin)
 {
 	struct entry *t = NULL;
-	char *line, *next, *t1, *t2;
+	char *line, *next, *t1, *t2, *html;
 	size_t n = 0, i, lineno = 0;
+	enum err e;
 
 	if (!(t = calloc(I18N_STRINGS_MAX, sizeof(*t))))
 		return ERR_NOMEM;
@@ -106,8 +164,13 @@ static enum err parse_table(char *data, const char *origin)
 				t[i].key);
 			goto invalid;
 		}
+	if ((e = make_html(t, n, &html))) {
+		free(t);
+		return e;
+	}
 	i18n_free();
 	table_data = data;
+	html_data = html;
 	table = t;
 	table_n = n;
 	return ERR_OK;
@@ -180,7 +243,7 @@ enum err i18n_load_dir(const char *dir)
 
 static const struct entry *lookup(const char *key)
 {
-	struct entry k = { key, { NULL, NULL } };
+	struct entry k = { key, { NULL, NULL }, { NULL, NULL } };
 
 	if (!table_n)
 		return NULL;
@@ -192,6 +255,15 @@ const char *i18n_get(const char *key, enum lang lang)
 	const struct entry *en = lookup(key);
 
 	return en ? en->text[lang == LANG_EN] : key;
+}
+
+enum err i18n_put_html(struct buf *out, const char *key, enum lang lang)
+{
+	const struct entry *en = lookup(key);
+
+	if (!en)   /* a missing key shows itself, escaped */
+		return buf_put_html(out, key, strlen(key));
+	return buf_puts(out, en->html[lang == LANG_EN]);
 }
 
 int i18n_has(const char *key)

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
 
 #define I18N_STRINGS_MAX 1024   /* keys in the table */
@@ -43,6 +44,20 @@ void i18n_free(void);
  * belongs to the table.
  */
 const char *i18n_get(const char *key, enum lang lang);
+
+/*
+ * i18n_put_html: append the string for key in lang as HTML: escaped, with
+ * `backticks` made <code> elements (see i18n_format_html). The HTML is
+ * made once when the table loads. A missing key appends the key, escaped.
+ */
+enum err i18n_put_html(struct buf *out, const char *key, enum lang lang);
+
+/*
+ * i18n_format_html: append text s as HTML: every byte escaped as by
+ * buf_put_html, and each `quoted` run turned into <code>run</code>. The
+ * markup the string files may use; also for text built at run time.
+ */
+enum err i18n_format_html(struct buf *out, const char *s);
 
 /* i18n_has: 1 when key is in the table. */
 int i18n_has(const char *key);

@@ -199,26 +199,6 @@ static const struct tmpl_file *find_file(const char *name, size_t n)
 	return NULL;
 }
 
-enum err tmpl_put_text(struct buf *out, const char *s)
-{
-	const char *tick;
-	enum err e;
-
-	while ((tick = strchr(s, '`'))) {
-		const char *close = strchr(tick + 1, '`');
-
-		if (!close)
-			break;
-		if ((e = buf_put_html(out, s, (size_t)(tick - s))) ||
-		    (e = buf_puts(out, "<code>")) ||
-		    (e = buf_put_html(out, tick + 1, (size_t)(close - tick - 1))) ||
-		    (e = buf_puts(out, "</code>")))
-			return e;
-		s = close + 1;
-	}
-	return buf_put_html(out, s, strlen(s));
-}
-
 /* The first "cc" (two equal bytes, "{{" or "}}") in p[0..n), or NULL. */
 static const char *find_pair(const char *p, size_t n, char c)
 {
@@ -249,14 +229,19 @@ enum err tmpl_put_bilingual(struct buf *out, const char *key, enum lang lang,
 	enum lang other = lang == LANG_KO ? LANG_EN : LANG_KO;
 	enum err e;
 
-	if ((e = buf_printf(out, "<%s lang=\"%s\">", tag, i18n_code(lang))) ||
-	    (e = tmpl_put_text(out, i18n_get(key, lang))) ||
-	    (e = buf_printf(out, "</%s> <%s lang=\"%s\" class=\"alt\">", tag,
-			    tag, i18n_code(other))) ||
-	    (e = tmpl_put_text(out, i18n_get(key, other))) ||
-	    (e = buf_printf(out, "</%s>", tag)))
+	if ((e = buf_putc(out, '<')) || (e = buf_puts(out, tag)) ||
+	    (e = buf_puts(out, " lang=\"")) ||
+	    (e = buf_puts(out, i18n_code(lang))) || (e = buf_puts(out, "\">")) ||
+	    (e = i18n_put_html(out, key, lang)) ||
+	    (e = buf_puts(out, "</")) || (e = buf_puts(out, tag)) ||
+	    (e = buf_puts(out, "> <")) || (e = buf_puts(out, tag)) ||
+	    (e = buf_puts(out, " lang=\"")) ||
+	    (e = buf_puts(out, i18n_code(other))) ||
+	    (e = buf_puts(out, "\" class=\"alt\">")) ||
+	    (e = i18n_put_html(out, key, other)) ||
+	    (e = buf_puts(out, "</")) || (e = buf_puts(out, tag)))
 		return e;
-	return ERR_OK;
+	return buf_putc(out, '>');
 }
 
 /*
@@ -325,7 +310,7 @@ static enum err render(const char *src, size_t n, const struct tmpl_vars *vars,
 		case '@':
 			if (!key_copy(key, sizeof(key), name + 1, nl - 1))
 				return ERR_INTERNAL;
-			if ((e = tmpl_put_text(out, i18n_get(key, lang))))
+			if ((e = i18n_put_html(out, key, lang)))
 				return e;
 			break;
 		case '%':

@@ -94,15 +94,9 @@ enum err tmpl_render_string(const char *src, size_t n,
 			    struct buf *out);
 
 /*
- * tmpl_put_text: append an i18n-style string escaped, with `backticks`
- * turned into <code> elements. Shared with the wire view.
- */
-enum err tmpl_put_text(struct buf *out, const char *s);
-
-/*
  * tmpl_put_bilingual: the i18n string key in both languages, page language
  * first, each in its own <tag lang=".."> element (tag is "p" or "span");
- * the second gets class="alt". Text is escaped as by tmpl_put_text.
+ * the second gets class="alt". The text is HTML as i18n_put_html makes it.
  */
 enum err tmpl_put_bilingual(struct buf *out, const char *key, enum lang lang,
 			    const char *tag);

@@ -64,6 +64,10 @@ static const char *cookie_note(const char *name)
 /* Panel 1: the Cookie header and its pairs. */
 static enum err put_received(struct ctx *c, struct buf *o)
 {
+	static const char *const cols[] = {
+		"wire.col.name", "wire.col.value", "wire.col.bytes",
+		"wire.col.script", "wire.col.note"
+	};
 	const struct cookie_jar *jar = &c->req.cookies;
 	const char *note;
 	size_t i;
@@ -75,14 +79,13 @@ static enum err put_received(struct ctx *c, struct buf *o)
 			  "Cookie:</span> ")) ||
 	    (e = buf_put_html(o, c->req.cookie_header,
 			      strlen(c->req.cookie_header))) ||
-	    (e = buf_printf(o, "</pre>\n<table class=\"pairs\"><thead><tr>"
-			    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-			    "<th>%s</th></tr></thead><tbody>\n",
-			    i18n_get("wire.col.name", c->lang),
-			    i18n_get("wire.col.value", c->lang),
-			    i18n_get("wire.col.bytes", c->lang),
-			    i18n_get("wire.col.script", c->lang),
-			    i18n_get("wire.col.note", c->lang))))
+	    (e = buf_puts(o, "</pre>\n<table class=\"pairs\"><thead><tr>")))
+		return e;
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]) && !e; i++)
+		if (!(e = buf_puts(o, "<th>")) &&
+		    !(e = i18n_put_html(o, cols[i], c->lang)))
+			e = buf_puts(o, "</th>");
+	if (e || (e = buf_puts(o, "</tr></thead><tbody>\n")))
 		return e;
 	for (i = 0; i < jar->n && !e; i++) {
 		const struct cookie_pair *p = &jar->pairs[i];
@@ -97,11 +100,12 @@ static enum err put_received(struct ctx *c, struct buf *o)
 		    (e = buf_puts(o, "</code></td><td><code class=\"val\">")) ||
 		    (e = buf_put_html(o, p->value, strlen(p->value))) ||
 		    (e = buf_printf(o, "</code></td><td class=\"num\">%zu</td>"
-				    "<td class=\"js-visible\" data-yes=\"%s\""
-				    " data-no=\"%s\">?</td><td>",
-				    strlen(p->name) + strlen(p->value),
-				    i18n_get("wire.script.yes", c->lang),
-				    i18n_get("wire.script.no", c->lang))))
+				    "<td class=\"js-visible\" data-yes=\"",
+				    strlen(p->name) + strlen(p->value))) ||
+		    (e = i18n_put_html(o, "wire.script.yes", c->lang)) ||
+		    (e = buf_puts(o, "\" data-no=\"")) ||
+		    (e = i18n_put_html(o, "wire.script.no", c->lang)) ||
+		    (e = buf_puts(o, "\">?</td><td>")))
 			break;
 		if (note)
 			e = tmpl_put_bilingual(o, note, c->lang, "span");
@@ -182,11 +186,9 @@ static enum err put_sent(struct ctx *c, struct buf *o)
 				lifetime = 1;
 			e = put_attr(c, o, a, (size_t)(end - a));
 		}
-		if (!e && !lifetime)
-			e = buf_puts(o, "<li>") ? ERR_NOMEM :
-				tmpl_put_bilingual(o, "attr.session_cookie",
-						   c->lang, "span");
-		if (!e && !lifetime)
+		if (!e && !lifetime && !(e = buf_puts(o, "<li>")) &&
+		    !(e = tmpl_put_bilingual(o, "attr.session_cookie",
+					     c->lang, "span")))
 			e = buf_puts(o, "</li>\n");
 		if (!e)
 			e = buf_puts(o, "</ul></div>\n");
@@ -199,13 +201,18 @@ static enum err put_time_row(struct ctx *c, struct buf *o, const char *key,
 			     long long t)
 {
 	char when[48], delta[48];
+	enum err e;
 
-	return buf_printf(o, "<tr><th>%s</th><td><time>%s</time> "
-			  "<span class=\"delta\">(%s)</span></td></tr>\n",
-			  i18n_get(key, c->lang),
-			  wire_format_time(t, when, sizeof(when)),
-			  wire_format_delta(t, c->now, c->lang, delta,
-					    sizeof(delta)));
+	wire_format_time(t, when, sizeof(when));
+	wire_format_delta(t, c->now, c->lang, delta, sizeof(delta));
+	if ((e = buf_puts(o, "<tr><th>")) ||
+	    (e = i18n_put_html(o, key, c->lang)) ||
+	    (e = buf_puts(o, "</th><td><time>")) ||
+	    (e = buf_put_html(o, when, strlen(when))) ||
+	    (e = buf_puts(o, "</time> <span class=\"delta\">(")) ||
+	    (e = buf_put_html(o, delta, strlen(delta))))
+		return e;
+	return buf_puts(o, ")</span></td></tr>\n");
 }
 
 /* Panel 3: the stored session row, or why there is none. */
@@ -219,8 +226,8 @@ static enum err put_stored(struct ctx *c, struct buf *o)
 	char *json = NULL;
 	enum err e;
 
-	if (c->has_session && session_reload(c->db, &c->sess) != ERR_OK)
-		c->has_session = 0;
+	/* c->sess is what the store holds: every change this request made
+	 * (login, update, touch) went through it. */
 	if (!c->has_session) {
 		if ((e = tmpl_put_bilingual(o, miss_keys[c->miss], c->lang,
 					    "p")))
@@ -234,16 +241,16 @@ static enum err put_stored(struct ctx *c, struct buf *o)
 			    "</code></td></tr>\n<tr><th>user_id</th><td>",
 			    hex)))
 		return e;
-	if (c->logged_in)
-		e = buf_printf(o, "%lld (<code>", c->sess.user_id) ||
-			buf_put_html(o, c->user.username,
-				     strlen(c->user.username)) ||
-			buf_puts(o, "</code>, ") ||
-			buf_put_html(o, c->user.role, strlen(c->user.role)) ||
-			buf_puts(o, ")") ? ERR_NOMEM : ERR_OK;
-	else
-		e = buf_printf(o, "NULL — %s", i18n_get("wire.guest",
-							 c->lang));
+	if (c->logged_in) {
+		if (!(e = buf_printf(o, "%lld (<code>", c->sess.user_id)) &&
+		    !(e = buf_put_html(o, c->user.username,
+				       strlen(c->user.username))) &&
+		    !(e = buf_puts(o, "</code>, ")) &&
+		    !(e = buf_put_html(o, c->user.role, strlen(c->user.role))))
+			e = buf_puts(o, ")");
+	} else if (!(e = buf_puts(o, "NULL — "))) {
+		e = i18n_put_html(o, "wire.guest", c->lang);
+	}
 	if (e || (e = buf_puts(o, "</td></tr>\n")) ||
 	    (e = put_time_row(c, o, "wire.created", c->sess.created)) ||
 	    (e = put_time_row(c, o, "wire.last_seen", c->sess.last_seen)) ||
