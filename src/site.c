@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "config.h"
 #include "csrf.h"
 #include "keys.h"
@@ -51,10 +52,10 @@ int site_status_for(enum err e)
 	return 500;
 }
 
-/* The site clock: every deadline is computed from this. */
+/* The site clock: every deadline is computed from this (clock.h). */
 static long long site_now(void)
 {
-	return (long long)time(NULL);
+	return clock_now(site_db);
 }
 
 static const char *fcgi_get(void *ctx, const char *name)

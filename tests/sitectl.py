@@ -97,6 +97,7 @@ class Site:
         self.tmp = None
         self.proc = None
         self.port = None
+        self.other_port = None
         self.host = "127.0.0.1"
 
     # ---- paths -------------------------------------------------------------
@@ -117,8 +118,24 @@ class Site:
         return self.tmp / "lighttpd.log"
 
     @property
+    def https(self) -> bool:
+        """HTTPS=1: the main port speaks TLS with a self-signed certificate
+        made on first start (issue 6, classroom LAN)."""
+        return self.settings.get("HTTPS") == "1"
+
+    @property
+    def cert_path(self) -> Path:
+        return self.keys_dir / "tls" / "site.pem"
+
+    @property
+    def verify(self):
+        """What requests should verify TLS against."""
+        return str(self.cert_path) if self.https else True
+
+    @property
     def base(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        scheme = "https" if self.https else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     @property
     def origin(self) -> str:
@@ -126,6 +143,11 @@ class Site:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    def other_url(self, path: str, host: str | None = None) -> str:
+        """A URL of the S-C9 "other site" (the second port); host
+        "localhost" makes it cross-site rather than same-site."""
+        return f"http://{host or self.host}:{self.other_port}{path}"
 
     def log_text(self) -> str:
         return _read(self.log_path).decode("utf-8", "replace")
@@ -142,9 +164,22 @@ class Site:
         self.run_dir.mkdir()
         subprocess.run([str(SITEINIT), str(self.db_path), str(self.keys_dir)],
                        check=True, timeout=60, capture_output=True)
+        return self._launch()
+
+    def restart(self) -> "Site":
+        """Stop lighttpd and its programs, then start them again on the same
+        database and keys (a server restart: the stored state must
+        survive)."""
+        self.stop(cleanup=False)
+        return self._launch()
+
+    def _launch(self) -> "Site":
         last_error = None
         for _attempt in range(3):          # the free port may be taken
             self.port = free_port()
+            self.other_port = free_port()    # S-C9: the "other site"
+            while self.other_port == self.port:
+                self.other_port = free_port()
             env = dict(os.environ)
             for k in ("SESSION_IDLE_SECONDS", "SESSION_ABSOLUTE_SECONDS",
                       "SESSION_REMEMBER_SECONDS", "CLASSROOM", "TEMPLATES"):
@@ -154,6 +189,7 @@ class Site:
                 "RUN_DIR": str(self.run_dir),
                 "HOST": self.host,
                 "PORT": str(self.port),
+                "OTHER_PORT": str(self.other_port),
                 "DB": str(self.db_path),
                 "KEYS": str(self.keys_dir),
                 "TZ": "UTC",
@@ -191,7 +227,7 @@ class Site:
             # The port answers; make sure the programs answer too.
             try:
                 r = requests.get(self.url("/session/state"),
-                                 timeout=HTTP_TIMEOUT)
+                                 timeout=HTTP_TIMEOUT, verify=self.verify)
                 if r.status_code == 200:
                     return
             except requests.RequestException:
@@ -362,6 +398,9 @@ class Client:
         if cookies and self.cookies:
             h["Cookie"] = self.cookie_header()
         h.update(headers or {})
+        # Explicit: REQUESTS_CA_BUNDLE in the environment would override a
+        # Session-wide setting.
+        kw.setdefault("verify", self.site.verify)
         r = self.http.request(method, self.site.url(path), headers=h,
                               allow_redirects=False, timeout=HTTP_TIMEOUT,
                               **kw)
