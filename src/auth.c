@@ -14,7 +14,7 @@
 
 /* A hash of a random password, made once per process, that unknown users
  * are checked against. */
-static char dummy_hash[crypto_pwhash_STRBYTES];
+static char dummy_hash[AUTH_HASH_MAX];
 
 int auth_username_valid(const char *s)
 {
@@ -32,6 +32,13 @@ int auth_username_valid(const char *s)
 	return n >= AUTH_USERNAME_MIN;
 }
 
+enum err auth_hash_password(const char *pw, char out[AUTH_HASH_MAX])
+{
+	if (crypto_pwhash_str(out, pw, strlen(pw), PWHASH_OPS, PWHASH_MEM))
+		return ERR_CRYPTO;
+	return ERR_OK;
+}
+
 static enum err ensure_dummy_hash(void)
 {
 	char pw[33];
@@ -41,8 +48,7 @@ static enum err ensure_dummy_hash(void)
 		return ERR_OK;
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(pw, sizeof(pw), raw, sizeof(raw));
-	if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), PWHASH_OPS,
-			      PWHASH_MEM) != 0) {
+	if (auth_hash_password(pw, dummy_hash)) {
 		dummy_hash[0] = '\0';
 		return ERR_CRYPTO;
 	}
@@ -185,7 +191,7 @@ enum err auth_create_user(struct db *db, const char *username,
 {
 	static const char sql[] = "INSERT INTO users (username, display_name,"
 		" role, password_hash, created) VALUES (?, ?, ?, ?, ?)";
-	char hash[crypto_pwhash_STRBYTES];
+	char hash[AUTH_HASH_MAX];
 	sqlite3_stmt *st;
 	int rc;
 
@@ -193,8 +199,7 @@ enum err auth_create_user(struct db *db, const char *username,
 	    (strcmp(role, "user") && strcmp(role, "admin")) ||
 	    strlen(password) > AUTH_PASSWORD_MAX)
 		return ERR_INVAL;
-	if (crypto_pwhash_str(hash, password, strlen(password), PWHASH_OPS,
-			      PWHASH_MEM) != 0)
+	if (auth_hash_password(password, hash))
 		return ERR_CRYPTO;
 	if (!(st = db_stmt(db, sql)))
 		return ERR_DB;

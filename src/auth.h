@@ -14,6 +14,8 @@
 #ifndef AUTH_H
 #define AUTH_H
 
+#include <sodium.h>
+
 #include "db.h"
 #include "err.h"
 
@@ -23,6 +25,7 @@
 				      the request should not */
 #define AUTH_FAIL_MAX       5
 #define AUTH_FAIL_WINDOW  900      /* 15 minutes */
+#define AUTH_HASH_MAX     crypto_pwhash_STRBYTES
 
 struct user {
 	long long id;
@@ -30,6 +33,13 @@ struct user {
 	char      display_name[64];
 	char      role[16];            /* "user" or "admin" */
 };
+
+/*
+ * auth_hash_password: the Argon2id hash (crypto_pwhash_str format, the
+ * "interactive" limits every hash of this site uses) of pw into out.
+ * ERR_CRYPTO when hashing fails (out of memory).
+ */
+enum err auth_hash_password(const char *pw, char out[AUTH_HASH_MAX]);
 
 /* auth_username_valid: 1 when s is 3-32 characters of [a-z0-9_]. */
 int auth_username_valid(const char *s);

@@ -237,6 +237,35 @@ const char *http_field(const struct http_fields *f, const char *name)
 	return NULL;
 }
 
+int http_parse_int(const char *s, long long min, long long max,
+		   long long *out)
+{
+	long long v = 0;
+	size_t i = 0, digits = 0;
+	int neg;
+
+	*out = 0;
+	if (!s)
+		return 0;
+	neg = s[0] == '-';
+	/* One spelling per number: no leading zero, no "-0". */
+	if (s[neg] == '0' && (s[neg + 1] || neg))
+		return 0;
+	for (i = neg; s[i]; i++, digits++) {
+		if (s[i] < '0' || s[i] > '9' || digits == 18)
+			return 0;
+		v = v * 10 + (s[i] - '0');   /* 18 digits cannot overflow */
+	}
+	if (!digits)
+		return 0;
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return 0;
+	*out = v;
+	return 1;
+}
+
 int http_field_allowed(const char *name, const char *const allowed[])
 {
 	size_t k;

@@ -138,6 +138,16 @@ void http_fields_free(struct http_fields *f);
 /* http_field: the value of field name, or NULL. Owned by the list. */
 const char *http_field(const struct http_fields *f, const char *name);
 
+/*
+ * http_parse_int: 1 when s is a plain decimal integer (an optional '-'
+ * then 1 to 18 digits without a leading zero: no '+', spaces, "-0" or
+ * other bytes, so each number has one spelling) within
+ * [min, max], stored in *out; 0 otherwise, with *out set to 0. s may be
+ * NULL (an absent field).
+ */
+int http_parse_int(const char *s, long long min, long long max,
+		   long long *out);
+
 /* http_field_allowed: 1 when name is in allowed (NULL-terminated). */
 int http_field_allowed(const char *name, const char *const allowed[]);
 

@@ -275,17 +275,23 @@ static const char *choose_theme(const struct ctx *c)
 	return t && !strcmp(t, "dark") ? "dark" : "light";
 }
 
+int site_same_origin(const struct ctx *c)
+{
+	const char *origin = c->req.origin;
+	const char *scheme = c->req.https ? "https://" : "http://";
+	size_t sl = strlen(scheme);
+
+	if (!origin || !*origin)
+		return -1;
+	return !strncmp(origin, scheme, sl) && !strcmp(origin + sl,
+						       c->req.host);
+}
+
 /* ROUTE_CSRF: the form's token must match the session, and a browser's
  * Origin (when sent) must be this site. */
 static enum err check_csrf(struct ctx *c)
 {
-	const char *origin = c->req.origin;
-	const char *host = c->req.host;
-	const char *scheme = c->req.https ? "https://" : "http://";
-	size_t sl = strlen(scheme);
-
-	if (*origin && (strncmp(origin, scheme, sl) ||
-			strcmp(origin + sl, host))) {
+	if (site_same_origin(c) == 0) {
 		c->error_key = "csrf.origin";
 		return ERR_FORBIDDEN;
 	}

@@ -145,6 +145,14 @@ void site_csrf_token(const struct ctx *c, char out[44]);
  */
 int site_safe_next(const char *next);
 
+/*
+ * site_same_origin: 1 when the request's Origin header names this site
+ * (scheme and Host as served), 0 when it names another origin, -1 when
+ * there is none. Browsers send Origin on every cross-origin request and
+ * on same-origin POSTs.
+ */
+int site_same_origin(const struct ctx *c);
+
 /* site_status_for: the HTTP status for an error (the one mapping). */
 int site_status_for(enum err e);
 

@@ -27,7 +27,7 @@
 #include "i18n.h"
 
 #define TMPL_VARS_MAX   64           /* variables in one render */
-#define TMPL_FILES_MAX  64           /* templates in the directory */
+#define TMPL_FILES_MAX  256          /* templates in the directory */
 #define TMPL_FILE_MAX   (256u * 1024u)
 #define TMPL_DEPTH_MAX  8            /* nesting of blocks and partials */
 

@@ -209,7 +209,8 @@ static enum err put_time_row(struct ctx *c, struct buf *o, const char *key,
 	    (e = i18n_put_html(o, key, c->lang)) ||
 	    (e = buf_puts(o, "</th><td><time>")) ||
 	    (e = buf_put_html(o, when, strlen(when))) ||
-	    (e = buf_puts(o, "</time> <span class=\"delta\">(")) ||
+	    (e = buf_printf(o, "</time> <span class=\"delta\" data-at=\"%lld\""
+			    " data-now=\"%lld\">(", t, c->now)) ||
 	    (e = buf_put_html(o, delta, strlen(delta))))
 		return e;
 	return buf_puts(o, ")</span></td></tr>\n");

@@ -1112,9 +1112,57 @@ static void test_request_misuse(void **state)
 	http_request_free(&r);
 }
 
+/* http_parse_int: one spelling per number, bounds, hostile rows. */
+static void test_parse_int(void **state)
+{
+	static const struct {
+		const char *in;
+		long long   min, max;
+		int         ok;
+		long long   want;
+	} rows[] = {
+		{ "0", 0, 10, 1, 0 },
+		{ "7", 0, 10, 1, 7 },
+		{ "10", 0, 10, 1, 10 },
+		{ "11", 0, 10, 0, 0 },
+		{ "-5", -10, 10, 1, -5 },
+		{ "-5", 0, 10, 0, 0 },
+		{ "999999999999999999", 0, 999999999999999999LL, 1,
+		  999999999999999999LL },
+		{ "1000000000000000000", 0, 1, 0, 0 },        /* 19 digits */
+		{ "99999999999999999999999", 0, 1, 0, 0 },
+		{ NULL, 0, 10, 0, 0 },
+		{ "", 0, 10, 0, 0 },
+		{ "-", -10, 10, 0, 0 },
+		{ "-0", -10, 10, 0, 0 },
+		{ "01", 0, 10, 0, 0 },
+		{ "00", 0, 10, 0, 0 },
+		{ "+5", 0, 10, 0, 0 },
+		{ " 5", 0, 10, 0, 0 },
+		{ "5 ", 0, 10, 0, 0 },
+		{ "5a", 0, 10, 0, 0 },
+		{ "1e3", 0, 10000, 0, 0 },
+		{ "0x10", 0, 100, 0, 0 },
+		{ "1.5", 0, 10, 0, 0 },
+		{ "' OR 1=1 --", 0, 10, 0, 0 },
+		{ "٣", 0, 10, 0, 0 },                        /* Arabic-Indic 3 */
+	};
+	long long v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		v = 12345;
+		CHECK(http_parse_int(rows[i].in, rows[i].min, rows[i].max,
+				     &v) == rows[i].ok, i);
+		CHECK(v == rows[i].want, i);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_int),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_urldecode_table),
 		cmocka_unit_test(test_urldecode_limits),

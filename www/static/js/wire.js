@@ -1,20 +1,67 @@
-// wire.js - fills the "Visible to script?" column of the wire view by
-// comparing document.cookie with the cookies the server received. An
-// HttpOnly cookie reached the server but is absent from document.cookie.
+// wire.js - the wire view's live parts.
+//  1. The "Visible to script?" column: compare document.cookie with the
+//     cookies the server received. An HttpOnly cookie reached the server
+//     but is absent from document.cookie.
+//  2. Live countdowns: every element with data-at (a deadline, Unix
+//     seconds on the server's clock) and data-now (the server's clock when
+//     the page was made) ticks every second. The server's clock may run
+//     ahead of this computer's (the demo clock), so only the difference
+//     between the two is used.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
-  var seen = {};
-  document.cookie.split(";").forEach(function (pair) {
-    var eq = pair.indexOf("=");
-    var name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
-    if (name) seen[name] = true;
+(function () {
+  function markScriptVisibility() {
+    var seen = {};
+    document.cookie.split(";").forEach(function (pair) {
+      var eq = pair.indexOf("=");
+      var name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
+      if (name) seen[name] = true;
+    });
+    document.querySelectorAll("tr[data-cookie]").forEach(function (row) {
+      var cell = row.querySelector(".js-visible");
+      if (!cell) return;
+      var visible = seen[row.getAttribute("data-cookie")] === true;
+      cell.textContent = visible ? cell.getAttribute("data-yes")
+                                 : cell.getAttribute("data-no");
+      cell.className = "js-visible " + (visible ? "yes" : "no");
+    });
+  }
+
+  // The same words as wire_format_delta in src/wire.c.
+  function span(d) {
+    if (d >= 86400) return Math.floor(d / 86400) + "d " + Math.floor(d % 86400 / 3600) + "h";
+    if (d >= 3600) return Math.floor(d / 3600) + "h " + Math.floor(d % 3600 / 60) + "m";
+    if (d >= 60) return Math.floor(d / 60) + "m " + (d % 60) + "s";
+    return d + "s";
+  }
+
+  function delta(at, now, ko) {
+    var d = Math.abs(at - now);
+    if (d === 0) return ko ? "지금" : "now";
+    if (ko) return span(d) + (at > now ? " 후" : " 전");
+    return at > now ? "in " + span(d) : span(d) + " ago";
+  }
+
+  function startCountdowns() {
+    var cells = document.querySelectorAll("[data-at][data-now]");
+    if (!cells.length) return;
+    var ko = document.documentElement.lang === "ko";
+    var loaded = Date.now();
+    function tick() {
+      var elapsed = Math.floor((Date.now() - loaded) / 1000);
+      cells.forEach(function (el) {
+        var at = parseInt(el.getAttribute("data-at"), 10);
+        var now = parseInt(el.getAttribute("data-now"), 10) + elapsed;
+        if (isNaN(at) || isNaN(now)) return;
+        el.textContent = "(" + delta(at, now, ko) + ")";
+        el.classList.toggle("passed", at <= now);
+      });
+    }
+    tick();
+    setInterval(tick, 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    markScriptVisibility();
+    startCountdowns();
   });
-  document.querySelectorAll("tr[data-cookie]").forEach(function (row) {
-    var cell = row.querySelector(".js-visible");
-    if (!cell) return;
-    var visible = seen[row.getAttribute("data-cookie")] === true;
-    cell.textContent = visible ? cell.getAttribute("data-yes")
-                               : cell.getAttribute("data-no");
-    cell.className = "js-visible " + (visible ? "yes" : "no");
-  });
-});
+})();
