@@ -1,24 +1,1017 @@
 /*
- * cookies - the home page and, later, the cookie lessons.
+ * cookies - the home page and the cookie lessons.
  *
- * Scenarios: the home page introduces S-H1 (HTTP keeps no state) and links
- * to every lesson that exists. Every path no other program claims ends
- * here and gets the site's 404 page.
+ * Scenarios: S-H1 (HTTP keeps no state: /cookies/hello), S-C1/S-C2 (the
+ * cookie lab: /lab/, /lab/path/, /cookies/echo), S-C3 (session vs
+ * persistent: /cookies/lifetime), S-C4 (limits: /lab/limits/ and the 431
+ * rescue /cookies/clear-lab), S-C5 (tampering: /cookies/tamper/), S-C6
+ * (preferences: /prefs), S-C7 (today-only notice: the home page and
+ * /notice/), S-C8 (visits: /visits), S-C9 (origin, SameSite, CORS:
+ * /cookies/samesite and the other site on OTHER_PORT). Every path no other
+ * program claims ends here and gets the site's 404 page.
+ *
+ * Forms a visitor posts without logging in are guarded by prefs_check_form
+ * (same origin, plus the session's CSRF token when there is a session):
+ * see README "Choices".
  */
-#include "site.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-/* GET /: what the site is, and the lessons. */
+#include "config.h"
+#include "cookieval.h"
+#include "cors.h"
+#include "lab.h"
+#include "localday.h"
+#include "naive_login.h"
+#include "prefs.h"
+#include "signed.h"
+#include "site.h"
+#include "visits.h"
+#include "wire.h"
+
+#define SAMESITE_PATH "/cookies/"          /* the ss_* and keep_* cookies */
+#define HELLO_PATH    "/cookies/hello"
+#define TAMPER_PATH   "/cookies/tamper/"
+#define KEEP_MAX_AGE  604800L              /* S-C3: one week */
+
+/* Origins trusted with credentialed CORS (the other site), from
+ * OTHER_PORT at start. */
+static char other_127[48], other_localhost[48];
+static const char *cors_allowed[3];
+static long other_port;
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* The visitor-form guard; sets the error key on refusal. */
+static enum err guard(struct ctx *c)
+{
+	const char *why = NULL;
+	enum err e = prefs_check_form(&c->req, c->has_session,
+				      c->sess.id_hash,
+				      http_field(&c->req.form, "csrf"), &why);
+
+	if (e)
+		c->error_key = why;
+	return e;
+}
+
+/* One cookie with the usual lesson attributes: Path, SameSite=Lax. */
+static enum err send_cookie(struct ctx *c, const char *name,
+			    const char *value, const char *path,
+			    long max_age, int http_only)
+{
+	struct cookie_spec cs;
+
+	memset(&cs, 0, sizeof(cs));
+	cs.name = name;
+	cs.value = value;
+	cs.path = path;
+	cs.http_only = http_only;
+	cs.same_site = SAMESITE_LAX;
+	if (max_age >= 0) {
+		cs.has_max_age = 1;
+		cs.max_age = max_age;
+	}
+	return response_cookie(&c->res, &cs, NULL);
+}
+
+/* Set a page variable to the i18n string key in both languages, as
+ * paragraphs (or spans), page language first; "" when key is NULL. */
+static enum err set_bilingual(struct ctx *c, const char *name,
+			      const char *key, const char *tag)
+{
+	struct buf b;
+	enum err e;
+
+	if (!key)
+		return tmpl_set(&c->vars, name, "");
+	buf_init(&b);
+	e = tmpl_put_bilingual(&b, key, c->lang, tag);
+	if (!e)
+		e = tmpl_set_html(&c->vars, name, b.data ? b.data : "");
+	buf_cleanup(&b);
+	return e;
+}
+
+/* Set a page variable to "1" or "". */
+static enum err flag(struct ctx *c, const char *name, int on)
+{
+	return tmpl_set(&c->vars, name, on ? "1" : "");
+}
+
+/* The last Set-Cookie of this response, shown big on lesson pages. */
+static enum err show_last_set_cookie(struct ctx *c)
+{
+	size_t n = c->res.n_set_cookies;
+
+	return tmpl_set(&c->vars, "set_cookie",
+			n ? c->res.set_cookies[n - 1] : "");
+}
+
+/* Count a visit and (re)send visitId (S-C8). */
+static enum err count_visit(struct ctx *c, struct visit *v)
+{
+	enum err e;
+
+	if ((e = visits_record(c->db, cookie_get(&c->req.cookies, "visitId"),
+			       c->now, v)))
+		return e;
+	return send_cookie(c, "visitId", v->id, "/", VISITS_MAX_AGE, 1);
+}
+
+/* ---- S-H1, S-C7: home ------------------------------------------------ */
+
+/* GET /: what the site is, the lessons, and the today-only notice. It
+ * sets no cookie: visits are counted on /visits. */
 static enum err home(struct ctx *c)
 {
+	const char *hidden = cookie_get(&c->req.cookies, "hideNotice");
+	enum err e;
+
+	if ((e = flag(c, "show_notice", !hidden || (strcmp(hidden, "today") &&
+						    strcmp(hidden, "session")))))
+		return e;
 	site_page(c, "home", "home.title");
 	return ERR_OK;
 }
 
+/* ---- S-H1: stateless HTTP ---------------------------------------------- */
+
+/* The name the hello cookie carries, decoded, into the page. */
+static enum err hello_vars(struct ctx *c)
+{
+	char *name = NULL;
+	const char *raw = cookie_get(&c->req.cookies, "hello");
+	enum err e;
+
+	if (raw && cookieval_decode(raw, &name) != ERR_OK)
+		name = NULL;      /* tampered: shown as unknown */
+	e = tmpl_set(&c->vars, "cookie_name", name ? name : "");
+	free(name);
+	if (!e)
+		e = flag(c, "cookie_bad", raw && !name);
+	return e;
+}
+
+/* GET /cookies/hello: step 1 of both flows. */
+static enum err hello(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = hello_vars(c)))
+		return e;
+	site_page(c, "cookies_hello", "cookies.hello.title");
+	return ERR_OK;
+}
+
+/* GET /cookies/hello/step2?name=: the name came in the URL, this once. */
+static enum err hello_step2(struct ctx *c)
+{
+	const char *name = http_field(&c->req.query, "name");
+	struct buf probe;
+	enum err e;
+
+	buf_init(&probe);
+	e = cookieval_encode(name, &probe);   /* the same rules as the cookie */
+	buf_cleanup(&probe);
+	if (e) {
+		c->error_key = "cookies.hello.bad_name";
+		return e == ERR_TOOBIG ? ERR_INVAL : e;
+	}
+	if ((e = tmpl_set(&c->vars, "url_name", name)) || (e = hello_vars(c)))
+		return e;
+	site_page(c, "cookies_hello_step2", "cookies.hello.title2");
+	return ERR_OK;
+}
+
+/* GET /cookies/hello/step3: the next page. Only the cookie remembers. */
+static enum err hello_step3(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = hello_vars(c)))
+		return e;
+	site_page(c, "cookies_hello_step3", "cookies.hello.title3");
+	return ERR_OK;
+}
+
+/* POST /cookies/hello/remember: the same name, kept in a cookie. */
+static enum err hello_remember(struct ctx *c)
+{
+	struct buf value;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	buf_init(&value);
+	e = cookieval_encode(http_field(&c->req.form, "name"), &value);
+	if (e) {
+		buf_cleanup(&value);
+		c->error_key = "cookies.hello.bad_name";
+		return ERR_INVAL;
+	}
+	e = send_cookie(c, "hello", value.data, HELLO_PATH, -1, 0);
+	buf_cleanup(&value);
+	if (e)
+		return e;
+	return response_redirect(&c->res, 303, "/cookies/hello/step3");
+}
+
+/* POST /cookies/hello/forget: delete the hello cookie. */
+static enum err hello_forget(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = guard(c)) ||
+	    (e = send_cookie(c, "hello", "", HELLO_PATH, 0, 0)))
+		return e;
+	return response_redirect(&c->res, 303, "/cookies/hello");
+}
+
+/* ---- S-C6: preferences ------------------------------------------------- */
+
+static enum err prefs_vars(struct ctx *c)
+{
+	const char *sort = prefs_sort_of(&c->req.cookies);
+	const char *raw_theme = cookie_get(&c->req.cookies, "theme");
+	const char *raw_sort = cookie_get(&c->req.cookies, "sort");
+	const char *raw_lang = cookie_get(&c->req.cookies, "lang");
+	enum err e;
+
+	if ((e = tmpl_set(&c->vars, "cur_theme", c->theme)) ||
+	    (e = tmpl_set(&c->vars, "cur_lang", i18n_code(c->lang))) ||
+	    (e = tmpl_set(&c->vars, "cur_sort", sort)) ||
+	    (e = flag(c, "sort_name", !strcmp(sort, "name"))) ||
+	    (e = flag(c, "sort_asc", !strcmp(sort, "price-asc"))) ||
+	    (e = flag(c, "sort_desc", !strcmp(sort, "price-desc"))) ||
+	    (e = flag(c, "bad_theme", raw_theme && !prefs_theme(raw_theme))) ||
+	    (e = flag(c, "bad_sort", raw_sort && !prefs_sort(raw_sort))) ||
+	    (e = flag(c, "bad_lang", raw_lang && !prefs_lang(raw_lang))))
+		return e;
+	return ERR_OK;
+}
+
+/* GET /prefs: the three preferences and how they travel. */
+static enum err prefs_page(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = prefs_vars(c)))
+		return e;
+	site_page(c, "prefs", "prefs.title");
+	return ERR_OK;
+}
+
+/* POST /prefs: set any of theme, lang, sort for a year; back to the page. */
+static enum err prefs_post(struct ctx *c)
+{
+	static const struct {
+		const char *name;
+		const char *(*check)(const char *);
+	} fields[] = {
+		{ "theme", prefs_theme }, { "lang", prefs_lang },
+		{ "sort", prefs_sort },
+	};
+	const char *v, *ok, *back;
+	size_t i, n = 0;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	/* Check every field before sending anything: all or nothing. */
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		v = http_field(&c->req.form, fields[i].name);
+		if (!v)
+			continue;
+		if (!fields[i].check(v)) {
+			c->error_key = "prefs.bad_value";
+			return ERR_INVAL;
+		}
+		n++;
+	}
+	if (n == 0) {
+		c->error_key = "prefs.nothing";
+		return ERR_INVAL;
+	}
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		v = http_field(&c->req.form, fields[i].name);
+		if (!v)
+			continue;
+		ok = fields[i].check(v);
+		if ((e = send_cookie(c, fields[i].name, ok, "/", PREFS_MAX_AGE,
+				     0)))
+			return e;
+	}
+	back = prefs_back_path(&c->req);
+	return response_redirect(&c->res, 303, back ? back : "/prefs");
+}
+
+/* ---- S-C7: today-only notice ------------------------------------------- */
+
+/* GET /notice/: what the notice cookie is, and the midnight it ends at. */
+static enum err notice_page(struct ctx *c)
+{
+	char when[48], zone[16], date[30];
+	long long midnight;
+	const char *hidden = cookie_get(&c->req.cookies, "hideNotice");
+	enum err e;
+
+	if ((e = localday_next_midnight(c->now, &midnight)))
+		return ERR_INTERNAL;
+	if ((e = tmpl_set(&c->vars, "midnight_local",
+			  wire_format_time(midnight, when, sizeof(when)))) ||
+	    (e = tmpl_set(&c->vars, "midnight_gmt",
+			  cookie_format_date((time_t)midnight, date))) ||
+	    (e = tmpl_set(&c->vars, "zone",
+			  localday_zone(c->now, zone, sizeof(zone)))) ||
+	    (e = tmpl_setf(&c->vars, "seconds_left", "%lld",
+			   midnight - c->now)) ||
+	    (e = tmpl_set(&c->vars, "tz", config_str("TZ", "(unset: UTC)"))) ||
+	    (e = flag(c, "hidden_today", hidden && !strcmp(hidden, "today"))) ||
+	    (e = flag(c, "hidden_session",
+		      hidden && !strcmp(hidden, "session"))))
+		return e;
+	site_page(c, "notice", "notice.title");
+	return ERR_OK;
+}
+
+/* POST /notice/hide-today: today=1 hides the notice until local midnight
+ * (Expires); without it, until the browser closes (a session cookie). */
+static enum err notice_hide(struct ctx *c)
+{
+	const char *today = http_field(&c->req.form, "today");
+	struct cookie_spec cs;
+	long long midnight;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	if (today && strcmp(today, "1")) {
+		c->error_key = "notice.bad_field";
+		return ERR_INVAL;
+	}
+	memset(&cs, 0, sizeof(cs));
+	cs.name = "hideNotice";
+	cs.value = today ? "today" : "session";
+	cs.path = "/";
+	cs.same_site = SAMESITE_LAX;
+	if (today) {
+		if (localday_next_midnight(c->now, &midnight))
+			return ERR_INTERNAL;
+		cs.has_expires = 1;
+		cs.expires = (time_t)midnight;
+	}
+	if ((e = response_cookie(&c->res, &cs, NULL)))
+		return e;
+	return response_redirect(&c->res, 303, "/notice/");
+}
+
+/* POST /notice/reset: show the notice again. */
+static enum err notice_reset(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = guard(c)) ||
+	    (e = send_cookie(c, "hideNotice", "", "/", 0, 0)))
+		return e;
+	return response_redirect(&c->res, 303, "/");
+}
+
+/* ---- S-C8: visits ------------------------------------------------------- */
+
+/* GET /visits: count this visit and show the record. */
+static enum err visits_page(struct ctx *c)
+{
+	char first[48], last[48], prev[48];
+	struct visit v;
+	enum err e;
+
+	/* HEAD is safe (RFC 9110 §9.2.1): it must not count a visit. It
+	 * answers 200 with no page (the body would be dropped anyway). */
+	if (c->req.method == HTTP_HEAD)
+		return ERR_OK;
+	if ((e = count_visit(c, &v)) ||
+	    (e = tmpl_setf(&c->vars, "count", "%lld", v.count)) ||
+	    (e = tmpl_set(&c->vars, "first_seen",
+			  wire_format_time(v.first_seen, first,
+					   sizeof(first)))) ||
+	    (e = tmpl_set(&c->vars, "last_seen",
+			  wire_format_time(v.last_seen, last, sizeof(last)))) ||
+	    (e = tmpl_set(&c->vars, "previous", v.previous ?
+			  wire_format_time(v.previous, prev, sizeof(prev)) :
+			  "")) ||
+	    (e = flag(c, "is_new", v.is_new)) ||
+	    (e = flag(c, "had_cookie",
+		      cookie_get(&c->req.cookies, "visitId") != NULL)) ||
+	    (e = show_last_set_cookie(c)))
+		return e;
+	site_page(c, "visits", "visits.title");
+	return ERR_OK;
+}
+
+/* POST /visits/forget: delete the row and the cookie. */
+static enum err visits_forget_post(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	e = visits_forget(c->db, cookie_get(&c->req.cookies, "visitId"));
+	if (e && e != ERR_NOTFOUND)
+		return e;
+	if ((e = send_cookie(c, "visitId", "", "/", 0, 1)))
+		return e;
+	return response_redirect(&c->res, 303, "/visits");
+}
+
+/* ---- S-C1/S-C2: the cookie lab ----------------------------------------- */
+
+/* The builder page, with an optional result (set_cookie) or refusal. */
+static enum err lab_render(struct ctx *c, const char *why_key,
+			   const char *builder_why)
+{
+	enum err e;
+
+	static const char *const optional[] = { "set_cookie", "cleared",
+						"left" };
+	size_t i;
+
+	for (i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
+		if (!tmpl_get(&c->vars, optional[i]) &&
+		    (e = tmpl_set(&c->vars, optional[i], "")))
+			return e;
+	if ((e = tmpl_set(&c->vars, "why", why_key ? why_key : "")) ||
+	    (e = set_bilingual(c, "why_text", why_key, "p")) ||
+	    (e = tmpl_set(&c->vars, "builder_why",
+			  builder_why ? builder_why : "")) ||
+	    (e = tmpl_setf(&c->vars, "budget", "%d", LAB_BUDGET)) ||
+	    (e = tmpl_setf(&c->vars, "header_bytes", "%zu",
+			   strlen(c->req.cookie_header))))
+		return e;
+	site_page(c, "lab", "lab.title");
+	return ERR_OK;
+}
+
+/* GET /lab/: the builder. */
+static enum err lab_page(struct ctx *c)
+{
+	return lab_render(c, NULL, NULL);
+}
+
+/* POST /lab/set: build the cookie from the form, or explain the refusal. */
+static enum err lab_set(struct ctx *c)
+{
+	struct lab_cookie lc;
+	const char *why_key = NULL, *builder_why = NULL;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	if (lab_from_form(&c->req.form, c->now, &lc, &why_key,
+			  &builder_why)) {
+		c->res.status = 400;
+		return lab_render(c, why_key, builder_why);
+	}
+	if (strlen(c->req.cookie_header) > LAB_BUDGET) {
+		c->res.status = 400;
+		return lab_render(c, "lab.why.budget", NULL);
+	}
+	if ((e = response_cookie(&c->res, &lc.spec, &builder_why)))
+		return e;
+	if ((e = show_last_set_cookie(c)))
+		return e;
+	return lab_render(c, NULL, NULL);
+}
+
+/* POST /lab/clear: expire the lab cookies this page received. */
+static enum err lab_clear(struct ctx *c)
+{
+	size_t n, left;
+	enum err e;
+
+	if ((e = guard(c)) ||
+	    (e = lab_expire_received(&c->res, &c->req.cookies, &n, &left)) ||
+	    (e = tmpl_setf(&c->vars, "cleared", "%zu", n)) ||
+	    (e = left ? tmpl_setf(&c->vars, "left", "%zu", left) :
+		 tmpl_set(&c->vars, "left", "")))
+		return e;
+	return lab_render(c, NULL, NULL);
+}
+
+/* GET /lab/path/: the same cookies, seen from a sub-path. */
+static enum err lab_sub_page(struct ctx *c)
+{
+	site_page(c, "lab_path", "lab.path.title");
+	return ERR_OK;
+}
+
+/* GET /cookies/echo[?cors=mode]: JSON of the cookies that came back. */
+static enum err echo(struct ctx *c)
+{
+	const struct cookie_jar *jar = &c->req.cookies;
+	enum cors_mode mode;
+	json_t *pairs, *o;
+	int granted = 0;
+	size_t i;
+	enum err e;
+
+	if (cors_mode_parse(http_field(&c->req.query, "cors"), &mode)) {
+		c->error_key = "cors.bad_mode";
+		return ERR_INVAL;
+	}
+	if ((e = cors_apply(&c->res, mode, c->req.origin, cors_allowed,
+			    &granted)))
+		return e;
+	if (!(pairs = json_array()))
+		return ERR_NOMEM;
+	for (i = 0; i < jar->n; i++)
+		json_array_append_new(pairs, json_pack("{s:s, s:s, s:b}",
+			"name", jar->pairs[i].name, "value",
+			jar->pairs[i].value, "duplicate",
+			jar->pairs[i].duplicate));
+	o = json_pack("{s:s, s:o, s:I, s:I, s:s, s:s, s:s}",
+		      "cookie_header", c->req.cookie_header,
+		      "pairs", pairs,
+		      "count", (json_int_t)jar->n,
+		      "bytes", (json_int_t)strlen(c->req.cookie_header),
+		      "origin", c->req.origin,
+		      "cors", cors_mode_name(mode),
+		      "relation", cors_relation_name(
+			      cors_relation(c->req.origin, c->req.https,
+					    c->req.host)));
+	return site_json(c, o);
+}
+
+/* ---- S-C3: session vs persistent ------------------------------------- */
+
+static enum err lifetime_page(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = flag(c, "has_session_cookie",
+		      cookie_get(&c->req.cookies, "keep_session") != NULL)) ||
+	    (e = flag(c, "has_persistent_cookie",
+		      cookie_get(&c->req.cookies, "keep_persistent") != NULL)))
+		return e;
+	site_page(c, "cookies_lifetime", "cookies.lifetime.title");
+	return ERR_OK;
+}
+
+/* POST /cookies/lifetime/set: one cookie without expiry, one for a week. */
+static enum err lifetime_set(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = guard(c)) ||
+	    (e = send_cookie(c, "keep_session", "1", SAMESITE_PATH, -1, 0)) ||
+	    (e = send_cookie(c, "keep_persistent", "1", SAMESITE_PATH,
+			     KEEP_MAX_AGE, 0)))
+		return e;
+	return response_redirect(&c->res, 303, "/cookies/lifetime");
+}
+
+/* POST /cookies/lifetime/clear: delete both. */
+static enum err lifetime_clear(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = guard(c)) ||
+	    (e = send_cookie(c, "keep_session", "", SAMESITE_PATH, 0, 0)) ||
+	    (e = send_cookie(c, "keep_persistent", "", SAMESITE_PATH, 0, 0)))
+		return e;
+	return response_redirect(&c->res, 303, "/cookies/lifetime");
+}
+
+/* ---- S-C4: limits ----------------------------------------------------- */
+
+static enum err limits_render(struct ctx *c, const char *why)
+{
+	size_t i, small = 0, fill = 0;
+	const struct cookie_jar *jar = &c->req.cookies;
+	enum err e;
+
+	for (i = 0; i < jar->n; i++) {
+		const char *n = jar->pairs[i].name;
+
+		if (n[0] == 'c' && strlen(n) == 4)
+			small++;
+		else if (!strncmp(n, "fill", 4))
+			fill++;
+	}
+	if (!tmpl_get(&c->vars, "set_cookie_count") &&
+	    (e = tmpl_set(&c->vars, "set_cookie_count", "")))
+		return e;
+	if ((e = tmpl_setf(&c->vars, "received", "%zu", jar->n)) ||
+	    (e = tmpl_setf(&c->vars, "small", "%zu", small)) ||
+	    (e = tmpl_setf(&c->vars, "fill", "%zu", fill)) ||
+	    (e = tmpl_setf(&c->vars, "big_bytes", "%zu",
+			   cookie_get(jar, "big") ?
+			   3 + strlen(cookie_get(jar, "big")) : (size_t)0)) ||
+	    (e = tmpl_setf(&c->vars, "header_bytes", "%zu",
+			   strlen(c->req.cookie_header))) ||
+	    (e = tmpl_setf(&c->vars, "program_limit", "%d",
+			   COOKIE_HEADER_MAX)) ||
+	    (e = tmpl_set(&c->vars, "builder_why", why ? why : "")))
+		return e;
+	site_page(c, "lab_limits", "limits.title");
+	return ERR_OK;
+}
+
+/* GET /lab/limits/: what arrived here, and the experiments. */
+static enum err limits_page(struct ctx *c)
+{
+	return limits_render(c, NULL);
+}
+
+/* POST /lab/limits/big (size): one cookie of size bytes. */
+static enum err limits_big(struct ctx *c)
+{
+	const char *why = NULL;
+	long size;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	if (lab_parse_long(http_field(&c->req.form, "size"), 4, LAB_BIG_MAX,
+			   &size)) {
+		c->error_key = "limits.bad_size";
+		return ERR_INVAL;
+	}
+	e = lab_big(&c->res, size, &why);
+	if (e == ERR_TOOBIG) {
+		/* The lesson: refused here as a browser would drop it. */
+		c->res.status = 400;
+		return limits_render(c, why);
+	}
+	if (e)
+		return e;
+	if ((e = tmpl_set(&c->vars, "set_cookie_count", "1")))
+		return e;
+	return limits_render(c, NULL);
+}
+
+/* POST /lab/limits/many (first): fifty small cookies. */
+static enum err limits_many(struct ctx *c)
+{
+	long first;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	if (lab_parse_long(http_field(&c->req.form, "first"), 1,
+			   LAB_MANY_TOTAL, &first) ||
+	    lab_many(&c->res, first)) {
+		c->error_key = "limits.bad_first";
+		return ERR_INVAL;
+	}
+	if ((e = tmpl_setf(&c->vars, "set_cookie_count", "%d",
+			   LAB_MANY_BATCH)))
+		return e;
+	return limits_render(c, NULL);
+}
+
+/* POST /lab/limits/fill: five 4000-byte cookies: the next request here
+ * passes lighttpd's header limit and gets the 431 page. */
+static enum err limits_fill(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = guard(c)) || (e = lab_fill(&c->res)) ||
+	    (e = tmpl_setf(&c->vars, "set_cookie_count", "%d",
+			   LAB_FILL_COUNT)))
+		return e;
+	return limits_render(c, NULL);
+}
+
+/* POST /lab/limits/clear: expire what arrived here (a batch at a time). */
+static enum err limits_clear(struct ctx *c)
+{
+	size_t left;
+	enum err e;
+
+	if ((e = guard(c)) || (e = lab_expire_limits(&c->res, &left)))
+		return e;
+	return response_redirect(&c->res, 303, LAB_LIMITS_PATH);
+}
+
+/* GET /cookies/clear-lab: the rescue page, outside the lab's Path, so it
+ * works however large the lab's cookies grew. */
+static enum err clear_lab_page(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = tmpl_set(&c->vars, "left", "")) ||
+	    (e = tmpl_set(&c->vars, "done", "")))
+		return e;
+	site_page(c, "cookies_clear_lab", "limits.clear.title");
+	return ERR_OK;
+}
+
+/* POST /cookies/clear-lab: expire the limits lab's cookies from outside.
+ * Only the same-origin check applies: the static 431 page that links here
+ * cannot carry a CSRF token, and this only deletes the lab's own cookies. */
+static enum err clear_lab_post(struct ctx *c)
+{
+	size_t left;
+	enum err e;
+
+	if (!prefs_same_origin(&c->req)) {
+		c->error_key = "cookies.guard.origin";
+		return ERR_FORBIDDEN;
+	}
+	if ((e = lab_expire_limits(&c->res, &left)) ||
+	    (e = left ? tmpl_setf(&c->vars, "left", "%zu", left) :
+		 tmpl_set(&c->vars, "left", "")) ||
+	    (e = tmpl_set(&c->vars, "done", "1")))
+		return e;
+	site_page(c, "cookies_clear_lab", "limits.clear.title");
+	return ERR_OK;
+}
+
+/* ---- S-C5: tampering ---------------------------------------------------- */
+
+/* Both logins' state, for the tamper pages. */
+static enum err tamper_vars(struct ctx *c, enum signed_why *w, char *srole)
+{
+	char nuser[NAIVE_FIELD_MAX + 1], nrole[NAIVE_FIELD_MAX + 1];
+	char suser[SIGNED_FIELD_MAX + 1];
+	enum err e;
+
+	naive_login_read(&c->req.cookies, nuser, nrole);
+	*w = signed_pair_read(cookie_get(&c->req.cookies, "signed_login"),
+			      suser, srole);
+	if ((e = tmpl_set(&c->vars, "naive_user", nuser)) ||
+	    (e = tmpl_set(&c->vars, "naive_role", nrole)) ||
+	    (e = tmpl_set(&c->vars, "signed_user", suser)) ||
+	    (e = tmpl_set(&c->vars, "signed_role", srole)) ||
+	    (e = tmpl_set(&c->vars, "signed_raw",
+			  cookie_get(&c->req.cookies, "signed_login") ?
+			  cookie_get(&c->req.cookies, "signed_login") : "")) ||
+	    (e = set_bilingual(c, "why_text", signed_why_key(*w), "span")) ||
+	    (e = flag(c, "signed_ok", *w == SIGNED_OK)))
+		return e;
+	return ERR_OK;
+}
+
+/* GET /cookies/tamper/: both logins side by side. */
+static enum err tamper_page(struct ctx *c)
+{
+	char srole[SIGNED_FIELD_MAX + 1];
+	enum signed_why w;
+	enum err e;
+
+	if ((e = tamper_vars(c, &w, srole)))
+		return e;
+	site_page(c, "tamper", "tamper.title");
+	return ERR_OK;
+}
+
+/* POST /cookies/tamper/login (username): both cookies, role "user". */
+static enum err tamper_login(struct ctx *c)
+{
+	const char *user = http_field(&c->req.form, "username");
+	struct buf v;
+	struct cookie_spec cs;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	if (!user || !auth_username_valid(user)) {
+		c->error_key = "tamper.bad_user";
+		return ERR_INVAL;
+	}
+	buf_init(&v);
+	if ((e = signed_pair_make(user, "user", &v)))
+		goto out;
+	memset(&cs, 0, sizeof(cs));
+	cs.name = "signed_login";
+	cs.value = v.data;
+	cs.path = TAMPER_PATH;
+	cs.http_only = 1;
+	cs.same_site = SAMESITE_LAX;
+	if ((e = naive_login_set(&c->res, user)) ||
+	    (e = response_cookie(&c->res, &cs, NULL)))
+		goto out;
+	e = response_redirect(&c->res, 303, TAMPER_PATH);
+out:
+	buf_cleanup(&v);
+	return e;
+}
+
+/* POST /cookies/tamper/logout: forget both. */
+static enum err tamper_logout(struct ctx *c)
+{
+	struct cookie_spec cs;
+	enum err e;
+
+	if ((e = guard(c)) || (e = naive_login_clear(&c->res)))
+		return e;
+	memset(&cs, 0, sizeof(cs));
+	cs.name = "signed_login";
+	cs.value = "";
+	cs.path = TAMPER_PATH;
+	cs.http_only = 1;
+	cs.same_site = SAMESITE_LAX;
+	cs.has_max_age = 1;
+	if ((e = response_cookie(&c->res, &cs, NULL)))
+		return e;
+	return response_redirect(&c->res, 303, TAMPER_PATH);
+}
+
+/* GET /cookies/tamper/admin-insecure: INSECURE BY DESIGN - believes the
+ * role cookie. */
+static enum err tamper_admin_insecure(struct ctx *c)
+{
+	char user[NAIVE_FIELD_MAX + 1], role[NAIVE_FIELD_MAX + 1];
+	enum err e;
+
+	naive_login_read(&c->req.cookies, user, role);
+	if (!naive_login_is_admin(role))
+		c->res.status = 403;
+	if ((e = tmpl_set(&c->vars, "user", user)) ||
+	    (e = tmpl_set(&c->vars, "role", role)) ||
+	    (e = flag(c, "admin", naive_login_is_admin(role))))
+		return e;
+	site_page(c, "tamper_admin_insecure", "tamper.insecure.title");
+	return ERR_OK;
+}
+
+/* GET /cookies/tamper/admin-signed: only a correctly signed role=admin. */
+static enum err tamper_admin_signed(struct ctx *c)
+{
+	char srole[SIGNED_FIELD_MAX + 1];
+	enum signed_why w;
+	int admin;
+	enum err e;
+
+	if ((e = tamper_vars(c, &w, srole)))
+		return e;
+	admin = w == SIGNED_OK && !strcmp(srole, "admin");
+	if (!admin)
+		c->res.status = 403;
+	if ((e = flag(c, "admin", admin)))
+		return e;
+	site_page(c, "tamper_admin_signed", "tamper.signed.title");
+	return ERR_OK;
+}
+
+/* ---- S-C9: origin, SameSite, CORS ------------------------------------- */
+
+/* The variables both S-C9 pages show. */
+static enum err samesite_vars(struct ctx *c)
+{
+	const struct cookie_jar *jar = &c->req.cookies;
+	enum cors_relation rel = cors_relation(c->req.origin, c->req.https,
+					       c->req.host);
+	enum err e;
+
+	if ((e = flag(c, "got_strict", cookie_get(jar, "ss_strict") != NULL)) ||
+	    (e = flag(c, "got_lax", cookie_get(jar, "ss_lax") != NULL)) ||
+	    (e = flag(c, "got_none", cookie_get(jar, "ss_none") != NULL)) ||
+	    (e = flag(c, "got_default",
+		      cookie_get(jar, "ss_default") != NULL)) ||
+	    (e = tmpl_set(&c->vars, "origin", c->req.origin)) ||
+	    (e = set_bilingual(c, "rel_text", cors_relation_key(rel),
+			       "span")) ||
+	    (e = tmpl_set(&c->vars, "host", c->req.host)) ||
+	    (e = tmpl_setf(&c->vars, "main_origin", "%s://%s",
+			   c->req.https ? "https" : "http", c->req.host)) ||
+	    (e = tmpl_setf(&c->vars, "other_port", "%ld", other_port)))
+		return e;
+	return ERR_OK;
+}
+
+/* GET /cookies/samesite: set the four cookies, then visit the other site. */
+static enum err samesite_page(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = samesite_vars(c)))
+		return e;
+	site_page(c, "cookies_samesite", "cors.title");
+	return ERR_OK;
+}
+
+/* POST /cookies/samesite/set: ss_strict, ss_lax, ss_none, ss_default. */
+static enum err samesite_set(struct ctx *c)
+{
+	static const struct {
+		const char *name;
+		enum cookie_samesite ss;
+	} list[] = {
+		{ "ss_strict", SAMESITE_STRICT }, { "ss_lax", SAMESITE_LAX },
+		{ "ss_none", SAMESITE_NONE }, { "ss_default", SAMESITE_UNSET },
+	};
+	struct cookie_spec cs;
+	size_t i;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	for (i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
+		memset(&cs, 0, sizeof(cs));
+		cs.name = list[i].name;
+		cs.value = "1";
+		cs.path = SAMESITE_PATH;
+		cs.same_site = list[i].ss;
+		cs.secure = list[i].ss == SAMESITE_NONE;
+		if ((e = response_cookie(&c->res, &cs, NULL)))
+			return e;
+	}
+	return response_redirect(&c->res, 303, "/cookies/samesite");
+}
+
+/* GET or POST /cookies/samesite/echo: which of the four arrived, from
+ * where. The target of the other site's form and link: it changes
+ * nothing, so it takes no token. */
+static enum err samesite_echo(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = samesite_vars(c)) ||
+	    (e = tmpl_set(&c->vars, "method", c->req.method_name)))
+		return e;
+	site_page(c, "cookies_samesite_echo", "cors.echo.title");
+	return ERR_OK;
+}
+
+/* ---- routes ------------------------------------------------------------ */
+
+static const char *const csrf_only[] = { "csrf", NULL };
+static const char *const name_field[] = { "name", NULL };
+static const char *const name_csrf[] = { "name", "csrf", NULL };
+static const char *const prefs_fields[] = { "theme", "lang", "sort", "csrf",
+					    NULL };
+static const char *const notice_fields[] = { "today", "csrf", NULL };
+static const char *const lab_fields[] = {
+	"name", "value", "life", "seconds", "path", "domain", "secure",
+	"httponly", "samesite", "prefix", "csrf", NULL
+};
+static const char *const cors_field[] = { "cors", NULL };
+static const char *const size_fields[] = { "size", "csrf", NULL };
+static const char *const first_fields[] = { "first", "csrf", NULL };
+static const char *const user_fields[] = { "username", "csrf", NULL };
+static const char *const from_field[] = { "from", NULL };
+
 static const struct route routes[] = {
-	{ HTTP_GET, "/", home, 0, NULL },
+	{ HTTP_GET,  "/",                        home,          0, NULL },
+	{ HTTP_GET,  "/cookies/hello",           hello,         0, NULL },
+	{ HTTP_GET,  "/cookies/hello/step2",     hello_step2,   0, name_field },
+	{ HTTP_GET,  "/cookies/hello/step3",     hello_step3,   0, NULL },
+	{ HTTP_POST, "/cookies/hello/remember",  hello_remember, 0, name_csrf },
+	{ HTTP_POST, "/cookies/hello/forget",    hello_forget,  0, csrf_only },
+	{ HTTP_GET,  "/prefs",                   prefs_page,    0, NULL },
+	{ HTTP_POST, "/prefs",                   prefs_post,    0, prefs_fields },
+	{ HTTP_GET,  "/notice/",                 notice_page,   0, NULL },
+	{ HTTP_POST, "/notice/hide-today",       notice_hide,   0, notice_fields },
+	{ HTTP_POST, "/notice/reset",            notice_reset,  0, csrf_only },
+	{ HTTP_GET,  "/visits",                  visits_page,   0, NULL },
+	{ HTTP_POST, "/visits/forget",           visits_forget_post, 0,
+	  csrf_only },
+	{ HTTP_GET,  "/lab/",                    lab_page,      0, NULL },
+	{ HTTP_POST, "/lab/set",                 lab_set,       0, lab_fields },
+	{ HTTP_POST, "/lab/clear",               lab_clear,     0, csrf_only },
+	{ HTTP_GET,  "/lab/path/",               lab_sub_page,  0, NULL },
+	{ HTTP_GET,  "/cookies/echo",            echo,          ROUTE_JSON,
+	  cors_field },
+	{ HTTP_GET,  "/cookies/lifetime",        lifetime_page, 0, NULL },
+	{ HTTP_POST, "/cookies/lifetime/set",    lifetime_set,  0, csrf_only },
+	{ HTTP_POST, "/cookies/lifetime/clear",  lifetime_clear, 0, csrf_only },
+	{ HTTP_GET,  "/lab/limits/",             limits_page,   0, NULL },
+	{ HTTP_POST, "/lab/limits/big",          limits_big,    0, size_fields },
+	{ HTTP_POST, "/lab/limits/many",         limits_many,   0, first_fields },
+	{ HTTP_POST, "/lab/limits/fill",         limits_fill,   0, csrf_only },
+	{ HTTP_POST, "/lab/limits/clear",        limits_clear,  0, csrf_only },
+	{ HTTP_GET,  "/cookies/clear-lab",       clear_lab_page, 0, NULL },
+	{ HTTP_POST, "/cookies/clear-lab",       clear_lab_post, 0, NULL },
+	{ HTTP_GET,  "/cookies/tamper/",         tamper_page,   0, NULL },
+	{ HTTP_POST, "/cookies/tamper/login",    tamper_login,  0, user_fields },
+	{ HTTP_POST, "/cookies/tamper/logout",   tamper_logout, 0, csrf_only },
+	{ HTTP_GET,  "/cookies/tamper/admin-insecure", tamper_admin_insecure,
+	  0, NULL },
+	{ HTTP_GET,  "/cookies/tamper/admin-signed", tamper_admin_signed, 0,
+	  NULL },
+	{ HTTP_GET,  "/cookies/samesite",        samesite_page, 0, NULL },
+	{ HTTP_POST, "/cookies/samesite/set",    samesite_set,  0, csrf_only },
+	{ HTTP_GET,  "/cookies/samesite/echo",   samesite_echo, 0, from_field },
+	{ HTTP_POST, "/cookies/samesite/echo",   samesite_echo, 0, from_field },
 };
 
 int main(void)
 {
+	other_port = (long)config_long("OTHER_PORT", 8081, 1, 65535);
+	snprintf(other_127, sizeof(other_127), "http://127.0.0.1:%ld",
+		 other_port);
+	snprintf(other_localhost, sizeof(other_localhost),
+		 "http://localhost:%ld", other_port);
+	cors_allowed[0] = other_127;
+	cors_allowed[1] = other_localhost;
+	cors_allowed[2] = NULL;
+	if (signed_load(config_str("KEYS", "db/keys"))) {
+		fprintf(stderr, "cookies: no %s in the keys folder: run "
+			"`make initdb` first\n", SIGNED_KEY_FILE);
+		return 1;
+	}
 	return site_run("cookies", routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -1,0 +1,150 @@
+/*
+ * test_visits.c - the visit counter (S-C8) against a real SQLite file:
+ * new IDs, counting, expiry after 30 days, made-up IDs never adopted,
+ * forgetting, and the purge of old rows.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "db.h"
+#include "visits.h"
+#include "unit.h"
+
+struct fixture {
+	char       path[64];
+	struct db *db;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->path, sizeof(f->path), "/tmp/test_visits_%ld.sqlite",
+		 (long)getpid());
+	unlink(f->path);
+	assert_int_equal(db_open(f->path, &f->db), ERR_OK);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char side[80];
+
+	db_close(f->db);
+	unlink(f->path);
+	snprintf(side, sizeof(side), "%s-wal", f->path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", f->path);
+	unlink(side);
+	free(f);
+	return 0;
+}
+
+static long long rows(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM visits");
+	long long n;
+
+	assert_non_null(st);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+static void test_count_grows(void **state)
+{
+	struct fixture *f = *state;
+	struct visit v, w;
+
+	assert_int_equal(visits_record(f->db, NULL, 1000, &v), ERR_OK);
+	assert_true(v.is_new);
+	assert_true(visits_id_valid(v.id));
+	assert_int_equal(v.count, 1);
+	assert_int_equal(v.first_seen, 1000);
+	assert_int_equal(visits_record(f->db, v.id, 1010, &w), ERR_OK);
+	assert_false(w.is_new);
+	assert_string_equal(w.id, v.id);
+	assert_int_equal(w.count, 2);
+	assert_int_equal(w.first_seen, 1000);
+	assert_int_equal(w.last_seen, 1010);
+	assert_int_equal(w.previous, 1000);
+	assert_int_equal(rows(f->db), 1);
+}
+
+static void test_made_up_ids(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const ids[] = {
+		"AAAAAAAAAAAAAAAAAAAAAA", "short", "AAAAAAAAAAAAAAAAAAAAAAA",
+		"AAAAAAAAAAAAAAAAAAAA+A", "", "' OR 1=1 --aaaaaaaaaaaa",
+	};
+	struct visit v;
+	size_t i;
+
+	for (i = 0; i < NROWS(ids); i++) {
+		CHECK(visits_record(f->db, ids[i], 5000, &v) == ERR_OK, i);
+		CHECK(v.is_new && strcmp(v.id, ids[i]) && v.count == 1, i);
+	}
+	assert_int_equal(rows(f->db), NROWS(ids));
+}
+
+static void test_expiry_and_purge(void **state)
+{
+	struct fixture *f = *state;
+	struct visit v, w, x;
+
+	assert_int_equal(visits_record(f->db, NULL, 1000, &v), ERR_OK);
+	/* On the last second of its 30 days it still counts. */
+	assert_int_equal(visits_record(f->db, v.id, 1000 + VISITS_MAX_AGE,
+				       &w), ERR_OK);
+	assert_false(w.is_new);
+	/* 30 days and a second after the last visit: a new visitor, and the
+	 * stale row is purged when the new one is added. */
+	assert_int_equal(visits_record(f->db, v.id,
+				       1000 + 2 * VISITS_MAX_AGE + 1, &x),
+			 ERR_OK);
+	assert_true(x.is_new);
+	assert_string_not_equal(x.id, v.id);
+	assert_int_equal(rows(f->db), 1);
+}
+
+static void test_forget(void **state)
+{
+	struct fixture *f = *state;
+	struct visit v;
+
+	assert_int_equal(visits_record(f->db, NULL, 1000, &v), ERR_OK);
+	assert_int_equal(visits_forget(f->db, "bogus"), ERR_NOTFOUND);
+	assert_int_equal(visits_forget(f->db, NULL), ERR_NOTFOUND);
+	assert_int_equal(visits_forget(f->db, v.id), ERR_OK);
+	assert_int_equal(visits_forget(f->db, v.id), ERR_NOTFOUND);
+	assert_int_equal(rows(f->db), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_count_grows, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_made_up_ids, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_expiry_and_purge, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
