@@ -4,6 +4,7 @@
 #include "session.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "config.h"
@@ -362,4 +363,203 @@ enum err session_purge(struct db *db, long long now, int *n)
 	if (n)
 		*n = e ? 0 : db_changes(db);
 	return e;
+}
+
+void session_hash_hex_full(const unsigned char id_hash[SESSION_HASH_BYTES],
+			   char out[2 * SESSION_HASH_BYTES + 1])
+{
+	sodium_bin2hex(out, 2 * SESSION_HASH_BYTES + 1, id_hash,
+		       SESSION_HASH_BYTES);
+}
+
+enum err session_hash_from_hex(const char *hex,
+			       unsigned char out[SESSION_HASH_BYTES])
+{
+	size_t len, i;
+
+	if (!hex)
+		return ERR_INVAL;
+	for (i = 0; hex[i]; i++) {
+		char c = hex[i];
+
+		if (i == 2 * SESSION_HASH_BYTES ||
+		    !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		      (c >= 'A' && c <= 'F')))
+			return ERR_INVAL;
+	}
+	if (i != 2 * SESSION_HASH_BYTES ||
+	    sodium_hex2bin(out, SESSION_HASH_BYTES, hex, i, NULL, &len,
+			   NULL) != 0 || len != SESSION_HASH_BYTES)
+		return ERR_INVAL;
+	return ERR_OK;
+}
+
+/* Copy text column i into dst of cap bytes, truncated. */
+static void copy_text(sqlite3_stmt *st, int i, char *dst, size_t cap)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	size_t n = s ? strlen(s) : 0;
+
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+enum err session_list_user(struct db *db, long long user_id, long long now,
+			   struct session_info out[SESSION_LIST_MAX],
+			   size_t *n)
+{
+	static const char sql[] =
+		"SELECT id_hash, created, last_seen, idle_expires, "
+		"absolute_expires, persistent, user_agent, client_addr "
+		"FROM sessions WHERE user_id = ? AND idle_expires > ? AND "
+		"absolute_expires > ? ORDER BY last_seen DESC, created DESC "
+		"LIMIT ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	enum err e = ERR_OK;
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int(st, 4, SESSION_LIST_MAX);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct session_info *si = &out[*n];
+
+		memset(si, 0, sizeof(*si));
+		if (sqlite3_column_bytes(st, 0) != SESSION_HASH_BYTES)
+			continue;
+		memcpy(si->id_hash, sqlite3_column_blob(st, 0),
+		       SESSION_HASH_BYTES);
+		si->created = sqlite3_column_int64(st, 1);
+		si->last_seen = sqlite3_column_int64(st, 2);
+		si->idle_expires = sqlite3_column_int64(st, 3);
+		si->absolute_expires = sqlite3_column_int64(st, 4);
+		si->persistent = sqlite3_column_int(st, 5);
+		copy_text(st, 6, si->user_agent, sizeof(si->user_agent));
+		copy_text(st, 7, si->client_addr, sizeof(si->client_addr));
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		log_msg("error", "session list: %s", sqlite3_errmsg(db->h));
+		e = ERR_DB;
+	}
+	sqlite3_reset(st);
+	return e;
+}
+
+enum err session_revoke(struct db *db, long long user_id,
+			const unsigned char id_hash[SESSION_HASH_BYTES])
+{
+	enum err e = db_exec(db, "DELETE FROM sessions WHERE id_hash = ? AND "
+			     "user_id = ?", "bi", id_hash, SESSION_HASH_BYTES,
+			     user_id);
+
+	if (e)
+		return e;
+	return db_changes(db) == 1 ? ERR_OK : ERR_NOTFOUND;
+}
+
+enum err session_revoke_others(struct db *db, long long user_id,
+			       const unsigned char keep_hash[SESSION_HASH_BYTES],
+			       int *n)
+{
+	enum err e = db_exec(db, "DELETE FROM sessions WHERE user_id = ? AND "
+			     "id_hash <> ?", "ib", user_id, keep_hash,
+			     SESSION_HASH_BYTES);
+
+	if (n)
+		*n = e ? 0 : db_changes(db);
+	return e;
+}
+
+enum err session_revoke_all(struct db *db, int *n)
+{
+	enum err e = db_exec(db, "DELETE FROM sessions", "");
+
+	if (n)
+		*n = e ? 0 : db_changes(db);
+	return e;
+}
+
+enum err session_count_live(struct db *db, long long now, long long *total,
+			    long long *users)
+{
+	static const char sql[] =
+		"SELECT count(*), count(user_id) FROM sessions "
+		"WHERE idle_expires > ? AND absolute_expires > ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	enum err e = ERR_OK;
+
+	*total = *users = 0;
+	if (!st)
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, now);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*total = sqlite3_column_int64(st, 0);
+		*users = sqlite3_column_int64(st, 1);
+	} else {
+		e = ERR_DB;
+	}
+	sqlite3_reset(st);
+	return e;
+}
+
+/* The major version after token in ua (digits only, at most 5). */
+static void ua_version(const char *at, char out[8])
+{
+	size_t i = 0;
+
+	while (i < 5 && at[i] >= '0' && at[i] <= '9') {
+		out[i] = at[i];
+		i++;
+	}
+	out[i] = '\0';
+}
+
+char *session_ua_summary(const char *ua, char *out, size_t cap)
+{
+	/* Order matters: Edge and Opera also say Chrome, Chrome says
+	 * Safari. */
+	static const struct { const char *token, *name; } browsers[] = {
+		{ "Edg/", "Edge" }, { "OPR/", "Opera" },
+		{ "Firefox/", "Firefox" }, { "HeadlessChrome/",
+					     "Headless Chrome" },
+		{ "Chromium/", "Chromium" }, { "Chrome/", "Chrome" },
+		{ "Version/", "Safari" }, { "curl/", "curl" },
+		{ "python-requests/", "python-requests" },
+		{ "Wget/", "Wget" },
+	};
+	static const struct { const char *token, *name; } systems[] = {
+		{ "Android", "Android" }, { "iPhone", "iOS" },
+		{ "iPad", "iPadOS" }, { "Windows", "Windows" },
+		{ "Mac OS X", "macOS" }, { "CrOS", "ChromeOS" },
+		{ "Linux", "Linux" },
+	};
+	const char *name = NULL, *os = NULL, *p;
+	char ver[8] = "";
+	size_t i;
+
+	if (!ua)
+		ua = "";
+	for (i = 0; i < sizeof(browsers) / sizeof(browsers[0]); i++)
+		if ((p = strstr(ua, browsers[i].token))) {
+			name = browsers[i].name;
+			ua_version(p + strlen(browsers[i].token), ver);
+			break;
+		}
+	for (i = 0; i < sizeof(systems) / sizeof(systems[0]); i++)
+		if (strstr(ua, systems[i].token)) {
+			os = systems[i].name;
+			break;
+		}
+	snprintf(out, cap, "%s%s%s%s%s", name ? name : "?",
+		 *ver ? " " : "", ver, os ? " · " : "", os ? os : "");
+	return out;
 }

@@ -13,6 +13,8 @@
 #ifndef SESSION_H
 #define SESSION_H
 
+#include <stddef.h>
+
 #include <jansson.h>
 
 #include "db.h"
@@ -125,6 +127,83 @@ enum err session_destroy(struct db *db, struct session *s);
  * in *n (may be NULL).
  */
 enum err session_purge(struct db *db, long long now, int *n);
+
+/* One row of a user's session list (the devices page, S-S7). */
+#define SESSION_ADDR_MAX  64           /* bytes of client address shown */
+#define SESSION_LIST_MAX  50           /* sessions listed per user */
+
+struct session_info {
+	unsigned char id_hash[SESSION_HASH_BYTES];
+	long long     created;
+	long long     last_seen;
+	long long     idle_expires;
+	long long     absolute_expires;
+	int           persistent;
+	char          user_agent[SESSION_UA_MAX + 1];
+	char          client_addr[SESSION_ADDR_MAX + 1];
+};
+
+/*
+ * session_list_user: the live sessions of user_id at now, most recently
+ * seen first, at most SESSION_LIST_MAX, into out[]; *n is the count.
+ * Strings are truncated to their fields.
+ */
+enum err session_list_user(struct db *db, long long user_id, long long now,
+			   struct session_info out[SESSION_LIST_MAX],
+			   size_t *n);
+
+/*
+ * session_revoke: delete the session with id_hash, only when it belongs to
+ * user_id (no one revokes another user's session). ERR_NOTFOUND when no
+ * such row of that user exists; nothing changes then.
+ */
+enum err session_revoke(struct db *db, long long user_id,
+			const unsigned char id_hash[SESSION_HASH_BYTES]);
+
+/*
+ * session_revoke_others: delete every session of user_id except keep_hash
+ * ("log out all other devices", password change). *n (may be NULL) gets
+ * the number deleted.
+ */
+enum err session_revoke_others(struct db *db, long long user_id,
+			       const unsigned char keep_hash[SESSION_HASH_BYTES],
+			       int *n);
+
+/*
+ * session_revoke_all: delete every session of every visitor, logged in or
+ * guest (the admin remedy of seed 001 §2-4). *n (may be NULL) gets the
+ * number deleted.
+ */
+enum err session_revoke_all(struct db *db, int *n);
+
+/*
+ * session_count_live: sessions whose deadlines are after now: *total, and
+ * *users of them bound to a user.
+ */
+enum err session_count_live(struct db *db, long long now, long long *total,
+			    long long *users);
+
+/*
+ * session_hash_from_hex: parse 64 hex digits (either case) into out.
+ * ERR_INVAL for anything else.
+ */
+enum err session_hash_from_hex(const char *hex,
+			       unsigned char out[SESSION_HASH_BYTES]);
+
+/* session_hash_hex_full: all 64 hex digits of an ID hash. */
+void session_hash_hex_full(const unsigned char id_hash[SESSION_HASH_BYTES],
+			   char out[2 * SESSION_HASH_BYTES + 1]);
+
+#define SESSION_UA_SUMMARY_MAX 64       /* bytes of session_ua_summary */
+
+/*
+ * session_ua_summary: a short name for the browser a User-Agent header
+ * describes, "Firefox 128 · Linux", "curl 7.88" or "?" when unknown,
+ * into out (cap bytes, at least SESSION_UA_SUMMARY_MAX). Only the known
+ * product tokens below are looked for; nothing from ua but digits is
+ * copied. Returns out.
+ */
+char *session_ua_summary(const char *ua, char *out, size_t cap);
 
 /* session_hash_hex: the first 8 hex digits of an ID hash, for display. */
 void session_hash_hex(const unsigned char id_hash[SESSION_HASH_BYTES],

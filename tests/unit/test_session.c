@@ -19,6 +19,7 @@
 #include "csrf.h"
 #include "db.h"
 #include "session.h"
+#include "unit.h"
 
 static const struct session_config cfg = { 100, 1000, 5000 };
 
@@ -318,6 +319,119 @@ static void test_auth(void **state)
 	assert_int_equal(auth_user_by_id(f->db, 999, &u), ERR_NOTFOUND);
 }
 
+/* S-S7: listing and revoking by user, revoke-all, the live count. */
+static void test_list_and_revoke(void **state)
+{
+	struct fixture *f = *state;
+	struct session a, b, c, g;
+	struct session_info list[SESSION_LIST_MAX];
+	struct user alice, bob;
+	unsigned char h[SESSION_HASH_BYTES];
+	char hex[2 * SESSION_HASH_BYTES + 1];
+	long long total, users;
+	size_t n;
+	int k;
+
+	session_init(&a);
+	session_init(&b);
+	session_init(&c);
+	session_init(&g);
+	assert_int_equal(auth_create_user(f->db, "alice", "Alice", "user",
+					  "alice-password", 1), ERR_OK);
+	assert_int_equal(auth_create_user(f->db, "bob", "Bob", "user",
+					  "bob-password", 1), ERR_OK);
+	assert_int_equal(auth_verify(f->db, "alice", "alice-password", &alice),
+			 ERR_OK);
+	assert_int_equal(auth_verify(f->db, "bob", "bob-password", &bob),
+			 ERR_OK);
+	assert_int_equal(session_create(f->db, &cfg, 10, "Firefox/128.0",
+					"10.0.0.1", &a), ERR_OK);
+	assert_int_equal(session_create(f->db, &cfg, 11, "curl/8.5.0",
+					"10.0.0.2", &b), ERR_OK);
+	assert_int_equal(session_create(f->db, &cfg, 12, "UA", "10.0.0.3",
+					&c), ERR_OK);
+	assert_int_equal(session_create(f->db, &cfg, 13, "UA", "10.0.0.4",
+					&g), ERR_OK);
+	assert_int_equal(session_login(f->db, &a, &cfg, 20, alice.id, 0),
+			 ERR_OK);
+	assert_int_equal(session_login(f->db, &b, &cfg, 21, alice.id, 0),
+			 ERR_OK);
+	assert_int_equal(session_login(f->db, &c, &cfg, 22, bob.id, 0),
+			 ERR_OK);
+	assert_int_equal(session_list_user(f->db, alice.id, 30, list, &n),
+			 ERR_OK);
+	assert_int_equal(n, 2);
+	assert_memory_equal(list[0].id_hash, b.id_hash, SESSION_HASH_BYTES);
+	assert_string_equal(list[0].user_agent, "curl/8.5.0");
+	assert_string_equal(list[1].client_addr, "10.0.0.1");
+	assert_int_equal(session_count_live(f->db, 30, &total, &users), ERR_OK);
+	assert_int_equal(total, 4);
+	assert_int_equal(users, 3);
+	/* Nobody revokes another user's session. */
+	assert_int_equal(session_revoke(f->db, alice.id, c.id_hash),
+			 ERR_NOTFOUND);
+	assert_int_equal(session_revoke(f->db, alice.id, b.id_hash), ERR_OK);
+	assert_int_equal(session_revoke(f->db, alice.id, b.id_hash),
+			 ERR_NOTFOUND);
+	assert_int_equal(session_create(f->db, &cfg, 31, "UA", "x", &b),
+			 ERR_OK);
+	assert_int_equal(session_login(f->db, &b, &cfg, 31, alice.id, 0),
+			 ERR_OK);
+	assert_int_equal(session_revoke_others(f->db, alice.id, a.id_hash, &k),
+			 ERR_OK);
+	assert_int_equal(k, 1);
+	assert_int_equal(session_list_user(f->db, alice.id, 32, list, &n),
+			 ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(session_list_user(f->db, alice.id, 20 + 1000, list,
+					   &n), ERR_OK);
+	assert_int_equal(n, 0);                       /* expired: not live */
+	session_hash_hex_full(a.id_hash, hex);
+	assert_int_equal(session_hash_from_hex(hex, h), ERR_OK);
+	assert_memory_equal(h, a.id_hash, SESSION_HASH_BYTES);
+	hex[63] = 'g';
+	assert_int_equal(session_hash_from_hex(hex, h), ERR_INVAL);
+	hex[63] = '\0';
+	assert_int_equal(session_hash_from_hex(hex, h), ERR_INVAL);
+	assert_int_equal(session_hash_from_hex(NULL, h), ERR_INVAL);
+	assert_int_equal(session_revoke_all(f->db, &k), ERR_OK);
+	assert_int_equal(k, 3);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM sessions"), 0);
+	session_cleanup(&a);
+	session_cleanup(&b);
+	session_cleanup(&c);
+	session_cleanup(&g);
+}
+
+static void test_ua_summary(void **state)
+{
+	static const struct { const char *ua, *want; } rows[] = {
+		{ "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 "
+		  "Firefox/128.0", "Firefox 128 · Linux" },
+		{ "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
+		  " (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 "
+		  "Edg/126.0.0.0", "Edge 126 · Windows" },
+		{ "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) "
+		  "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 "
+		  "Mobile/15E148 Safari/604.1", "Safari 17 · iOS" },
+		{ "curl/8.5.0", "curl 8" },
+		{ "", "?" },
+		{ "<script>alert(1)</script>", "?" },
+		{ "Chrome/99999999999", "Chrome 99999" },
+	};
+	char out[SESSION_UA_SUMMARY_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		session_ua_summary(rows[i].ua, out, sizeof(out));
+		if (strcmp(out, rows[i].want))
+			print_error("got %s\n", out);
+		CHECK(!strcmp(out, rows[i].want), i);
+	}
+	assert_string_equal(session_ua_summary(NULL, out, sizeof(out)), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +442,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
 		cmocka_unit_test(test_csrf),
 		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_and_revoke, setup, teardown),
+		cmocka_unit_test(test_ua_summary),
 	};
 
 	if (sodium_init() < 0)
