@@ -1,0 +1,166 @@
+/*
+ * api - the resource server: a JSON API protected by bearer access tokens.
+ *
+ * Scenarios: S-J2 bearer API (the user is known from the token alone, no
+ * session lookup), S-J3 claims checked, S-J6 the blacklist (/api/me) and a
+ * clearly labelled endpoint that does not consult it (/api/me/stateless),
+ * S-J7 a verifier that holds only the RSA public key and the HS256 verify
+ * secret, S-J8 forged tokens refused with the reason.
+ *
+ * This program never links the signing module (tokensign.h): it has no
+ * code that reads the RSA private key and does not know its file name.
+ */
+#include <sodium.h>
+#include <string.h>
+
+#include "bearer.h"
+#include "config.h"
+#include "log.h"
+#include "notes.h"
+#include "site.h"
+#include "token.h"
+
+static struct token_keys keys;
+
+/* The identity and the token facts a verified request carries. */
+static json_t *me_json(const struct token_claims *cl, const char *checks,
+		       int blacklist)
+{
+	json_t *o = bearer_claims_json(cl);
+
+	if (!o)
+		return NULL;
+	if (json_object_set_new(o, "user", json_pack(
+			"{s:s, s:s, s:s}", "sub", cl->sub, "name", cl->name,
+			"role", cl->role)) ||
+	    json_object_set_new(o, "checked", json_string(checks)) ||
+	    json_object_set_new(o, "blacklist_consulted",
+				json_boolean(blacklist))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* GET /api/me: every check, blacklist included. */
+static enum err me(struct ctx *c)
+{
+	struct token_claims cl;
+	enum err e;
+
+	if (!bearer_origin_ok(c))
+		return ERR_FORBIDDEN;
+	if (!bearer_check(c, &keys, 1, &cl, &e))
+		return e;
+	e = site_json(c, me_json(&cl, "kid, alg pinned, signature, iss, aud, "
+				 "token_use, exp, nbf, iat, blacklist", 1));
+	token_claims_cleanup(&cl);
+	return e;
+}
+
+/* GET /api/me/stateless: the same checks without the blacklist, so a
+ * logged-out token still works here until its exp (S-J6). */
+static enum err me_stateless(struct ctx *c)
+{
+	struct token_claims cl;
+	enum err e;
+
+	if (!bearer_origin_ok(c))
+		return ERR_FORBIDDEN;
+	if (!bearer_check(c, &keys, 0, &cl, &e))
+		return e;
+	e = site_json(c, me_json(&cl, "kid, alg pinned, signature, iss, aud, "
+				 "token_use, exp, nbf, iat (no blacklist: "
+				 "stateless)", 0));
+	token_claims_cleanup(&cl);
+	return e;
+}
+
+/* A verified token for a user of this site (numeric sub). */
+static int user_token(struct ctx *c, struct token_claims *cl, enum err *e)
+{
+	if (!bearer_check(c, &keys, 1, cl, e))
+		return 0;
+	if (cl->user_id <= 0) {
+		token_claims_cleanup(cl);
+		c->error_key = "api.not_a_user";
+		*e = ERR_FORBIDDEN;
+		return 0;
+	}
+	return 1;
+}
+
+/* GET /api/notes: the token's user's notes. */
+static enum err notes_get(struct ctx *c)
+{
+	struct token_claims cl;
+	json_t *list;
+	enum err e;
+
+	if (!bearer_origin_ok(c))
+		return ERR_FORBIDDEN;
+	if (!user_token(c, &cl, &e))
+		return e;
+	e = notes_list(c->db, cl.user_id, &list);
+	if (!e)
+		e = site_json(c, json_pack("{s:s, s:o}", "sub", cl.sub,
+					   "notes", list));
+	token_claims_cleanup(&cl);
+	return e;
+}
+
+/* POST /api/notes {"text": "..."}: add a note for the token's user. */
+static enum err notes_post(struct ctx *c)
+{
+	struct token_claims cl;
+	json_t *text = json_object_get(c->req.json, "text");
+	long long id = 0;
+	enum err e;
+
+	if (!bearer_origin_ok(c))
+		return ERR_FORBIDDEN;
+	if (!c->req.json || json_object_size(c->req.json) != 1 ||
+	    !json_is_string(text)) {
+		c->error_key = "api.note_body";
+		return ERR_INVAL;
+	}
+	if (!user_token(c, &cl, &e))
+		return e;
+	e = notes_add(c->db, cl.user_id, json_string_value(text), c->now,
+		      &id);
+	if (e == ERR_INVAL)
+		c->error_key = "api.note_body";
+	else if (e == ERR_TOOBIG)
+		c->error_key = "api.note_full";
+	if (!e) {
+		c->res.status = 201;
+		e = site_json(c, json_pack("{s:I, s:s, s:I}", "id",
+					   (json_int_t)id, "text",
+					   json_string_value(text), "created",
+					   (json_int_t)c->now));
+	}
+	token_claims_cleanup(&cl);
+	return e;
+}
+
+static const struct route routes[] = {
+	{ HTTP_GET,  "/api/me",           me,           ROUTE_JSON, NULL },
+	{ HTTP_GET,  "/api/me/stateless", me_stateless, ROUTE_JSON, NULL },
+	{ HTTP_GET,  "/api/notes",        notes_get,    ROUTE_JSON, NULL },
+	{ HTTP_POST, "/api/notes",        notes_post,   ROUTE_JSON, NULL },
+};
+
+int main(void)
+{
+	int rc;
+
+	log_set_program("api");
+	if (sodium_init() < 0 ||
+	    token_keys_load(config_str("KEYS", "db/keys"), &keys)) {
+		log_msg("error", "no JWT verify keys: run `make initdb` first");
+		return 1;
+	}
+	rc = site_run("api", routes, sizeof(routes) / sizeof(routes[0]));
+	token_keys_cleanup(&keys);
+	return rc;
+}

@@ -1,0 +1,101 @@
+/*
+ * notes.c - the resource the API protects. See notes.h.
+ */
+#include "notes.h"
+
+#include <string.h>
+
+#include "utf8.h"
+
+enum err notes_list(struct db *db, long long user_id, json_t **out)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, body, created FROM notes "
+				   "WHERE user_id = ? ORDER BY id DESC");
+	json_t *arr = json_array(), *o;
+	int rc;
+
+	*out = NULL;
+	if (!st || !arr) {
+		json_decref(arr);
+		return st ? ERR_NOMEM : ERR_DB;
+	}
+	sqlite3_bind_int64(st, 1, user_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		o = json_pack("{s:I, s:s, s:I}",
+			      "id", (json_int_t)sqlite3_column_int64(st, 0),
+			      "text", (const char *)sqlite3_column_text(st, 1),
+			      "created",
+			      (json_int_t)sqlite3_column_int64(st, 2));
+		if (!o || json_array_append_new(arr, o)) {
+			sqlite3_reset(st);
+			json_decref(arr);
+			return ERR_NOMEM;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return ERR_DB;
+	}
+	*out = arr;
+	return ERR_OK;
+}
+
+static int text_ok(const char *t, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > NOTES_BODY_MAX || !utf8_valid(t, n))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)t[i];
+
+		if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+enum err notes_add(struct db *db, long long user_id, const char *text,
+		   long long now, long long *id)
+{
+	sqlite3_stmt *st;
+	long long n = 0;
+	int rc;
+	enum err e;
+
+	*id = 0;
+	if (!text || !text_ok(text, strnlen(text, NOTES_BODY_MAX + 1)))
+		return ERR_INVAL;
+	if ((e = db_begin(db)))
+		return e;
+	st = db_stmt(db, "SELECT (SELECT count(*) FROM notes WHERE "
+		     "user_id = ?1), (SELECT count(*) FROM users WHERE id = ?1)");
+	if (!st) {
+		e = ERR_DB;
+		goto rollback;
+	}
+	sqlite3_bind_int64(st, 1, user_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0);
+		e = sqlite3_column_int64(st, 1) ? ERR_OK : ERR_NOTFOUND;
+	} else {
+		e = ERR_DB;
+	}
+	sqlite3_reset(st);
+	if (e)
+		goto rollback;
+	if (n >= NOTES_PER_USER) {
+		e = ERR_TOOBIG;
+		goto rollback;
+	}
+	if ((e = db_exec(db, "INSERT INTO notes (user_id, body, created) "
+			 "VALUES (?, ?, ?)", "iti", user_id, text, now)))
+		goto rollback;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return db_commit(db);
+rollback:
+	db_rollback(db);
+	return e;
+}
