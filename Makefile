@@ -5,13 +5,18 @@
 #               integration and browser suites
 #
 # PORT, HOST and DB override where the site listens and which SQLite file
-# it uses; keys live in $(dir DB)keys/.
+# it uses; keys live in $(dir DB)keys/. HTTPS=1 serves TLS with a
+# self-signed certificate (tools/lighttpd-tls.sh). OTHER_PORT is the S-C9 "other
+# site"; TZ is the time zone of "today" (S-C7) and of the times shown.
 
 PORT ?= 8080
+OTHER_PORT ?= 8081
 HOST ?= 127.0.0.1
 DB   ?= db/site.sqlite
 KEYS ?= $(dir $(DB))keys
-export PORT HOST DB KEYS
+TZ   ?= Asia/Seoul
+HTTPS ?= 0
+export PORT OTHER_PORT HOST DB KEYS TZ HTTPS
 
 PYTHON  := /usr/bin/python3
 CC      ?= cc
@@ -23,12 +28,13 @@ endif
 HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(HARDEN) -MMD -MP -Isrc
-LIBS    := -lfcgi -lsqlite3 -lsodium -ljwt -ljansson
+LIBS    := -lfcgi -lsqlite3 -lsodium -ljwt -ljansson -lcrypto
 
 DEB_PKGS := build-essential pkg-config clang cppcheck lighttpd libfcgi-dev \
-            libsqlite3-dev sqlite3 libsodium-dev libjwt-dev libjansson-dev \
+            libsqlite3-dev sqlite3 libsodium-dev libjwt-dev libjansson-dev libssl-dev \
             libcmocka-dev python3-pytest python3-requests python3-selenium \
-            python3-jwt chromium chromium-driver fonts-noto-cjk wrk
+            python3-jwt chromium chromium-driver fonts-noto-cjk wrk valgrind \
+            openssl
 
 SRC      := $(wildcard src/*.c)
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
@@ -46,7 +52,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 FUZZ_SECONDS ?= 60
 SMOKE_RUNS   ?= 20000
 
-.PHONY: all run test unit asan asan-unit fuzz fuzz-smoke integration browser \
+.PHONY: all run test unit asan asan-unit valgrind fuzz fuzz-smoke integration browser \
         bench lint clean deps setup initdb
 
 all: $(PROGS) build/siteinit
@@ -122,7 +128,7 @@ setup: deps all initdb
 
 # ---- run ------------------------------------------------------------------
 run: setup
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops everything)"
+	@echo "Serving on $(if $(filter 1,$(HTTPS)),https,http)://$(HOST):$(PORT)/  (Ctrl-C stops everything)"
 	@mkdir -p run
 	RUN_DIR=$(CURDIR)/run SITE_ROOT=$(CURDIR) DB=$(abspath $(DB)) \
 	  KEYS=$(abspath $(KEYS)) exec lighttpd -D -f lighttpd.conf
@@ -135,7 +141,38 @@ asan-unit: $(ASAN_UNITS)
 	@set -e; for t in $(ASAN_UNITS); do echo "== $$t (asan)"; \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $$t; done
 
-asan: asan-unit
+# The programs built with ASan+UBSan, run by the integration suite.
+ASAN_PROGS := $(PROG_SRC:cgi-bin/%.c=build/asan/cgi-bin/%.fcgi)
+
+build/asan/cgi-bin/%.fcgi: cgi-bin/%.c build/asan/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< build/asan/libcore.a $(LIBS) -o $@
+
+# asan: the unit tests, then the whole integration suite against sanitizer
+# builds of every program (a sanitizer report kills the program, and the
+# suite's log check fails on a dead backend).
+asan: asan-unit $(ASAN_PROGS) setup
+	CGI_DIR=$(CURDIR)/build/asan/cgi-bin \
+	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(PYTHON) -m pytest -q tests/integration
+
+# lighttpd splits bin-path on single spaces: keep exactly one between words.
+VALGRIND := /usr/bin/valgrind --tool=memcheck --leak-check=full
+VALGRIND += --errors-for-leak-kinds=definite --error-exitcode=99
+VALGRIND += --log-file=$(CURDIR)/build/valgrind/%p.log
+
+# valgrind: the integration suite with every program under memcheck; each
+# process writes build/valgrind/<pid>.log, and any error or leak fails.
+valgrind: all setup
+	@rm -rf build/valgrind && mkdir -p build/valgrind
+	FCGI_WRAPPER="$(VALGRIND)" $(PYTHON) -m pytest -q tests/integration \
+	  -k "not timing and not expiry"
+	@$(PYTHON) tools/valgrind-check.py build/valgrind
+
+# bench: wrk against the running site; see bench/bench.py.
+bench: all setup
+	$(PYTHON) bench/bench.py
 
 fuzz-smoke: $(FUZZERS)
 	@set -e; for f in $(FUZZERS); do n=$$(basename $$f); \

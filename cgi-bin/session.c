@@ -4,11 +4,21 @@
  * Scenarios: S-S1 session login, S-S2 what the server keeps, S-S3 expiry
  * and logout, S-S4 browser closed but session remains, S-S8 fixation
  * (the ID changes at login) and theft (a stolen ID works until revoked),
- * S-S9 remember me.
+ * S-S9 remember me; S-S5 the guest cart merges into the user's at login;
+ * S-S7 active sessions (devices), revoking one or all others, password
+ * change, and the admin's revoke-all; classroom controls for the admin
+ * (issue 6): the demo clock and "reset demo data".
  */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
+#include "cart.h"
+#include "clock.h"
+#include "csrf.h"
+#include "demo.h"
 #include "site.h"
 #include "wire.h"
 
@@ -92,6 +102,10 @@ static enum err login_post(struct ctx *c)
 		return e;
 	c->user = u;
 	c->logged_in = 1;
+	/* S-S5: the guest cart joins the user's stored cart; cart_merge in
+	 * the session data says what happened, for /cart and /session/me. */
+	if ((e = cart_merge_at_login(c->db, &c->sess, u.id, c->now, NULL)))
+		return e;
 	return response_redirect(&c->res, 303,
 				 site_safe_next(next) ? next : "/session/me");
 }
@@ -119,6 +133,8 @@ static enum err describe_session(struct ctx *c)
 	session_hash_hex(c->sess.id_hash, hex);
 	if ((e = tmpl_set(&c->vars, "display_name", c->user.display_name)) ||
 	    (e = tmpl_set(&c->vars, "role", c->user.role)) ||
+	    (e = tmpl_set(&c->vars, "is_admin",
+			  strcmp(c->user.role, "admin") ? "" : "1")) ||
 	    (e = tmpl_set(&c->vars, "hash_now", hex)) ||
 	    (e = tmpl_set(&c->vars, "hash_before", from ? from : "")) ||
 	    (e = tmpl_set(&c->vars, "persistent",
@@ -142,9 +158,27 @@ static enum err describe_session(struct ctx *c)
 	    (e = tmpl_set(&c->vars, "absolute_in",
 			  wire_format_delta(c->sess.absolute_expires, c->now,
 					    c->lang, delta, sizeof(delta)))) ||
-	    (e = tmpl_setf(&c->vars, "idle_ttl", "%lld", c->sess.idle_ttl)))
+	    (e = tmpl_setf(&c->vars, "idle_ttl", "%lld", c->sess.idle_ttl)) ||
+	    (e = tmpl_setf(&c->vars, "idle_at", "%lld", c->sess.idle_expires)) ||
+	    (e = tmpl_setf(&c->vars, "absolute_at", "%lld",
+			   c->sess.absolute_expires)) ||
+	    (e = tmpl_setf(&c->vars, "now", "%lld", c->now)))
 		return e;
 	return ERR_OK;
+}
+
+/* The "what merged into your cart at login" list, as variable merged. */
+static enum err set_merged(struct ctx *c)
+{
+	struct buf b;
+	enum err e;
+
+	buf_init(&b);
+	e = cart_merge_html(c->db, c->sess.data, c->lang, &b);
+	if (!e)
+		e = tmpl_set_html(&c->vars, "merged", b.data ? b.data : "");
+	buf_cleanup(&b);
+	return e;
 }
 
 /* GET /session/me: who you are, or 401 without a logged-in session. */
@@ -157,7 +191,7 @@ static enum err me(struct ctx *c)
 		site_page(c, "session_required", "required.title");
 		return ERR_OK;
 	}
-	if ((e = describe_session(c)))
+	if ((e = describe_session(c)) || (e = set_merged(c)))
 		return e;
 	site_page(c, "session_me", "me.title");
 	return ERR_OK;
@@ -201,10 +235,408 @@ static enum err logout(struct ctx *c)
 	return ERR_OK;
 }
 
+/* ---- S-S7 active sessions and revocation -------------------------------- */
+
+/* GET pages that need a login answer 401 with the login link. */
+static enum err login_required(struct ctx *c)
+{
+	c->res.status = 401;
+	site_page(c, "session_required", "required.title");
+	return ERR_OK;
+}
+
+/* POST routes that need a login: a 401 error page. */
+static enum err need_user(struct ctx *c)
+{
+	if (c->logged_in)
+		return ERR_OK;
+	c->error_key = "devices.login";
+	return ERR_AUTH;
+}
+
+/* A message in both languages for a page: message, message_ko/_en. */
+static enum err set_message(struct ctx *c, const char *key)
+{
+	enum err e;
+
+	if ((e = tmpl_set(&c->vars, "message", key ? key : "")))
+		return e;
+	if (!key)
+		return ERR_OK;
+	if ((e = tmpl_set(&c->vars, "message_ko", i18n_get(key, LANG_KO))) ||
+	    (e = tmpl_set(&c->vars, "message_en", i18n_get(key, LANG_EN))))
+		return e;
+	return ERR_OK;
+}
+
+/* One row of the devices table per live session of the user. */
+static enum err device_rows(struct ctx *c, const char *csrf,
+			    struct buf *out, size_t *count)
+{
+	struct session_info *list = calloc(SESSION_LIST_MAX, sizeof(*list));
+	char hex[2 * SESSION_HASH_BYTES + 1], shorthex[9], when[48];
+	char delta[48], ua[SESSION_UA_SUMMARY_MAX];
+	struct tmpl_vars v;
+	size_t n = 0, i;
+	enum err e;
+
+	*count = 0;
+	if (!list)
+		return ERR_NOMEM;
+	tmpl_vars_init(&v);
+	if ((e = session_list_user(c->db, c->user.id, c->now, list, &n)))
+		goto out;
+	for (i = 0; i < n && !e; i++) {
+		const struct session_info *si = &list[i];
+
+		session_hash_hex_full(si->id_hash, hex);
+		session_hash_hex(si->id_hash, shorthex);
+		if ((e = tmpl_set(&v, "hash", hex)) ||
+		    (e = tmpl_set(&v, "short", shorthex)) ||
+		    (e = tmpl_set(&v, "created",
+				  wire_format_time(si->created, when,
+						   sizeof(when)))) ||
+		    (e = tmpl_set(&v, "created_ago",
+				  wire_format_delta(si->created, c->now,
+						    c->lang, delta,
+						    sizeof(delta)))) ||
+		    (e = tmpl_set(&v, "last_seen",
+				  wire_format_time(si->last_seen, when,
+						   sizeof(when)))) ||
+		    (e = tmpl_set(&v, "last_seen_ago",
+				  wire_format_delta(si->last_seen, c->now,
+						    c->lang, delta,
+						    sizeof(delta)))) ||
+		    (e = tmpl_set(&v, "browser",
+				  session_ua_summary(si->user_agent, ua,
+						     sizeof(ua)))) ||
+		    (e = tmpl_set(&v, "user_agent", si->user_agent)) ||
+		    (e = tmpl_set(&v, "addr", si->client_addr)) ||
+		    (e = tmpl_set(&v, "persistent", si->persistent ? "1" : "")) ||
+		    (e = tmpl_set(&v, "current",
+				  memcmp(si->id_hash, c->sess.id_hash,
+					 SESSION_HASH_BYTES) ? "" : "1")) ||
+		    (e = tmpl_set(&v, "csrf", csrf)))
+			break;
+		e = tmpl_render("session_device_row", &v, c->lang, out);
+	}
+	*count = n;
+out:
+	tmpl_vars_cleanup(&v);
+	free(list);
+	return e;
+}
+
+/* The devices page, with an optional message about what just happened. */
+static enum err devices_render(struct ctx *c, const char *msg_key, int n)
+{
+	char tok[CSRF_TOKEN_LEN + 1];
+	const char *host = *c->req.host ? c->req.host : "127.0.0.1:8080";
+	struct buf rows;
+	size_t count;
+	enum err e;
+
+	buf_init(&rows);
+	site_csrf_token(c, tok);
+	if ((e = device_rows(c, tok, &rows, &count)) ||
+	    (e = tmpl_set_html(&c->vars, "rows", rows.data ? rows.data : "")) ||
+	    (e = tmpl_setf(&c->vars, "count", "%zu", count)) ||
+	    (e = tmpl_set(&c->vars, "others", count > 1 ? "1" : "")) ||
+	    (e = tmpl_setf(&c->vars, "revoked", "%d", n)) ||
+	    (e = set_message(c, msg_key)) ||
+	    (e = tmpl_set(&c->vars, "cookie_name",
+			  site_session_cookie_name(c))) ||
+	    (e = tmpl_set(&c->vars, "sid",
+			  cookie_get(&c->req.cookies,
+				     site_session_cookie_name(c)))) ||
+	    (e = tmpl_setf(&c->vars, "origin", "%s://%s",
+			   c->req.https ? "https" : "http", host)))
+		goto out;
+	site_page(c, "session_devices", "devices.title");
+out:
+	buf_cleanup(&rows);
+	return e;
+}
+
+/* GET /session/devices: your live sessions. */
+static enum err devices(struct ctx *c)
+{
+	if (!c->logged_in)
+		return login_required(c);
+	return devices_render(c, NULL, 0);
+}
+
+/* POST /session/devices/revoke: end one other session of yours. */
+static enum err devices_revoke(struct ctx *c)
+{
+	unsigned char h[SESSION_HASH_BYTES];
+	enum err e;
+
+	if ((e = need_user(c)))
+		return e;
+	if (session_hash_from_hex(http_field(&c->req.form, "session"), h)) {
+		c->error_key = "devices.bad_session";
+		return ERR_INVAL;
+	}
+	if (!memcmp(h, c->sess.id_hash, SESSION_HASH_BYTES)) {
+		c->error_key = "devices.self";
+		return ERR_INVAL;
+	}
+	e = session_revoke(c->db, c->user.id, h);
+	if (e == ERR_NOTFOUND)
+		c->error_key = "devices.unknown";
+	if (e)
+		return e;
+	return devices_render(c, "devices.revoked_one", 1);
+}
+
+/* POST /session/devices/revoke-others: log out every other device. */
+static enum err devices_revoke_others(struct ctx *c)
+{
+	enum err e;
+	int n;
+
+	if ((e = need_user(c)) ||
+	    (e = session_revoke_others(c->db, c->user.id, c->sess.id_hash,
+				       &n)))
+		return e;
+	return devices_render(c, "devices.revoked_others", n);
+}
+
+/* The password form with a status and a message. */
+static enum err password_form_page(struct ctx *c, int status,
+				   const char *msg_key)
+{
+	enum err e;
+
+	c->res.status = status;
+	if ((e = set_message(c, msg_key)) ||
+	    (e = tmpl_set(&c->vars, "done", "")) ||
+	    (e = tmpl_setf(&c->vars, "min", "%d", ACCOUNT_PASSWORD_MIN)) ||
+	    (e = tmpl_setf(&c->vars, "max", "%d", ACCOUNT_PASSWORD_MAX)))
+		return e;
+	site_page(c, "session_password", "password.title");
+	return ERR_OK;
+}
+
+/* GET /session/password: the change form. */
+static enum err password_form(struct ctx *c)
+{
+	if (!c->logged_in)
+		return login_required(c);
+	return password_form_page(c, 200, NULL);
+}
+
+/* Store the new hash and end every other session, in one transaction. */
+static enum err password_store(struct ctx *c, const char *hash, int *n)
+{
+	enum err e;
+
+	if ((e = db_begin(c->db)))
+		return e;
+	if ((e = account_set_password(c->db, c->user.id, hash)) ||
+	    (e = session_revoke_others(c->db, c->user.id, c->sess.id_hash,
+				       n))) {
+		db_rollback(c->db);
+		return e;
+	}
+	return db_commit(c->db);
+}
+
+/* POST /session/password: current password, new one twice; every other
+ * session ends and this one gets a new ID. */
+static enum err password_post(struct ctx *c)
+{
+	const char *cur = http_field(&c->req.form, "current");
+	const char *pw = http_field(&c->req.form, "password");
+	const char *pw2 = http_field(&c->req.form, "password2");
+	char hash[AUTH_HASH_MAX], retry[24];
+	long long retry_after;
+	struct user u;
+	enum err e;
+	int n = 0;
+
+	if ((e = need_user(c)))
+		return e;
+	if (!cur || !pw || !pw2 || strlen(cur) > AUTH_PASSWORD_MAX) {
+		c->error_key = "password.malformed";
+		return ERR_INVAL;
+	}
+	if (!account_password_valid(pw))
+		return password_form_page(c, 400, "password.rules");
+	if (strlen(pw) != strlen(pw2) ||
+	    sodium_memcmp(pw, pw2, strlen(pw)))
+		return password_form_page(c, 400, "password.mismatch");
+	e = auth_throttle_check(c->db, c->user.username, c->now, &retry_after);
+	if (e == ERR_THROTTLED) {
+		snprintf(retry, sizeof(retry), "%lld", retry_after);
+		if ((e = response_header(&c->res, "Retry-After", retry)))
+			return e;
+		return password_form_page(c, 429, "password.throttled");
+	}
+	if (e)
+		return e;
+	e = auth_verify(c->db, c->user.username, cur, &u);
+	if (e == ERR_AUTH) {
+		if ((e = auth_throttle_fail(c->db, c->user.username, c->now)))
+			return e;
+		return password_form_page(c, 401, "password.wrong");
+	}
+	if (e || (e = auth_throttle_clear(c->db, c->user.username)) ||
+	    (e = auth_hash_password(pw, hash)))
+		return e;
+	e = password_store(c, hash, &n);
+	sodium_memzero(hash, sizeof(hash));
+	if (e || (e = session_rotate(c->db, &c->sess)) ||
+	    (e = site_session_cookie(c)) ||
+	    (e = tmpl_setf(&c->vars, "revoked", "%d", n)) ||
+	    (e = tmpl_set(&c->vars, "done", "1")))
+		return e;
+	site_page(c, "session_password", "password.done.title");
+	return ERR_OK;
+}
+
+#define ADMIN_CLOCK_STEP_MAX 1440   /* minutes the clock moves at once */
+
+/* Admin pages: the admin role only, 403 for everyone else. */
+static enum err need_admin(struct ctx *c)
+{
+	if (c->logged_in && !strcmp(c->user.role, "admin"))
+		return ERR_OK;
+	c->error_key = "admin.forbidden";
+	return ERR_FORBIDDEN;
+}
+
+/* The admin page: live sessions, the revoke-all remedy and the classroom
+ * controls (demo clock, reset). */
+static enum err admin_page(struct ctx *c)
+{
+	long long total, users, offset;
+	char when[48];
+	enum err e;
+
+	if ((e = session_count_live(c->db, c->now, &total, &users)) ||
+	    (e = clock_offset(c->db, &offset)) ||
+	    (e = tmpl_setf(&c->vars, "total", "%lld", total)) ||
+	    (e = tmpl_setf(&c->vars, "users", "%lld", users)) ||
+	    (e = tmpl_setf(&c->vars, "guests", "%lld", total - users)) ||
+	    (e = tmpl_setf(&c->vars, "clock_minutes", "%lld", offset / 60)) ||
+	    (e = tmpl_set(&c->vars, "clock_ahead", offset ? "1" : "")) ||
+	    (e = tmpl_set(&c->vars, "site_time",
+			  wire_format_time(c->now, when, sizeof(when)))) ||
+	    (e = tmpl_set(&c->vars, "done", "")))
+		return e;
+	site_page(c, "session_admin", "admin.title");
+	return ERR_OK;
+}
+
+/* GET /session/admin */
+static enum err admin(struct ctx *c)
+{
+	enum err e = need_admin(c);
+
+	return e ? e : admin_page(c);
+}
+
+/*
+ * POST /session/admin/clock: move the demo clock forward by `minutes`
+ * (1 to 1440 at a time). Deadlines that pass end their sessions and tokens
+ * at their next request. This request counts as activity at the new time,
+ * so the admin's own session stays.
+ */
+static enum err admin_clock(struct ctx *c)
+{
+	long long minutes;
+	enum err e;
+
+	if ((e = need_admin(c)))
+		return e;
+	if (!http_parse_int(http_field(&c->req.form, "minutes"), 1,
+			    ADMIN_CLOCK_STEP_MAX, &minutes)) {
+		c->error_key = "admin.clock.bad";
+		return ERR_INVAL;
+	}
+	if ((e = clock_advance(c->db, minutes * 60))) {
+		if (e == ERR_INVAL)
+			c->error_key = "admin.clock.too_far";
+		return e;
+	}
+	c->now = clock_now(c->db);
+	if ((e = tmpl_setf(&c->vars, "clock_moved", "%lld", minutes)))
+		return e;
+	return admin_page(c);
+}
+
+/* POST /session/admin/clock/reset: the demo clock back to wall time. */
+static enum err admin_clock_reset(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = need_admin(c)) || (e = clock_reset(c->db)))
+		return e;
+	c->now = clock_now(c->db);
+	if ((e = tmpl_set(&c->vars, "clock_was_reset", "1")))
+		return e;
+	return admin_page(c);
+}
+
+/* POST /session/admin/reset: every table back to the seeded state; the
+ * admin is logged out with everyone else. */
+static enum err admin_reset(struct ctx *c)
+{
+	const char *confirm = http_field(&c->req.form, "confirm");
+	enum err e;
+
+	if ((e = need_admin(c)))
+		return e;
+	if (!confirm || strcmp(confirm, "1")) {
+		c->error_key = "admin.confirm";
+		return ERR_INVAL;
+	}
+	if ((e = demo_reset(c->db, c->now)))
+		return e;
+	c->now = clock_now(c->db);
+	if ((e = site_session_end(c)) ||
+	    (e = tmpl_set(&c->vars, "reset_done", "1")) ||
+	    (e = tmpl_set(&c->vars, "done", "1")))
+		return e;
+	site_page(c, "session_admin", "admin.reset.title");
+	return ERR_OK;
+}
+
+/* POST /session/admin/revoke-all: every session ends, this one too. */
+static enum err admin_revoke_all(struct ctx *c)
+{
+	const char *confirm = http_field(&c->req.form, "confirm");
+	enum err e;
+	int n;
+
+	if ((e = need_admin(c)))
+		return e;
+	if (!confirm || strcmp(confirm, "1")) {
+		c->error_key = "admin.confirm";
+		return ERR_INVAL;
+	}
+	if ((e = session_revoke_all(c->db, &n)) ||
+	    (e = site_session_end(c)) ||
+	    (e = tmpl_setf(&c->vars, "revoked", "%d", n)) ||
+	    (e = tmpl_set(&c->vars, "done", "1")))
+		return e;
+	site_page(c, "session_admin", "admin.done.title");
+	return ERR_OK;
+}
+
 static const char *const next_field[] = { "next", NULL };
 static const char *const login_fields[] = {
 	"username", "password", "remember", "next", NULL
 };
+
+static const char *const session_field[] = { "session", NULL };
+static const char *const password_fields[] = {
+	"current", "password", "password2", NULL
+};
+static const char *const confirm_field[] = { "confirm", NULL };
+static const char *const minutes_field[] = { "minutes", NULL };
 
 static const struct route routes[] = {
 	{ HTTP_GET,  "/session/login",  login_form, 0,          next_field },
@@ -212,6 +644,23 @@ static const struct route routes[] = {
 	{ HTTP_GET,  "/session/me",     me,         0,          NULL },
 	{ HTTP_GET,  "/session/state",  state,      ROUTE_JSON, NULL },
 	{ HTTP_POST, "/session/logout", logout,     ROUTE_CSRF, NULL },
+	{ HTTP_GET,  "/session/devices", devices,   0,          NULL },
+	{ HTTP_POST, "/session/devices/revoke", devices_revoke, ROUTE_CSRF,
+	  session_field },
+	{ HTTP_POST, "/session/devices/revoke-others", devices_revoke_others,
+	  ROUTE_CSRF, NULL },
+	{ HTTP_GET,  "/session/password", password_form, 0,      NULL },
+	{ HTTP_POST, "/session/password", password_post, ROUTE_CSRF,
+	  password_fields },
+	{ HTTP_GET,  "/session/admin",  admin,      0,          NULL },
+	{ HTTP_POST, "/session/admin/revoke-all", admin_revoke_all, ROUTE_CSRF,
+	  confirm_field },
+	{ HTTP_POST, "/session/admin/clock", admin_clock, ROUTE_CSRF,
+	  minutes_field },
+	{ HTTP_POST, "/session/admin/clock/reset", admin_clock_reset,
+	  ROUTE_CSRF, NULL },
+	{ HTTP_POST, "/session/admin/reset", admin_reset, ROUTE_CSRF,
+	  confirm_field },
 };
 
 int main(void)

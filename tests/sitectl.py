@@ -182,7 +182,8 @@ class Site:
                 self.other_port = free_port()
             env = dict(os.environ)
             for k in ("SESSION_IDLE_SECONDS", "SESSION_ABSOLUTE_SECONDS",
-                      "SESSION_REMEMBER_SECONDS", "CLASSROOM", "TEMPLATES"):
+                      "SESSION_REMEMBER_SECONDS", "CLASSROOM", "TEMPLATES",
+                      "ACCESS_TOKEN_SECONDS", "REFRESH_TOKEN_SECONDS"):
                 env.pop(k, None)
             env.update({
                 "SITE_ROOT": str(SITE_ROOT),
