@@ -113,11 +113,25 @@ build/asan/unit/%: tests/unit/%.c build/asan/libcore.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< build/asan/libcore.a $(LIBS) -lcmocka -o $@
 
-build/fuzz/%: tests/fuzz/%.c $(SRC) build/gen/migrations.c | deps
+# The library once with coverage instrumentation, then each harness.
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Isrc \
+               -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ := $(SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/migrations.o
+
+build/fuzz/obj/%.o: src/%.c | deps
 	@mkdir -p $(@D)
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Isrc \
-	  -fsanitize=fuzzer,address,undefined $< $(SRC) \
-	  build/gen/migrations.c $(LIBS) -o $@
+	clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+build/fuzz/obj/migrations.o: build/gen/migrations.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/libcore.a: $(FUZZ_OBJ)
+	ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libcore.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $< build/fuzz/libcore.a \
+	  $(LIBS) -o $@
 
 # ---- database and keys ----------------------------------------------------
 initdb: build/siteinit
@@ -205,4 +219,4 @@ lint: deps
 clean:
 	rm -rf build cgi-bin/*.fcgi
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(PROGS:.fcgi=.d)
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(PROGS:.fcgi=.d)

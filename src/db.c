@@ -182,6 +182,30 @@ enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	return ERR_OK;
 }
 
+enum err db_json_rows(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st),
+		      json_t **out)
+{
+	json_t *arr = json_array(), *o;
+	enum err e = ERR_OK;
+	int rc = SQLITE_DONE;
+
+	*out = NULL;
+	if (!arr)
+		e = ERR_NOMEM;
+	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!(o = row(st)) || json_array_append_new(arr, o))
+			e = ERR_NOMEM;
+	if (!e && rc != SQLITE_DONE)
+		e = ERR_DB;
+	sqlite3_reset(st);
+	if (e) {
+		json_decref(arr);
+		return e;
+	}
+	*out = arr;
+	return ERR_OK;
+}
+
 enum err db_begin(struct db *db)
 {
 	return db_exec(db, "BEGIN IMMEDIATE", "");

@@ -12,6 +12,7 @@
 #ifndef DB_H
 #define DB_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "err.h"
@@ -54,6 +55,15 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql);
  * 'b' = (const void *, int) blob. ERR_DB on failure.
  */
 enum err db_exec(struct db *db, const char *sql, const char *fmt, ...);
+
+/*
+ * db_json_rows: step st (prepared with db_stmt and bound) to its end,
+ * turning each row into a JSON value with row(st) and appending it to a
+ * new array, *out (caller decrefs). st is reset either way. ERR_NOMEM when
+ * row returns NULL, ERR_DB on a step error; *out is NULL on failure.
+ */
+enum err db_json_rows(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st),
+		      json_t **out);
 
 /* db_begin: BEGIN IMMEDIATE (takes the write lock now, waiting up to the
  * busy timeout). */

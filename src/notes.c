@@ -7,38 +7,25 @@
 
 #include "utf8.h"
 
+/* One note as {id, text, created}. */
+static json_t *note_json(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:I}",
+			 "id", (json_int_t)sqlite3_column_int64(st, 0),
+			 "text", (const char *)sqlite3_column_text(st, 1),
+			 "created", (json_int_t)sqlite3_column_int64(st, 2));
+}
+
 enum err notes_list(struct db *db, long long user_id, json_t **out)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id, body, created FROM notes "
 				   "WHERE user_id = ? ORDER BY id DESC");
-	json_t *arr = json_array(), *o;
-	int rc;
 
 	*out = NULL;
-	if (!st || !arr) {
-		json_decref(arr);
-		return st ? ERR_NOMEM : ERR_DB;
-	}
-	sqlite3_bind_int64(st, 1, user_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		o = json_pack("{s:I, s:s, s:I}",
-			      "id", (json_int_t)sqlite3_column_int64(st, 0),
-			      "text", (const char *)sqlite3_column_text(st, 1),
-			      "created",
-			      (json_int_t)sqlite3_column_int64(st, 2));
-		if (!o || json_array_append_new(arr, o)) {
-			sqlite3_reset(st);
-			json_decref(arr);
-			return ERR_NOMEM;
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
+	if (!st)
 		return ERR_DB;
-	}
-	*out = arr;
-	return ERR_OK;
+	sqlite3_bind_int64(st, 1, user_id);
+	return db_json_rows(st, note_json, out);
 }
 
 static int text_ok(const char *t, size_t n)

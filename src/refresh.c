@@ -398,6 +398,29 @@ rollback:
 	return e;
 }
 
+/* One refresh family as the devices list shows it. */
+static json_t *family_json(sqlite3_stmt *st)
+{
+	long long revoked = sqlite3_column_int64(st, 5);
+
+	return json_pack("{s:I, s:s, s:b, s:I, s:I, s:o, s:s, s:s, s:s}",
+			 "id", (json_int_t)sqlite3_column_int64(st, 0),
+			 "alg", (const char *)sqlite3_column_text(st, 1),
+			 "bound", sqlite3_column_int(st, 2),
+			 "created",
+			 (json_int_t)sqlite3_column_int64(st, 3),
+			 "last_used",
+			 (json_int_t)sqlite3_column_int64(st, 4),
+			 "revoked_at", revoked ?
+			 json_integer(revoked) : json_null(),
+			 "revoked_reason",
+			 (const char *)sqlite3_column_text(st, 6),
+			 "user_agent",
+			 (const char *)sqlite3_column_text(st, 7),
+			 "client_addr",
+			 (const char *)sqlite3_column_text(st, 8));
+}
+
 enum err refresh_families_json(struct db *db, long long user_id,
 			       json_t **out)
 {
@@ -406,48 +429,23 @@ enum err refresh_families_json(struct db *db, long long user_id,
 				   "revoked_reason, user_agent, client_addr "
 				   "FROM refresh_families WHERE user_id = ? "
 				   "ORDER BY id DESC LIMIT ?");
-	json_t *arr = json_array(), *o;
-	int rc;
 
 	*out = NULL;
-	if (!st || !arr) {
-		json_decref(arr);
-		return st ? ERR_NOMEM : ERR_DB;
-	}
+	if (!st)
+		return ERR_DB;
 	sqlite3_bind_int64(st, 1, user_id);
 	sqlite3_bind_int(st, 2, REFRESH_LIST_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long revoked = sqlite3_column_int64(st, 5);
+	return db_json_rows(st, family_json, out);
+}
 
-		o = json_pack("{s:I, s:s, s:b, s:I, s:I, s:o, s:s, s:s, s:s}",
-			      "id", (json_int_t)sqlite3_column_int64(st, 0),
-			      "alg", (const char *)sqlite3_column_text(st, 1),
-			      "bound", sqlite3_column_int(st, 2),
-			      "created",
-			      (json_int_t)sqlite3_column_int64(st, 3),
-			      "last_used",
-			      (json_int_t)sqlite3_column_int64(st, 4),
-			      "revoked_at", revoked ?
-			      json_integer(revoked) : json_null(),
-			      "revoked_reason",
-			      (const char *)sqlite3_column_text(st, 6),
-			      "user_agent",
-			      (const char *)sqlite3_column_text(st, 7),
-			      "client_addr",
-			      (const char *)sqlite3_column_text(st, 8));
-		if (!o || json_array_append_new(arr, o)) {
-			sqlite3_reset(st);
-			json_decref(arr);
-			return ERR_NOMEM;
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return ERR_DB;
-	}
-	*out = arr;
-	return ERR_OK;
+/* One family event: {at, kind, detail}. */
+static json_t *event_json(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s}", "at",
+			 (json_int_t)sqlite3_column_int64(st, 0), "kind",
+			 (const char *)sqlite3_column_text(st, 1),
+			 "detail",
+			 (const char *)sqlite3_column_text(st, 2));
 }
 
 enum err refresh_events_json(struct db *db, long long family_id,
@@ -456,35 +454,13 @@ enum err refresh_events_json(struct db *db, long long family_id,
 	sqlite3_stmt *st = db_stmt(db, "SELECT at, kind, detail FROM "
 				   "token_events WHERE family_id = ? "
 				   "ORDER BY id DESC LIMIT ?");
-	json_t *arr = json_array(), *o;
-	int rc;
 
 	*out = NULL;
-	if (!st || !arr) {
-		json_decref(arr);
-		return st ? ERR_NOMEM : ERR_DB;
-	}
+	if (!st)
+		return ERR_DB;
 	sqlite3_bind_int64(st, 1, family_id);
 	sqlite3_bind_int(st, 2, REFRESH_EVENTS_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		o = json_pack("{s:I, s:s, s:s}", "at",
-			      (json_int_t)sqlite3_column_int64(st, 0), "kind",
-			      (const char *)sqlite3_column_text(st, 1),
-			      "detail",
-			      (const char *)sqlite3_column_text(st, 2));
-		if (!o || json_array_append_new(arr, o)) {
-			sqlite3_reset(st);
-			json_decref(arr);
-			return ERR_NOMEM;
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(arr);
-		return ERR_DB;
-	}
-	*out = arr;
-	return ERR_OK;
+	return db_json_rows(st, event_json, out);
 }
 
 enum err refresh_blacklist_add(struct db *db, const char *jti,
