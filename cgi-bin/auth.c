@@ -147,7 +147,7 @@ static enum err login(struct ctx *c)
 	json_t *j = c->req.json;
 	const char *username, *password;
 	json_t *bind;
-	char jti[TOKEN_JTI_MAX], refresh[REFRESH_TOKEN_LEN + 1], retry[24];
+	char jti[TOKEN_JTI_MAX], refresh[REFRESH_TOKEN_LEN + 1];
 	char *access = NULL;
 	long long retry_after, family;
 	struct user u;
@@ -167,25 +167,15 @@ static enum err login(struct ctx *c)
 		c->error_key = "token.login_malformed";
 		return ERR_INVAL;
 	}
-	e = auth_throttle_check(c->db, username, c->now, &retry_after);
+	e = auth_login(c->db, username, password, c->now, &u, &retry_after);
 	if (e == ERR_THROTTLED) {
-		snprintf(retry, sizeof(retry), "%lld", retry_after);
-		if ((e = response_header(&c->res, "Retry-After", retry)))
-			return e;
 		c->error_key = "login.throttled";
-		return ERR_THROTTLED;
+		return (e = site_retry_after(c, retry_after)) ? e :
+			ERR_THROTTLED;
 	}
-	if (e)
-		return e;
-	e = auth_verify(c->db, username, password, &u);
-	if (e == ERR_AUTH) {
-		if ((e = auth_throttle_fail(c->db, username, c->now)))
-			return e;
+	if (e == ERR_AUTH)
 		c->error_key = "login.failed";
-		return ERR_AUTH;
-	}
-	if (e || (e = auth_throttle_clear(c->db, username)) ||
-	    (e = refresh_purge(c->db, c->now)))
+	if (e || (e = refresh_purge(c->db, c->now)))
 		return e;
 	token_random_id(jti);
 	if ((e = refresh_login(c->db, u.id, (enum token_alg)alg,

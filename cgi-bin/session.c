@@ -46,9 +46,7 @@ static enum err login_again(struct ctx *c, int status, const char *msg_key,
 
 	c->res.status = status;
 	if ((e = tmpl_set(&c->vars, "next", site_safe_next(next) ? next : "")) ||
-	    (e = tmpl_set(&c->vars, "message", msg_key)) ||
-	    (e = tmpl_set(&c->vars, "message_ko", i18n_get(msg_key, LANG_KO))) ||
-	    (e = tmpl_set(&c->vars, "message_en", i18n_get(msg_key, LANG_EN))) ||
+	    (e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "form_username", username)))
 		return e;
 	site_page(c, "session_login", "login.title");
@@ -63,7 +61,6 @@ static enum err login_post(struct ctx *c)
 	const char *remember = http_field(&c->req.form, "remember");
 	const char *next = http_field(&c->req.form, "next");
 	long long retry_after;
-	char retry[24];
 	struct user u;
 	enum err e;
 
@@ -76,23 +73,13 @@ static enum err login_post(struct ctx *c)
 		c->error_key = "login.malformed";
 		return ERR_INVAL;
 	}
-	e = auth_throttle_check(c->db, username, c->now, &retry_after);
-	if (e == ERR_THROTTLED) {
-		snprintf(retry, sizeof(retry), "%lld", retry_after);
-		if ((e = response_header(&c->res, "Retry-After", retry)) ||
-		    (e = tmpl_set(&c->vars, "retry_after", retry)))
-			return e;
-		return login_again(c, 429, "login.throttled", username, next);
-	}
-	if (e)
-		return e;
-	e = auth_verify(c->db, username, password, &u);
-	if (e == ERR_AUTH) {
-		if ((e = auth_throttle_fail(c->db, username, c->now)))
-			return e;
+	e = auth_login(c->db, username, password, c->now, &u, &retry_after);
+	if (e == ERR_THROTTLED)
+		return (e = site_retry_after(c, retry_after)) ? e :
+			login_again(c, 429, "login.throttled", username, next);
+	if (e == ERR_AUTH)
 		return login_again(c, 401, "login.failed", username, next);
-	}
-	if (e || (e = auth_throttle_clear(c->db, username)))
+	if (e)
 		return e;
 	/* The visitor got a guest session with the form; CSRF passed, so it
 	 * exists. Its ID is replaced now: S-S8 fixation defence. */
@@ -254,21 +241,6 @@ static enum err need_user(struct ctx *c)
 	return ERR_AUTH;
 }
 
-/* A message in both languages for a page: message, message_ko/_en. */
-static enum err set_message(struct ctx *c, const char *key)
-{
-	enum err e;
-
-	if ((e = tmpl_set(&c->vars, "message", key ? key : "")))
-		return e;
-	if (!key)
-		return ERR_OK;
-	if ((e = tmpl_set(&c->vars, "message_ko", i18n_get(key, LANG_KO))) ||
-	    (e = tmpl_set(&c->vars, "message_en", i18n_get(key, LANG_EN))))
-		return e;
-	return ERR_OK;
-}
-
 /* One row of the devices table per live session of the user. */
 static enum err device_rows(struct ctx *c, const char *csrf,
 			    struct buf *out, size_t *count)
@@ -343,7 +315,7 @@ static enum err devices_render(struct ctx *c, const char *msg_key, int n)
 	    (e = tmpl_setf(&c->vars, "count", "%zu", count)) ||
 	    (e = tmpl_set(&c->vars, "others", count > 1 ? "1" : "")) ||
 	    (e = tmpl_setf(&c->vars, "revoked", "%d", n)) ||
-	    (e = set_message(c, msg_key)) ||
+	    (e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "cookie_name",
 			  site_session_cookie_name(c))) ||
 	    (e = tmpl_set(&c->vars, "sid",
@@ -410,7 +382,7 @@ static enum err password_form_page(struct ctx *c, int status,
 	enum err e;
 
 	c->res.status = status;
-	if ((e = set_message(c, msg_key)) ||
+	if ((e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "done", "")) ||
 	    (e = tmpl_setf(&c->vars, "min", "%d", ACCOUNT_PASSWORD_MIN)) ||
 	    (e = tmpl_setf(&c->vars, "max", "%d", ACCOUNT_PASSWORD_MAX)))
@@ -450,7 +422,7 @@ static enum err password_post(struct ctx *c)
 	const char *cur = http_field(&c->req.form, "current");
 	const char *pw = http_field(&c->req.form, "password");
 	const char *pw2 = http_field(&c->req.form, "password2");
-	char hash[AUTH_HASH_MAX], retry[24];
+	char hash[AUTH_HASH_MAX];
 	long long retry_after;
 	struct user u;
 	enum err e;
@@ -467,23 +439,13 @@ static enum err password_post(struct ctx *c)
 	if (strlen(pw) != strlen(pw2) ||
 	    sodium_memcmp(pw, pw2, strlen(pw)))
 		return password_form_page(c, 400, "password.mismatch");
-	e = auth_throttle_check(c->db, c->user.username, c->now, &retry_after);
-	if (e == ERR_THROTTLED) {
-		snprintf(retry, sizeof(retry), "%lld", retry_after);
-		if ((e = response_header(&c->res, "Retry-After", retry)))
-			return e;
-		return password_form_page(c, 429, "password.throttled");
-	}
-	if (e)
-		return e;
-	e = auth_verify(c->db, c->user.username, cur, &u);
-	if (e == ERR_AUTH) {
-		if ((e = auth_throttle_fail(c->db, c->user.username, c->now)))
-			return e;
+	e = auth_login(c->db, c->user.username, cur, c->now, &u, &retry_after);
+	if (e == ERR_THROTTLED)
+		return (e = site_retry_after(c, retry_after)) ? e :
+			password_form_page(c, 429, "password.throttled");
+	if (e == ERR_AUTH)
 		return password_form_page(c, 401, "password.wrong");
-	}
-	if (e || (e = auth_throttle_clear(c->db, c->user.username)) ||
-	    (e = auth_hash_password(pw, hash)))
+	if (e || (e = auth_hash_password(pw, hash)))
 		return e;
 	e = password_store(c, hash, &n);
 	sodium_memzero(hash, sizeof(hash));

@@ -30,21 +30,6 @@ static enum err set_steps(struct ctx *c, enum signup_step shown)
 	return ERR_OK;
 }
 
-/* A message in both languages: message, message_ko, message_en. */
-static enum err set_message(struct ctx *c, const char *key)
-{
-	enum err e;
-
-	if ((e = tmpl_set(&c->vars, "message", key ? key : "")))
-		return e;
-	if (!key)
-		return ERR_OK;
-	if ((e = tmpl_set(&c->vars, "message_ko", i18n_get(key, LANG_KO))) ||
-	    (e = tmpl_set(&c->vars, "message_en", i18n_get(key, LANG_EN))))
-		return e;
-	return ERR_OK;
-}
-
 /* Skipping ahead: 303 to the first step not yet done. */
 static enum err back_to(struct ctx *c, enum signup_step step)
 {
@@ -89,7 +74,7 @@ static enum err details_page(struct ctx *c, int status, const char *msg_key,
 
 	c->res.status = status;
 	if ((e = set_steps(c, SIGNUP_DETAILS)) ||
-	    (e = set_message(c, msg_key)) ||
+	    (e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "form_username", username ? username : "")) ||
 	    (e = tmpl_set(&c->vars, "form_email", email ? email : "")) ||
 	    (e = tmpl_set(&c->vars, "has_password",
@@ -177,7 +162,7 @@ static enum err verify_page(struct ctx *c, int status, const char *msg_key)
 	signup_code_state(c->sess.data, &left, &expires);
 	c->res.status = status;
 	if ((e = set_steps(c, SIGNUP_VERIFY)) ||
-	    (e = set_message(c, msg_key)) ||
+	    (e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "email",
 			  signup_get(c->sess.data, "email"))) ||
 	    (e = tmpl_setf(&c->vars, "attempts_left", "%d", left)) ||
@@ -305,7 +290,7 @@ static enum err agree_page(struct ctx *c, int status, const char *msg_key)
 
 	c->res.status = status;
 	if ((e = set_steps(c, SIGNUP_AGREE)) ||
-	    (e = set_message(c, msg_key)) ||
+	    (e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "form_username",
 			  signup_get(c->sess.data, "username"))) ||
 	    (e = tmpl_set(&c->vars, "email",

@@ -162,6 +162,28 @@ enum err auth_throttle_clear(struct db *db, const char *username)
 		       "t", username);
 }
 
+enum err auth_login(struct db *db, const char *username,
+		    const char *password, long long now, struct user *u,
+		    long long *retry_after)
+{
+	enum err e;
+
+	memset(u, 0, sizeof(*u));
+	if (!auth_username_valid(username))
+		return ERR_INVAL;
+	if ((e = auth_throttle_check(db, username, now, retry_after)))
+		return e;
+	e = auth_verify(db, username, password, u);
+	if (e == ERR_AUTH) {
+		enum err f = auth_throttle_fail(db, username, now);
+
+		return f ? f : ERR_AUTH;
+	}
+	if (e)
+		return e;
+	return auth_throttle_clear(db, username);
+}
+
 enum err auth_user_by_id(struct db *db, long long id, struct user *u)
 {
 	static const char sql[] = "SELECT id, username, display_name, role "

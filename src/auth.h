@@ -69,6 +69,17 @@ enum err auth_throttle_fail(struct db *db, const char *username,
 /* auth_throttle_clear: forget username's failures (after a success). */
 enum err auth_throttle_clear(struct db *db, const char *username);
 
+/*
+ * auth_login: the whole password check of a login, with the throttle:
+ * ERR_THROTTLED (and *retry_after, seconds) when username is locked out,
+ * before any Argon2id work; otherwise auth_verify, which records a failure
+ * on ERR_AUTH and clears username's failures on success. ERR_INVAL as
+ * auth_verify (nothing is recorded then). *u as auth_verify.
+ */
+enum err auth_login(struct db *db, const char *username,
+		    const char *password, long long now, struct user *u,
+		    long long *retry_after);
+
 /* auth_user_by_id: load user id into *u; ERR_NOTFOUND when absent. */
 enum err auth_user_by_id(struct db *db, long long id, struct user *u);
 

@@ -212,6 +212,28 @@ int site_safe_next(const char *next)
 	return 1;
 }
 
+enum err site_retry_after(struct ctx *c, long long seconds)
+{
+	char v[24];
+	enum err e;
+
+	snprintf(v, sizeof(v), "%lld", seconds);
+	if ((e = response_header(&c->res, "Retry-After", v)))
+		return e;
+	return tmpl_set(&c->vars, "retry_after", v);
+}
+
+enum err site_message(struct ctx *c, const char *key)
+{
+	enum err e;
+
+	if ((e = tmpl_set(&c->vars, "message", key ? key : "")) || !key)
+		return e;
+	if ((e = tmpl_set(&c->vars, "message_ko", i18n_get(key, LANG_KO))))
+		return e;
+	return tmpl_set(&c->vars, "message_en", i18n_get(key, LANG_EN));
+}
+
 void site_page(struct ctx *c, const char *page, const char *title_key)
 {
 	c->page = page;

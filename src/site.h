@@ -153,6 +153,19 @@ int site_safe_next(const char *next);
  */
 int site_same_origin(const struct ctx *c);
 
+/*
+ * site_retry_after: a 429's Retry-After header (RFC 9110 §10.2.3) of
+ * seconds, and the page variable retry_after with the same number.
+ */
+enum err site_retry_after(struct ctx *c, long long seconds);
+
+/*
+ * site_message: the page variables message (the key, or "" for none),
+ * message_ko and message_en (the string in each language), for templates
+ * that show a callout in both languages. key may be NULL.
+ */
+enum err site_message(struct ctx *c, const char *key);
+
 /* site_status_for: the HTTP status for an error (the one mapping). */
 int site_status_for(enum err e);
 

@@ -317,6 +317,28 @@ static void test_auth(void **state)
 	assert_int_equal(auth_throttle_check(f->db, "carol", 1010, &retry),
 			 ERR_OK);
 	assert_int_equal(auth_user_by_id(f->db, 999, &u), ERR_NOTFOUND);
+
+	/* auth_login: the throttle around auth_verify */
+	for (i = 0; i < AUTH_FAIL_MAX; i++)
+		assert_int_equal(auth_login(f->db, "carol", "wrong", 2000 + i,
+					    &u, &retry), ERR_AUTH);
+	assert_int_equal(auth_login(f->db, "carol", "carol-password", 2010,
+				    &u, &retry), ERR_THROTTLED);
+	assert_int_equal(retry, 2000 + AUTH_FAIL_WINDOW - 2010);
+	assert_int_equal(u.id, 0);
+	assert_int_equal(auth_login(f->db, "carol", "carol-password",
+				    2000 + AUTH_FAIL_WINDOW, &u, &retry),
+			 ERR_OK);
+	assert_string_equal(u.username, "carol");
+	/* success cleared the failures */
+	assert_int_equal(auth_throttle_check(f->db, "carol", 2000 +
+					     AUTH_FAIL_WINDOW, &retry),
+			 ERR_OK);
+	/* malformed usernames are refused and never recorded */
+	assert_int_equal(auth_login(f->db, "' OR 1=1", "x", 3000, &u, &retry),
+			 ERR_INVAL);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+				    "login_failures"), 0);
 }
 
 /* S-S7: listing and revoking by user, revoke-all, the live count. */
