@@ -266,6 +266,17 @@ int http_parse_int(const char *s, long long min, long long max,
 	return 1;
 }
 
+int http_same_origin(const struct http_request *r)
+{
+	const char *scheme = r->https ? "https://" : "http://";
+	size_t sl = strlen(scheme);
+
+	if (!r->origin || !*r->origin)
+		return -1;
+	return r->host && *r->host && !strncmp(r->origin, scheme, sl) &&
+	       !strcmp(r->origin + sl, r->host);
+}
+
 int http_field_allowed(const char *name, const char *const allowed[])
 {
 	size_t k;

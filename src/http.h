@@ -148,6 +148,13 @@ const char *http_field(const struct http_fields *f, const char *name);
 int http_parse_int(const char *s, long long min, long long max,
 		   long long *out);
 
+/*
+ * http_same_origin: 1 when the request's Origin header names the site it
+ * was sent to (scheme as served, and the Host header), 0 when it names
+ * another origin, -1 when there is no Origin header.
+ */
+int http_same_origin(const struct http_request *r);
+
 /* http_field_allowed: 1 when name is in allowed (NULL-terminated). */
 int http_field_allowed(const char *name, const char *const allowed[]);
 

@@ -54,18 +54,17 @@ int prefs_same_origin(const struct http_request *r)
 {
 	const char *scheme = r->https ? "https://" : "http://";
 	size_t sl = strlen(scheme), hl;
+	int o = http_same_origin(r);
 
-	if (!r->host || !*r->host)
+	if (o >= 0)
+		return o;
+	/* No Origin (an older browser, or a GET form): the Referer. */
+	if (!r->host || !*r->host || !r->referer || !*r->referer)
 		return 0;
 	hl = strlen(r->host);
-	if (r->origin && *r->origin)
-		return !strncmp(r->origin, scheme, sl) &&
-		       !strcmp(r->origin + sl, r->host);
-	if (r->referer && *r->referer)
-		return !strncmp(r->referer, scheme, sl) &&
-		       !strncmp(r->referer + sl, r->host, hl) &&
-		       r->referer[sl + hl] == '/';
-	return 0;
+	return !strncmp(r->referer, scheme, sl) &&
+	       !strncmp(r->referer + sl, r->host, hl) &&
+	       r->referer[sl + hl] == '/';
 }
 
 enum err prefs_check_form(const struct http_request *r, int has_session,

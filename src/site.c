@@ -299,14 +299,7 @@ static const char *choose_theme(const struct ctx *c)
 
 int site_same_origin(const struct ctx *c)
 {
-	const char *origin = c->req.origin;
-	const char *scheme = c->req.https ? "https://" : "http://";
-	size_t sl = strlen(scheme);
-
-	if (!origin || !*origin)
-		return -1;
-	return !strncmp(origin, scheme, sl) && !strcmp(origin + sl,
-						       c->req.host);
+	return http_same_origin(&c->req);
 }
 
 /* ROUTE_CSRF: the form's token must match the session, and a browser's
