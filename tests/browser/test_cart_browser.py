@@ -19,6 +19,9 @@ def add(driver, sku, qty):
     box.clear()
     box.send_keys(str(qty))
     row.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    # The form posts and the page reloads: wait for the old page to go
+    # before reading the new one, or the old counter may be read.
+    wait(driver).until(EC.staleness_of(row))
     wait(driver).until(EC.presence_of_element_located((By.ID, "cart-lines")))
 
 
