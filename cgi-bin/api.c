@@ -5,7 +5,8 @@
  * session lookup), S-J3 claims checked, S-J6 the blacklist (/api/me) and a
  * clearly labelled endpoint that does not consult it (/api/me/stateless),
  * S-J7 a verifier that holds only the RSA public key and the HS256 verify
- * secret, S-J8 forged tokens refused with the reason.
+ * secret, S-J8 forged tokens refused with the reason, and S-X1's JWT cart
+ * (/api/cart: the token user's stored cart).
  *
  * This program never links the signing module (tokensign.h): it has no
  * code that reads the RSA private key and does not know its file name.
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "bearer.h"
+#include "cart.h"
 #include "config.h"
 #include "log.h"
 #include "notes.h"
@@ -143,11 +145,106 @@ static enum err notes_post(struct ctx *c)
 	return e;
 }
 
+/* ---- S-X1: the JWT pane's cart ------------------------------------------ */
+
+/* The token user's stored cart (user_carts, the table a session login
+ * merges into) as {sub, kept_in, items:[{product_id, name, qty}]}. */
+static enum err cart_answer(struct ctx *c, const struct token_claims *cl)
+{
+	struct cart cart;
+	struct product p;
+	json_t *items;
+	size_t i;
+	enum err e;
+
+	if ((e = cart_user_read(c->db, cl->user_id, &cart)))
+		return e;
+	if (!(items = json_array()))
+		return ERR_NOMEM;
+	for (i = 0; i < cart.n; i++) {
+		if (cart_product(c->db, cart.lines[i].product_id, &p))
+			continue;       /* left the catalogue */
+		if (json_array_append_new(items, json_pack(
+			"{s:I, s:s, s:i}", "product_id", (json_int_t)p.id,
+			"name", cart_product_name(&p, c->lang), "qty",
+			cart.lines[i].qty))) {
+			json_decref(items);
+			return ERR_NOMEM;
+		}
+	}
+	return site_json(c, json_pack("{s:s, s:s, s:o}", "sub", cl->sub,
+				      "kept_in", "user_carts", "items",
+				      items));
+}
+
+/* GET /api/cart: the token user's cart. */
+static enum err cart_get(struct ctx *c)
+{
+	struct token_claims cl;
+	enum err e;
+
+	if (!bearer_origin_ok(c))
+		return ERR_FORBIDDEN;
+	if (!user_token(c, &cl, &e))
+		return e;
+	e = cart_answer(c, &cl);
+	token_claims_cleanup(&cl);
+	return e;
+}
+
+/* POST /api/cart/add {"product_id": n, "qty": 1..99}: the same rules as
+ * the session cart's form (unknown product 404, bad qty or past 99 400). */
+static enum err cart_add(struct ctx *c)
+{
+	json_t *pid = json_object_get(c->req.json, "product_id");
+	json_t *jq = json_object_get(c->req.json, "qty");
+	struct token_claims cl;
+	struct product p;
+	json_int_t id, qty;
+	enum err e;
+
+	if (!bearer_origin_ok(c))
+		return ERR_FORBIDDEN;
+	if (!c->req.json || json_object_size(c->req.json) != 2 ||
+	    !json_is_integer(pid) || !json_is_integer(jq)) {
+		c->error_key = "compare.api_cart_body";
+		return ERR_INVAL;
+	}
+	id = json_integer_value(pid);
+	qty = json_integer_value(jq);
+	if (id < 1 || id > CART_ID_MAX) {
+		c->error_key = "cart.bad_product";
+		return ERR_INVAL;
+	}
+	if (qty < CART_QTY_MIN || qty > CART_QTY_MAX) {
+		c->error_key = "cart.bad_qty";
+		return ERR_INVAL;
+	}
+	if (!user_token(c, &cl, &e))
+		return e;
+	e = cart_product(c->db, (long long)id, &p);
+	if (e == ERR_NOTFOUND)
+		c->error_key = "cart.unknown_product";
+	if (!e) {
+		e = cart_user_add(c->db, cl.user_id, (long long)id, (int)qty);
+		if (e == ERR_INVAL)
+			c->error_key = "cart.over_max";
+		else if (e == ERR_TOOBIG)
+			c->error_key = "cart.too_many_lines";
+	}
+	if (!e)
+		e = cart_answer(c, &cl);
+	token_claims_cleanup(&cl);
+	return e;
+}
+
 static const struct route routes[] = {
 	{ HTTP_GET,  "/api/me",           me,           ROUTE_JSON, NULL },
 	{ HTTP_GET,  "/api/me/stateless", me_stateless, ROUTE_JSON, NULL },
 	{ HTTP_GET,  "/api/notes",        notes_get,    ROUTE_JSON, NULL },
 	{ HTTP_POST, "/api/notes",        notes_post,   ROUTE_JSON, NULL },
+	{ HTTP_GET,  "/api/cart",         cart_get,     ROUTE_JSON, NULL },
+	{ HTTP_POST, "/api/cart/add",     cart_add,     ROUTE_JSON, NULL },
 };
 
 int main(void)

@@ -1,0 +1,561 @@
+/*
+ * compare - S-X1, one page with the three ways of keeping a login: a
+ * cookie-only login and cart (signed cookies, nothing on the server: S-C5),
+ * a server session (the real /session/ and /cart endpoints: S-S1, S-S5)
+ * and JWT (the real /api/auth/ and /api/ endpoints, the token in page
+ * memory: S-J2, S-J6), with a live view of what the browser and the server
+ * hold, and the comparison table measured from the running system.
+ *
+ * Only the cookie-only pane has endpoints here (/compare/cookie/...).
+ * Its POSTs use the visitor-form guard (prefs_check_form: same Origin,
+ * plus the session's CSRF token when there is a session) rather than
+ * ROUTE_CSRF, because the pane's point is that it needs no server state:
+ * see README "Choices".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cart.h"
+#include "compare.h"
+#include "config.h"
+#include "csrf.h"
+#include "prefs.h"
+#include "session.h"
+#include "site.h"
+
+#define REFRESH_COOKIE_NAME "refresh_token"   /* set by cgi-bin/auth.c */
+#define REFRESH_TOKEN_CHARS 43
+
+/* The visitor-form guard; sets the error key on refusal. */
+static enum err guard(struct ctx *c)
+{
+	const char *why = NULL;
+	enum err e = prefs_check_form(&c->req, c->has_session,
+				      c->sess.id_hash,
+				      http_field(&c->req.form, "csrf"), &why);
+
+	if (e)
+		c->error_key = why;
+	return e;
+}
+
+/* Bytes a cookie pair adds to the Cookie header: name=value. */
+static size_t pair_bytes(const char *name, const char *value)
+{
+	return value ? strlen(name) + 1 + strlen(value) : 0;
+}
+
+/* The attributes this site sends with a cookie-only cookie (everything
+ * after "name=value"), from the same builder the Set-Cookie uses. */
+static enum err cookie_attributes(struct ctx *c, struct buf *out)
+{
+	struct cookie_spec cs;
+	struct buf line;
+	const char *semi;
+	enum err e;
+
+	buf_init(&line);
+	compare_cookie_spec(&cs, COMPARE_LOGIN_COOKIE, "v",
+			    COMPARE_LOGIN_SECONDS, c->req.https);
+	if (!(e = cookie_build(&cs, &line, NULL))) {
+		semi = strchr(line.data, ';');
+		e = buf_puts(out, semi ? semi + 2 : "");
+	}
+	buf_cleanup(&line);
+	return e;
+}
+
+/* The cookie-only login, when its cookie verifies. */
+static enum compare_why cookie_login(struct ctx *c, struct compare_login *l)
+{
+	return compare_login_read(cookie_get(&c->req.cookies,
+					     COMPARE_LOGIN_COOKIE), c->now, l);
+}
+
+/* A cart as a JSON array of {product_id, name, qty}. */
+static json_t *cart_json(struct ctx *c, const struct cart *cart)
+{
+	json_t *a = json_array();
+	struct product p;
+	size_t i;
+
+	for (i = 0; a && i < cart->n; i++) {
+		if (cart_product(c->db, cart->lines[i].product_id, &p))
+			continue;       /* left the catalogue */
+		if (json_array_append_new(a, json_pack(
+			"{s:I, s:s, s:i}", "product_id",
+			(json_int_t)p.id, "name", cart_product_name(&p, c->lang),
+			"qty", cart->lines[i].qty))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* ---- the cookie-only pane's state ---------------------------------------- */
+
+/* {login:{status, user, role, exp}, cart_status, cart, browser:[...]}:
+ * everything read from the two signed cookies, nothing from the DB but
+ * the product names. */
+static json_t *cookie_pane(struct ctx *c)
+{
+	const char *lv = cookie_get(&c->req.cookies, COMPARE_LOGIN_COOKIE);
+	const char *cv = cookie_get(&c->req.cookies, COMPARE_CART_COOKIE);
+	struct compare_login l;
+	enum compare_why lw, cw = COMPARE_MISSING;
+	struct cart cart;
+	struct buf attrs;
+	json_t *o = NULL, *browser;
+
+	memset(&cart, 0, sizeof(cart));
+	lw = cookie_login(c, &l);
+	if (lw == COMPARE_OK)
+		cw = compare_cart_read(cv, l.user, &cart);
+	buf_init(&attrs);
+	if (cookie_attributes(c, &attrs))
+		goto out;
+	browser = json_array();
+	if (lv && json_array_append_new(browser, json_pack(
+		"{s:s, s:I, s:s, s:s}", "name", COMPARE_LOGIN_COOKIE,
+		"bytes", (json_int_t)pair_bytes(COMPARE_LOGIN_COOKIE, lv),
+		"value", lv, "attributes", attrs.data)))
+		goto fail;
+	if (cv && json_array_append_new(browser, json_pack(
+		"{s:s, s:I, s:s, s:s}", "name", COMPARE_CART_COOKIE,
+		"bytes", (json_int_t)pair_bytes(COMPARE_CART_COOKIE, cv),
+		"value", cv, "attributes", attrs.data)))
+		goto fail;
+	o = json_pack("{s:{s:s, s:s, s:s, s:I}, s:s, s:o*, s:o, s:I, s:n}",
+		      "login", "status", compare_why_name(lw), "user", l.user,
+		      "role", l.role, "exp", (json_int_t)l.exp,
+		      "cart_status", lv ? compare_why_name(cw) : "missing",
+		      "cart", cart_json(c, &cart), "browser", browser,
+		      "bytes", (json_int_t)(pair_bytes(COMPARE_LOGIN_COOKIE, lv) +
+					    pair_bytes(COMPARE_CART_COOKIE, cv) +
+					    (lv && cv ? 2 : 0)),
+		      "server");
+	goto out;
+fail:
+	json_decref(browser);
+out:
+	buf_cleanup(&attrs);
+	return o;
+}
+
+/* ---- the session pane's state ------------------------------------------- */
+
+static json_t *session_pane(struct ctx *c)
+{
+	const char *name = site_session_cookie_name(c);
+	const char *sid = cookie_get(&c->req.cookies, name);
+	json_t *row = json_null(), *user = json_null(), *cookie = json_null();
+	struct cart cart;
+	struct buf line;
+	char *data;
+	enum err e = ERR_OK;
+
+	memset(&cart, 0, sizeof(cart));
+	buf_init(&line);
+	if (c->has_session && sid &&
+	    !site_session_cookie_line(c, c->sess.created, &line)) {
+		const char *semi = strchr(line.data, ';');
+
+		cookie = json_pack("{s:s, s:I, s:s}", "name", name, "bytes",
+				   (json_int_t)pair_bytes(name, sid),
+				   "attributes", semi ? semi + 2 : "");
+	}
+	buf_cleanup(&line);
+	if (c->has_session) {
+		data = json_dumps(c->sess.data, JSON_COMPACT);
+		row = json_pack("{s:I, s:I, s:I, s:I, s:b, s:I}",
+				"created", (json_int_t)c->sess.created,
+				"last_seen", (json_int_t)c->sess.last_seen,
+				"idle_expires", (json_int_t)c->sess.idle_expires,
+				"absolute_expires",
+				(json_int_t)c->sess.absolute_expires,
+				"persistent", c->sess.persistent,
+				"data_bytes", (json_int_t)(data ? strlen(data) :
+							   0));
+		free(data);
+		if (c->logged_in)
+			e = cart_user_read(c->db, c->user.id, &cart);
+		else
+			cart_guest_read(c->sess.data, &cart);
+	}
+	if (c->logged_in)
+		user = json_pack("{s:s, s:s}", "username", c->user.username,
+				 "role", c->user.role);
+	if (e) {
+		json_decref(row);
+		json_decref(user);
+		json_decref(cookie);
+		return NULL;
+	}
+	return json_pack("{s:b, s:o*, s:o*, s:o*, s:s, s:o*}",
+			 "authenticated", c->logged_in, "user", user,
+			 "cookie", cookie, "row", row, "cart_kept_in",
+			 c->logged_in ? "user_carts" : "session data",
+			 "cart", cart_json(c, &cart));
+}
+
+/* GET /compare/state: what the page's live view and table read, and the
+ * session's current CSRF token (login rotates it) for the page's forms;
+ * like the page itself, it is readable by this origin only. The JWT
+ * pane's server side is read by the script from /api/auth/families: this
+ * program never sees the access token or the refresh cookie. */
+static enum err state(struct ctx *c)
+{
+	json_t *names = json_array(), *o;
+	char tok[CSRF_TOKEN_LEN + 1] = "";
+	size_t i;
+
+	for (i = 0; names && i < c->req.cookies.n; i++)
+		if (json_array_append_new(names, json_pack(
+			"{s:s, s:I}", "name", c->req.cookies.pairs[i].name,
+			"bytes", (json_int_t)pair_bytes(
+				c->req.cookies.pairs[i].name,
+				c->req.cookies.pairs[i].value)))) {
+			json_decref(names);
+			return ERR_NOMEM;
+		}
+	if (c->has_session)
+		site_csrf_token(c, tok);
+	o = json_pack(
+		"{s:s, s:I, s:o*, s:o*, s:o*, s:{s:b, s:I, s:s, s:s}}",
+		"csrf", tok,
+		"cookie_header_bytes", (json_int_t)strlen(c->req.cookie_header),
+		"cookies_received", names, "cookie", cookie_pane(c),
+		"session", session_pane(c), "jwt",
+		"refresh_cookie_sent_here", cookie_get(&c->req.cookies,
+						       REFRESH_COOKIE_NAME)
+		!= NULL,
+		"refresh_cookie_bytes",
+		(json_int_t)(strlen(REFRESH_COOKIE_NAME) + 1 +
+			     REFRESH_TOKEN_CHARS),
+		"refresh_cookie_path", "/api/auth",
+		"server", "/api/auth/families");
+	return site_json(c, o);
+}
+
+/* ---- the page ------------------------------------------------------------ */
+
+/* The product <option>s for the three add-to-cart forms. */
+static enum err options_html(struct ctx *c, struct buf *out)
+{
+	struct product list[CART_PRODUCTS_MAX];
+	struct tmpl_vars v;
+	char price[32];
+	size_t n, i;
+	enum err e;
+
+	if ((e = cart_catalogue(c->db, CART_SORT_NAME, c->lang, list, &n)))
+		return e;
+	tmpl_vars_init(&v);
+	for (i = 0; i < n && !e; i++) {
+		if ((e = tmpl_setf(&v, "id", "%lld", list[i].id)) ||
+		    (e = tmpl_set(&v, "name",
+				  cart_product_name(&list[i], c->lang))) ||
+		    (e = tmpl_set(&v, "price",
+				  cart_format_krw(list[i].price_krw, price))))
+			break;
+		e = tmpl_render("compare_option", &v, c->lang, out);
+	}
+	tmpl_vars_cleanup(&v);
+	return e;
+}
+
+/* A cart's lines as list items (from cart_json's array). */
+static enum err lines_html(struct ctx *c, json_t *cart, struct buf *out)
+{
+	struct tmpl_vars v;
+	json_t *line;
+	size_t i;
+	enum err e = ERR_OK;
+
+	tmpl_vars_init(&v);
+	json_array_foreach(cart, i, line) {
+		if ((e = tmpl_set(&v, "name", json_string_value(
+				  json_object_get(line, "name")))) ||
+		    (e = tmpl_setf(&v, "qty", "%lld", (long long)
+				   json_integer_value(json_object_get(line,
+								      "qty")))) ||
+		    (e = tmpl_render("compare_line", &v, c->lang, out)))
+			break;
+	}
+	tmpl_vars_cleanup(&v);
+	return e;
+}
+
+/* Set var name to a member of a JSON object as text ("" when absent). */
+static enum err set_member(struct ctx *c, const char *name, json_t *o,
+			   const char *key)
+{
+	json_t *m = json_object_get(o, key);
+
+	if (json_is_integer(m))
+		return tmpl_setf(&c->vars, name, "%lld",
+				 (long long)json_integer_value(m));
+	return tmpl_set(&c->vars, name, json_is_string(m) ?
+			json_string_value(m) : "");
+}
+
+/* Set var name to the bilingual text of an i18n key (spans). */
+static enum err set_bilingual(struct ctx *c, const char *name,
+			      const char *key)
+{
+	struct buf b;
+	enum err e;
+
+	buf_init(&b);
+	e = tmpl_put_bilingual(&b, key, c->lang, "span");
+	if (!e)
+		e = tmpl_set_html(&c->vars, name, b.data ? b.data : "");
+	buf_cleanup(&b);
+	return e;
+}
+
+/* The server-rendered values of both panes that have them. */
+static enum err pane_vars(struct ctx *c, json_t *ck, json_t *ss)
+{
+	json_t *login = json_object_get(ck, "login");
+	json_t *scookie = json_object_get(ss, "cookie");
+	json_t *row = json_object_get(ss, "row");
+	json_t *first = json_array_get(json_object_get(ck, "browser"), 0);
+	struct compare_login l;
+	struct buf opts, clines, slines;
+	enum compare_why w = cookie_login(c, &l);
+	enum err e;
+
+	buf_init(&opts);
+	buf_init(&clines);
+	buf_init(&slines);
+	if ((e = options_html(c, &opts)) ||
+	    (e = lines_html(c, json_object_get(ck, "cart"), &clines)) ||
+	    (e = lines_html(c, json_object_get(ss, "cart"), &slines)) ||
+	    (e = tmpl_set_html(&c->vars, "options", opts.data ? opts.data :
+			       "")) ||
+	    (e = tmpl_set_html(&c->vars, "cookie_lines", clines.data ?
+			       clines.data : "")) ||
+	    (e = tmpl_set_html(&c->vars, "session_lines", slines.data ?
+			       slines.data : "")) ||
+	    (e = tmpl_set(&c->vars, "cookie_in", w == COMPARE_OK ? "1" : "")) ||
+	    (e = set_member(c, "cookie_user", login, "user")) ||
+	    (e = set_member(c, "cookie_role", login, "role")) ||
+	    (e = set_member(c, "cookie_exp", login, "exp")) ||
+	    (e = set_bilingual(c, "cookie_why", compare_why_key(w))) ||
+	    (e = set_member(c, "cookie_bytes", ck, "bytes")) ||
+	    (e = set_member(c, "cookie_attrs", first, "attributes")) ||
+	    (e = set_member(c, "sid_name", scookie, "name")) ||
+	    (e = set_member(c, "sid_bytes", scookie, "bytes")) ||
+	    (e = set_member(c, "sid_attrs", scookie, "attributes")) ||
+	    (e = tmpl_set(&c->vars, "has_row", row && !json_is_null(row) ?
+			  "1" : "")) ||
+	    (e = set_member(c, "row_created", row, "created")) ||
+	    (e = set_member(c, "row_last_seen", row, "last_seen")) ||
+	    (e = set_member(c, "row_idle_expires", row, "idle_expires")) ||
+	    (e = set_member(c, "row_data_bytes", row, "data_bytes")) ||
+	    (e = set_member(c, "session_kept_in", ss, "cart_kept_in")) ||
+	    (e = tmpl_setf(&c->vars, "refresh_bytes", "%zu",
+			   strlen(REFRESH_COOKIE_NAME) + 1 +
+			   REFRESH_TOKEN_CHARS)) ||
+	    (e = tmpl_setf(&c->vars, "qty_max", "%d", CART_QTY_MAX)))
+		goto out;
+out:
+	buf_cleanup(&opts);
+	buf_cleanup(&clines);
+	buf_cleanup(&slines);
+	return e;
+}
+
+/* GET /compare: the three panes and the table. A guest session is made
+ * here (like /session/login) so the session pane's forms carry a token. */
+static enum err page(struct ctx *c)
+{
+	json_t *ck = NULL, *ss = NULL;
+	enum err e;
+
+	if ((e = site_session_ensure(c)))
+		return e;
+	ck = cookie_pane(c);
+	ss = session_pane(c);
+	if (!ck || !ss)
+		e = ERR_NOMEM;
+	else if (!(e = pane_vars(c, ck, ss)))
+		site_page(c, "compare", "compare.title");
+	json_decref(ck);
+	json_decref(ss);
+	return e;
+}
+
+/* ---- the cookie-only pane's endpoints ----------------------------------- */
+
+/* POST /compare/cookie/login (username, password): verify as every login
+ * does (throttle, Argon2id), then put user, role and expiry in a signed
+ * cookie. Nothing is stored. */
+static enum err cookie_login_post(struct ctx *c)
+{
+	const char *username = http_field(&c->req.form, "username");
+	const char *password = http_field(&c->req.form, "password");
+	long long retry_after;
+	struct cookie_spec cs;
+	struct user u;
+	struct buf v;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	if (!username || !password || !auth_username_valid(username) ||
+	    strlen(password) > AUTH_PASSWORD_MAX) {
+		c->error_key = "login.malformed";
+		return ERR_INVAL;
+	}
+	e = auth_login(c->db, username, password, c->now, &u, &retry_after);
+	if (e == ERR_THROTTLED) {
+		c->error_key = "login.throttled";
+		return (e = site_retry_after(c, retry_after)) ? e :
+			ERR_THROTTLED;
+	}
+	if (e == ERR_AUTH)
+		c->error_key = "login.failed";
+	if (e)
+		return e;
+	buf_init(&v);
+	if ((e = compare_login_make(u.username, u.role,
+				    c->now + COMPARE_LOGIN_SECONDS, &v)))
+		goto out;
+	compare_cookie_spec(&cs, COMPARE_LOGIN_COOKIE, v.data,
+			    COMPARE_LOGIN_SECONDS, c->req.https);
+	if ((e = response_cookie(&c->res, &cs, NULL)))
+		goto out;
+	/* A cart cookie of someone else is not this user's cart. */
+	if (cookie_get(&c->req.cookies, COMPARE_CART_COOKIE)) {
+		compare_cookie_spec(&cs, COMPARE_CART_COOKIE, "", 0,
+				    c->req.https);
+		if ((e = response_cookie(&c->res, &cs, NULL)))
+			goto out;
+	}
+	e = response_redirect(&c->res, 303, COMPARE_PATH);
+out:
+	buf_cleanup(&v);
+	return e;
+}
+
+/* GET /compare/cookie/me: who the signed cookie says you are; 401 with
+ * the reason when it does not verify. */
+static enum err cookie_me(struct ctx *c)
+{
+	struct compare_login l;
+	enum compare_why w = cookie_login(c, &l);
+
+	if (w != COMPARE_OK)
+		c->res.status = 401;
+	return site_json(c, json_pack(
+		"{s:b, s:s, s:s, s:s, s:I, s:s}", "authenticated",
+		w == COMPARE_OK, "status", compare_why_name(w), "user", l.user,
+		"role", l.role, "exp", (json_int_t)l.exp, "server_lookup",
+		"none: the signature was checked with the key"));
+}
+
+/* POST /compare/cookie/logout: expire both cookies. */
+static enum err cookie_logout(struct ctx *c)
+{
+	struct cookie_spec cs;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	compare_cookie_spec(&cs, COMPARE_LOGIN_COOKIE, "", 0, c->req.https);
+	if ((e = response_cookie(&c->res, &cs, NULL)))
+		return e;
+	compare_cookie_spec(&cs, COMPARE_CART_COOKIE, "", 0, c->req.https);
+	if ((e = response_cookie(&c->res, &cs, NULL)))
+		return e;
+	return response_redirect(&c->res, 303, COMPARE_PATH);
+}
+
+/* POST /compare/cookie/cart/add (product, qty): the cart is re-signed
+ * and sent back whole; the server keeps nothing. */
+static enum err cookie_cart_add(struct ctx *c)
+{
+	struct compare_login l;
+	struct cookie_spec cs;
+	struct product p;
+	struct cart cart;
+	long long id;
+	int qty;
+	struct buf v;
+	enum compare_why cw;
+	enum err e;
+
+	if ((e = guard(c)))
+		return e;
+	if (cookie_login(c, &l) != COMPARE_OK) {
+		c->error_key = "compare.need_login";
+		return ERR_AUTH;
+	}
+	if (!cart_parse_id(http_field(&c->req.form, "product"), &id)) {
+		c->error_key = "cart.bad_product";
+		return ERR_INVAL;
+	}
+	if (!cart_parse_qty(http_field(&c->req.form, "qty"), &qty)) {
+		c->error_key = "cart.bad_qty";
+		return ERR_INVAL;
+	}
+	if ((e = cart_product(c->db, id, &p))) {
+		if (e == ERR_NOTFOUND)
+			c->error_key = "cart.unknown_product";
+		return e;
+	}
+	cw = compare_cart_read(cookie_get(&c->req.cookies,
+					  COMPARE_CART_COOKIE), l.user, &cart);
+	if (cw != COMPARE_OK && cw != COMPARE_MISSING) {
+		c->error_key = compare_why_key(cw);
+		return ERR_INVAL;
+	}
+	e = compare_cart_add(&cart, id, qty);
+	if (e == ERR_INVAL)
+		c->error_key = "cart.over_max";
+	else if (e == ERR_TOOBIG)
+		c->error_key = "compare.cart_full";
+	if (e)
+		return e;
+	buf_init(&v);
+	if ((e = compare_cart_make(l.user, &cart, &v)))
+		goto out;
+	compare_cookie_spec(&cs, COMPARE_CART_COOKIE, v.data,
+			    COMPARE_LOGIN_SECONDS, c->req.https);
+	if (!(e = response_cookie(&c->res, &cs, NULL)))
+		e = response_redirect(&c->res, 303, COMPARE_PATH);
+out:
+	buf_cleanup(&v);
+	return e;
+}
+
+static const char *const login_fields[] = {
+	"username", "password", "csrf", NULL
+};
+static const char *const line_fields[] = { "product", "qty", "csrf", NULL };
+static const char *const csrf_only[] = { "csrf", NULL };
+
+static const struct route routes[] = {
+	{ HTTP_GET,  "/compare",               page,        0,          NULL },
+	{ HTTP_GET,  "/compare/state",         state,       ROUTE_JSON, NULL },
+	{ HTTP_POST, "/compare/cookie/login",  cookie_login_post, 0,
+	  login_fields },
+	{ HTTP_GET,  "/compare/cookie/me",     cookie_me,   ROUTE_JSON, NULL },
+	{ HTTP_POST, "/compare/cookie/logout", cookie_logout, 0, csrf_only },
+	{ HTTP_POST, "/compare/cookie/cart/add", cookie_cart_add, 0,
+	  line_fields },
+};
+
+int main(void)
+{
+	if (signed_load(config_str("KEYS", "db/keys"))) {
+		fprintf(stderr, "compare: no %s in the keys folder: run "
+			"`make initdb` first\n", SIGNED_KEY_FILE);
+		return 1;
+	}
+	return site_run("compare", routes, sizeof(routes) / sizeof(routes[0]));
+}
