@@ -31,6 +31,14 @@
     return before;
   }
 
+  // A static page cannot be themed by the server: follow the theme
+  // preference cookie (readable by script on purpose, S-C6) here.
+  document.cookie.split(";").forEach(function (pair) {
+    var kv = pair.trim().split("=");
+    if (kv[0] === "theme" && (kv[1] === "light" || kv[1] === "dark"))
+      document.documentElement.setAttribute("data-theme", kv[1]);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.getElementById("clear-lab-js");
     var out = document.getElementById("clear-lab-result");
