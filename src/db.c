@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -75,6 +76,25 @@ fail:
 	return ERR_DB;
 }
 
+/*
+ * The busy handler: wait for another process's write lock in short steps
+ * (0.1 ms ten times, then 1 ms), up to DB_BUSY_TIMEOUT_MS in all. SQLite's
+ * own busy timeout backs off to 25-100 ms sleeps, far longer than a write
+ * here holds the lock, which showed as 100 ms p99 spikes under concurrent
+ * cart adds. Returns 0 (give up: SQLITE_BUSY) past the limit.
+ */
+static int busy_wait(void *arg, int count)
+{
+	struct timespec ts = { 0, count < 10 ? 100000L : 1000000L };
+	long waited_us = count < 10 ? count * 100L : 1000L + (count - 10) * 1000L;
+
+	(void)arg;
+	if (waited_us >= DB_BUSY_TIMEOUT_MS * 1000L)
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 enum err db_open(const char *path, struct db **out)
 {
 	struct db *db = NULL;
@@ -87,7 +107,7 @@ enum err db_open(const char *path, struct db **out)
 			    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK)
 		goto fail;
-	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(db->h, busy_wait, NULL);
 	sqlite3_extended_result_codes(db->h, 1);
 	if (sqlite3_exec(db->h, "PRAGMA journal_mode = WAL;"
 			 "PRAGMA synchronous = NORMAL;"

@@ -16,6 +16,7 @@ struct entry {
 	const char *key;
 	const char *text[2];   /* [LANG_KO], [LANG_EN] */
 	const char *html[2];   /* the same, made HTML once at load */
+	size_t      html_len[2];
 };
 
 /* The loaded table: entries point into data (the text) and html_data
@@ -24,6 +25,41 @@ static char         *table_data;
 static char         *html_data;
 static struct entry *table;
 static size_t        table_n;
+/* A hash index over table, made at load: slot holds entry index + 1, 0 is
+ * empty; open addressing, at most half full. Pages look up dozens of keys
+ * per request, and a binary search costs a dozen strcmp each. */
+static size_t       *slots;
+static size_t        slots_mask;
+
+/* FNV-1a of a key. */
+static size_t key_hash(const char *key)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+
+	while (*key)
+		h = (h ^ (unsigned char)*key++) * (size_t)1099511628211ULL;
+	return h;
+}
+
+/* Index t[0..n) into a new slot array (*out, mask *mask). */
+static enum err make_index(const struct entry *t, size_t n, size_t **out,
+			   size_t *mask)
+{
+	size_t cap = 16, i, j;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if (!(*out = calloc(cap, sizeof(**out))))
+		return ERR_NOMEM;
+	*mask = cap - 1;
+	for (i = 0; i < n; i++) {
+		for (j = key_hash(t[i].key) & *mask; (*out)[j];
+		     j = (j + 1) & *mask)
+			;
+		(*out)[j] = i + 1;
+	}
+	return ERR_OK;
+}
 
 static int entry_cmp(const void *a, const void *b)
 {
@@ -40,6 +76,9 @@ void i18n_free(void)
 	html_data = NULL;
 	table = NULL;
 	table_n = 0;
+	free(slots);
+	slots = NULL;
+	slots_mask = 0;
 }
 
 enum err i18n_format_html(struct buf *out, const char *s)
@@ -85,8 +124,10 @@ static enum err make_html(struct entry *t, size_t n, char **out)
 		e = buf_putc(&b, '\0');
 	if (!e) {
 		for (i = 0; i < n; i++)
-			for (l = 0; l < 2; l++)
+			for (l = 0; l < 2; l++) {
 				t[i].html[l] = b.data + off[i * 2 + (size_t)l];
+				t[i].html_len[l] = strlen(t[i].html[l]);
+			}
 		*out = buf_steal(&b);
 	}
 	buf_cleanup(&b);
@@ -128,6 +169,7 @@ static enum err parse_table(char *data, const char *origin)
 {
 	struct entry *t = NULL;
 	char *line, *next, *t1, *t2, *html;
+	size_t *index, mask;
 	size_t n = 0, i, lineno = 0;
 	enum err e;
 
@@ -168,11 +210,18 @@ static enum err parse_table(char *data, const char *origin)
 		free(t);
 		return e;
 	}
+	if ((e = make_index(t, n, &index, &mask))) {
+		free(html);
+		free(t);
+		return e;
+	}
 	i18n_free();
 	table_data = data;
 	html_data = html;
 	table = t;
 	table_n = n;
+	slots = index;
+	slots_mask = mask;
 	return ERR_OK;
 invalid:
 	free(t);
@@ -243,11 +292,14 @@ enum err i18n_load_dir(const char *dir)
 
 static const struct entry *lookup(const char *key)
 {
-	struct entry k = { key, { NULL, NULL }, { NULL, NULL } };
+	size_t j;
 
 	if (!table_n)
 		return NULL;
-	return bsearch(&k, table, table_n, sizeof(table[0]), entry_cmp);
+	for (j = key_hash(key) & slots_mask; slots[j]; j = (j + 1) & slots_mask)
+		if (!strcmp(table[slots[j] - 1].key, key))
+			return &table[slots[j] - 1];
+	return NULL;
 }
 
 const char *i18n_get(const char *key, enum lang lang)
@@ -263,7 +315,8 @@ enum err i18n_put_html(struct buf *out, const char *key, enum lang lang)
 
 	if (!en)   /* a missing key shows itself, escaped */
 		return buf_put_html(out, key, strlen(key));
-	return buf_puts(out, en->html[lang == LANG_EN]);
+	return buf_append(out, en->html[lang == LANG_EN],
+			  en->html_len[lang == LANG_EN]);
 }
 
 int i18n_has(const char *key)

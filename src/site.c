@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "clock.h"
@@ -642,10 +643,29 @@ out:
 	return rc;
 }
 
+/*
+ * 1 when the listening socket lighttpd handed us (fd 0) is a Unix socket.
+ * libfcgi ends each request with a lingering close: shutdown, wait until
+ * the web server closes its end, then close. That wait exists for TCP,
+ * where closing with unread input resets the connection and can lose the
+ * answer; on a Unix socket the answer already queued is always delivered,
+ * so there the wait (a sleep and a wake-up per request) is skipped by
+ * detaching the request before FCGX_Finish_r.
+ */
+static int listen_is_unix(void)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+
+	return getsockname(0, (struct sockaddr *)&sa, &len) == 0 &&
+		sa.ss_family == AF_UNIX;
+}
+
 int site_run(const char *program, const struct route *routes, size_t n)
 {
 	FCGX_Request rq;
 	unsigned long served = 0;
+	int unix_socket;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (start(program))
@@ -654,8 +674,11 @@ int site_run(const char *program, const struct route *routes, size_t n)
 		log_msg("error", "FastCGI initialisation failed");
 		return 1;
 	}
+	unix_socket = listen_is_unix();
 	while (FCGX_Accept_r(&rq) >= 0) {
 		handle(&rq, routes, n);
+		if (unix_socket)
+			FCGX_Detach(&rq);
 		FCGX_Finish_r(&rq);
 		if (++served % PURGE_EVERY == 0)
 			session_purge(site_db, site_now(), NULL);

@@ -13,6 +13,7 @@
 
 struct tmpl_file {
 	char   *name;
+	size_t  name_len;    /* strlen(name): lookups compare it first */
 	char   *src;
 	size_t  len;
 };
@@ -59,6 +60,7 @@ static enum err set_var(struct tmpl_vars *vars, const char *name,
 		free(v);
 		return ERR_NOMEM;
 	}
+	vars->v[vars->n].name_len = strlen(name);
 	vars->v[vars->n].value = v;
 	vars->v[vars->n].is_html = is_html;
 	vars->n++;
@@ -99,7 +101,7 @@ static const struct tmpl_var *find_var(const struct tmpl_vars *vars,
 	size_t i;
 
 	for (i = 0; i < vars->n; i++)
-		if (strlen(vars->v[i].name) == n &&
+		if (vars->v[i].name_len == n &&
 		    !memcmp(vars->v[i].name, name, n))
 			return &vars->v[i];
 	return NULL;
@@ -152,6 +154,7 @@ static enum err load_file(const char *dir, const char *fname)
 	}
 	src[n] = '\0';
 	files[n_files].name = name;
+	files[n_files].name_len = base;
 	files[n_files].src = src;
 	files[n_files].len = n;
 	n_files++;
@@ -194,7 +197,7 @@ static const struct tmpl_file *find_file(const char *name, size_t n)
 	size_t i;
 
 	for (i = 0; i < n_files; i++)
-		if (strlen(files[i].name) == n && !memcmp(files[i].name, name, n))
+		if (files[i].name_len == n && !memcmp(files[i].name, name, n))
 			return &files[i];
 	return NULL;
 }

@@ -32,9 +32,10 @@
 #define TMPL_DEPTH_MAX  8            /* nesting of blocks and partials */
 
 struct tmpl_var {
-	char *name;     /* owned */
-	char *value;    /* owned */
-	int   is_html;  /* 1: trusted markup, emitted as is */
+	char  *name;     /* owned */
+	size_t name_len; /* strlen(name) */
+	char  *value;    /* owned */
+	int    is_html;  /* 1: trusted markup, emitted as is */
 };
 
 struct tmpl_vars {
