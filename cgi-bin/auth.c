@@ -149,7 +149,7 @@ static enum err login(struct ctx *c)
 	json_t *bind;
 	char jti[TOKEN_JTI_MAX], refresh[REFRESH_TOKEN_LEN + 1];
 	char *access = NULL;
-	long long retry_after, family;
+	long long family;
 	struct user u;
 	int alg;
 	enum err e;
@@ -167,14 +167,7 @@ static enum err login(struct ctx *c)
 		c->error_key = "token.login_malformed";
 		return ERR_INVAL;
 	}
-	e = auth_login(c->db, username, password, c->now, &u, &retry_after);
-	if (e == ERR_THROTTLED) {
-		c->error_key = "login.throttled";
-		return (e = site_retry_after(c, retry_after)) ? e :
-			ERR_THROTTLED;
-	}
-	if (e == ERR_AUTH)
-		c->error_key = "login.failed";
+	e = site_login(c, username, password, &u);
 	if (e || (e = refresh_purge(c->db, c->now)))
 		return e;
 	token_random_id(jti);

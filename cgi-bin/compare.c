@@ -398,7 +398,6 @@ static enum err cookie_login_post(struct ctx *c)
 {
 	const char *username = http_field(&c->req.form, "username");
 	const char *password = http_field(&c->req.form, "password");
-	long long retry_after;
 	struct cookie_spec cs;
 	struct user u;
 	struct buf v;
@@ -411,14 +410,7 @@ static enum err cookie_login_post(struct ctx *c)
 		c->error_key = "login.malformed";
 		return ERR_INVAL;
 	}
-	e = auth_login(c->db, username, password, c->now, &u, &retry_after);
-	if (e == ERR_THROTTLED) {
-		c->error_key = "login.throttled";
-		return (e = site_retry_after(c, retry_after)) ? e :
-			ERR_THROTTLED;
-	}
-	if (e == ERR_AUTH)
-		c->error_key = "login.failed";
+	e = site_login(c, username, password, &u);
 	if (e)
 		return e;
 	buf_init(&v);

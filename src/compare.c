@@ -28,20 +28,6 @@ void compare_cookie_spec(struct cookie_spec *cs, const char *name,
 	cs->same_site = SAMESITE_LAX;
 }
 
-/* 1..SIGNED_FIELD_MAX bytes of [a-z0-9_]. */
-static int field_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > SIGNED_FIELD_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return 0;
-	return 1;
-}
-
 /* Split payload (modified in place) at '.' into exactly want fields. */
 static int split(char *payload, char *f[FIELDS_MAX], int want)
 {
@@ -78,8 +64,8 @@ enum err compare_login_make(const char *user, const char *role,
 	char payload[SIGNED_PAYLOAD_MAX + 1];
 	int n;
 
-	if (!user || !role || !auth_username_valid(user) || !field_ok(role) ||
-	    exp <= 0 || exp > EXP_MAX)
+	if (!user || !role || !auth_username_valid(user) ||
+	    !signed_field_ok(role, strlen(role)) || exp <= 0 || exp > EXP_MAX)
 		return ERR_INVAL;
 	n = snprintf(payload, sizeof(payload), LOGIN_PREFIX ".%s.%s.%lld",
 		     user, role, exp);
@@ -101,7 +87,8 @@ enum compare_why compare_login_read(const char *value, long long now,
 	if (w != COMPARE_OK)
 		return w;
 	if (!split(payload, f, 4) || strcmp(f[0], LOGIN_PREFIX) ||
-	    !auth_username_valid(f[1]) || !field_ok(f[2]) ||
+	    !auth_username_valid(f[1]) ||
+	    !signed_field_ok(f[2], strlen(f[2])) ||
 	    !http_parse_int(f[3], 1, EXP_MAX, &exp))
 		return COMPARE_MALFORMED;
 	memcpy(out->user, f[1], strlen(f[1]) + 1);

@@ -119,8 +119,7 @@ enum signed_why signed_verify(const char *value, char *payload, size_t cap)
 	return SIGNED_OK;
 }
 
-/* 1..SIGNED_FIELD_MAX bytes of [a-z0-9_]. */
-static int field_ok(const char *s, size_t n)
+int signed_field_ok(const char *s, size_t n)
 {
 	size_t i;
 
@@ -138,7 +137,7 @@ enum err signed_pair_make(const char *a, const char *b, struct buf *out)
 	char payload[2 * SIGNED_FIELD_MAX + 2];
 	size_t na = a ? strlen(a) : 0, nb = b ? strlen(b) : 0;
 
-	if (!field_ok(a, na) || !field_ok(b, nb))
+	if (!signed_field_ok(a, na) || !signed_field_ok(b, nb))
 		return ERR_INVAL;
 	memcpy(payload, a, na);
 	payload[na] = '.';
@@ -164,7 +163,7 @@ enum signed_why signed_pair_read(const char *value,
 		return SIGNED_MALFORMED;
 	na = (size_t)(dot - payload);
 	nb = strlen(dot + 1);
-	if (!field_ok(payload, na) || !field_ok(dot + 1, nb))
+	if (!signed_field_ok(payload, na) || !signed_field_ok(dot + 1, nb))
 		return SIGNED_MALFORMED;
 	memcpy(a, payload, na);
 	a[na] = '\0';

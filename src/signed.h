@@ -59,6 +59,12 @@ enum err signed_make(const char *payload, struct buf *out);
 enum signed_why signed_verify(const char *value, char *payload, size_t cap);
 
 /*
+ * signed_field_ok: 1 when s[0..n) is 1..SIGNED_FIELD_MAX bytes of
+ * [a-z0-9_], the shape of each field a signed payload may carry.
+ */
+int signed_field_ok(const char *s, size_t n);
+
+/*
  * signed_pair_make: sign "a.b" where a and b are 1..SIGNED_FIELD_MAX bytes
  * of [a-z0-9_] (a username and a role). ERR_INVAL otherwise.
  */

@@ -224,6 +224,23 @@ enum err site_retry_after(struct ctx *c, long long seconds)
 	return tmpl_set(&c->vars, "retry_after", v);
 }
 
+enum err site_login(struct ctx *c, const char *username,
+		    const char *password, struct user *u)
+{
+	long long retry_after;
+	enum err e = auth_login(c->db, username, password, c->now, u,
+				&retry_after);
+
+	if (e == ERR_THROTTLED) {
+		c->error_key = "login.throttled";
+		return (e = site_retry_after(c, retry_after)) ? e :
+			ERR_THROTTLED;
+	}
+	if (e == ERR_AUTH)
+		c->error_key = "login.failed";
+	return e;
+}
+
 enum err site_message(struct ctx *c, const char *key)
 {
 	enum err e;

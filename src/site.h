@@ -160,6 +160,16 @@ int site_same_origin(const struct ctx *c);
 enum err site_retry_after(struct ctx *c, long long seconds);
 
 /*
+ * site_login: auth_login for a handler whose failures are the error page.
+ * ERR_THROTTLED has Retry-After set and error key login.throttled (429);
+ * ERR_AUTH has login.failed (401, the same for a wrong password and an
+ * unknown user). ERR_OK fills *u. The caller has checked the fields'
+ * shapes (auth_username_valid, AUTH_PASSWORD_MAX).
+ */
+enum err site_login(struct ctx *c, const char *username,
+		    const char *password, struct user *u);
+
+/*
  * site_message: the page variables message (the key, or "" for none),
  * message_ko and message_en (the string in each language), for templates
  * that show a callout in both languages. key may be NULL.

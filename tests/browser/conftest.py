@@ -10,9 +10,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sitectl  # noqa: E402
+from browserkit import chromium  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 OUTPUT_DIR = sitectl.SITE_ROOT / "test-output"
 TEST_TIME_LIMIT = 120
 
@@ -35,28 +34,8 @@ def output_dir():
 @pytest.fixture
 def driver():
     """A fresh headless Chromium with its own empty profile per test."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.fail("chromium and chromium-driver are required")
     profile = tempfile.mkdtemp(prefix="sitetest-chromium-")
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1280,1600", "--lang=en-US",
-                f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    opts.add_experimental_option("prefs", {
-        "intl.accept_languages": "en-US,en"})
-    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    d.set_page_load_timeout(30)
-    d.set_script_timeout(10)
+    d = chromium(profile)
     try:
         yield d
     finally:

@@ -4,13 +4,8 @@ import re
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-WAIT = 15
-
-
-def wait(driver):
-    return WebDriverWait(driver, WAIT)
+from browserkit import wait
 
 
 def add(driver, sku, qty):

@@ -12,16 +12,11 @@ import time
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 import sitectl
 from sitectl import Client, csrf_from
-
-WAIT = 15
-
-
-def wait(driver):
-    return WebDriverWait(driver, WAIT)
+from browserkit import wait, csp_errors
 
 
 def text(driver, id_):
@@ -30,15 +25,6 @@ def text(driver, id_):
 
 def state_of(driver, id_):
     return driver.find_element(By.ID, id_).get_attribute("data-in")
-
-
-def csp_errors(driver):
-    try:
-        logs = driver.get_log("browser")
-    except Exception:
-        return []
-    return [e["message"] for e in logs
-            if "Content Security Policy" in e.get("message", "")]
 
 
 def open_compare(driver, site):

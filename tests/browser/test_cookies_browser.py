@@ -8,44 +8,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-WAIT = 15
-
-
-def wait(driver):
-    """Waits that survive the page being replaced under them."""
-    return WebDriverWait(driver, WAIT, ignored_exceptions=(
-        StaleElementReferenceException,))
-
-
-def chromium(profile: Path):
-    """A headless Chromium on the given profile folder (kept between
-    starts, as a real browser keeps its profile on disk)."""
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1280,1600", "--lang=en-US",
-                f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    opts.add_experimental_option("prefs", {
-        "intl.accept_languages": "en-US,en"})
-    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    d.set_page_load_timeout(30)
-    d.set_script_timeout(10)
-    return d
+from browserkit import chromium, wait
 
 
 def click(driver, css):

@@ -10,13 +10,8 @@ nor the HttpOnly cookie.
 """
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-WAIT = 15
-
-
-def wait(driver):
-    return WebDriverWait(driver, WAIT)
+from browserkit import wait, csp_errors
 
 
 def status_state(driver):
@@ -33,15 +28,6 @@ def top_entry(driver):
     """The newest request in the page's log: (first line, status line)."""
     lines = log_text(driver).split("\n\n")[0].split("\n")
     return (lines[0], lines[1] if len(lines) > 1 else "")
-
-
-def csp_errors(driver):
-    try:
-        logs = driver.get_log("browser")
-    except Exception:
-        return []
-    return [e["message"] for e in logs
-            if "Content Security Policy" in e.get("message", "")]
 
 
 def login_on_page(driver, site, alg="RS256", bind=False):

@@ -40,9 +40,6 @@ from typing import Callable
 
 import pytest
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -52,10 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sitectl  # noqa: E402
 from sitectl import Client, csrf_from  # noqa: E402
+from browserkit import WAIT, chromium  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-WAIT = 15
 THEMES = ("light", "dark")
 LANGS = ("ko", "en")
 VIEWPORTS = ((1280, 720), (390, 844))      # projector, phone
@@ -182,24 +177,8 @@ def page_id(p: Page) -> str:
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for the whole module."""
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.fail("chromium and chromium-driver are required")
     profile = tempfile.mkdtemp(prefix="sitetest-screens-")
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-dev-shm-usage",
-                "--hide-scrollbars", "--window-size=1280,720",
-                "--lang=en-US", f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    opts.add_experimental_option("prefs", {
-        "intl.accept_languages": "en-US,en"})
-    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    d.set_page_load_timeout(30)
-    d.set_script_timeout(10)
+    d = chromium(profile, window="1280,720", extra=("--hide-scrollbars",))
     try:
         yield d
     finally:

@@ -6,13 +6,8 @@ import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-WAIT = 15
-
-
-def wait(driver):
-    return WebDriverWait(driver, WAIT)
+from browserkit import wait, csp_errors
 
 
 def cookie(driver, name):
@@ -46,15 +41,6 @@ def submit_login(driver, site, username, password, remember=False):
     wait(driver).until(EC.presence_of_element_located(
         (By.CSS_SELECTOR, "section.wire")))
     return guest
-
-
-def csp_errors(driver):
-    try:
-        logs = driver.get_log("browser")
-    except Exception:        # logging not supported: nothing to check
-        return []
-    return [e["message"] for e in logs
-            if "Content Security Policy" in e.get("message", "")]
 
 
 def test_s_s1_s_s2_login_sid_is_httponly(site, driver, output_dir):

@@ -5,28 +5,15 @@ import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-WAIT = 15
+from browserkit import wait, csp_errors
+
 PASSWORD = "browser signup passphrase"
-
-
-def wait(driver):
-    return WebDriverWait(driver, WAIT)
 
 
 def sid(driver):
     found = [c for c in driver.get_cookies() if c["name"] == "sid"]
     return found[0]["value"] if found else None
-
-
-def csp_errors(driver):
-    try:
-        logs = driver.get_log("browser")
-    except Exception:
-        return []
-    return [e["message"] for e in logs
-            if "Content Security Policy" in e.get("message", "")]
 
 
 def submit(driver, form_action):
