@@ -131,3 +131,33 @@ def test_s_j3_demo_clock_expires_access_tokens(classroom, alg):
     r = requests.get(classroom.url("/api/me"), headers=auth, timeout=10)
     assert r.status_code == 401
     assert 'error_description="expired"' in r.headers["WWW-Authenticate"]
+
+
+def test_classroom_lifetimes():
+    """CLASSROOM=1 (issue 6) shortens every lifetime so expiry can be
+    watched live: S-S3 session idle 120 s, S-J3 access token 60 s, S-J4
+    refresh token 600 s (cookie Max-Age and the stored row agree)."""
+    import re
+    import requests
+
+    s = sitectl.Site(name="classroom-ttl", extra_env={"CLASSROOM": "1"}) \
+        .start()
+    try:
+        c = Client(s)
+        assert c.login("alice", "alice-password").status_code == 303
+        [(ttl, span)] = s.query(
+            "SELECT idle_ttl, idle_expires - last_seen FROM sessions "
+            "JOIN users ON users.id = user_id WHERE username = 'alice'")
+        assert (ttl, span) == (120, 120)
+        r = requests.post(s.url("/api/auth/login"), timeout=10, json={
+            "username": "alice", "password": "alice-password",
+            "alg": "HS256"})
+        assert r.status_code == 200
+        assert r.json()["expires_in"] == 60
+        assert re.match(r"^refresh_token=[A-Za-z0-9_-]{43}; Max-Age=600; "
+                        r"Path=/api/auth; HttpOnly; SameSite=Strict$",
+                        r.headers["Set-Cookie"])
+        [(life,)] = s.query("SELECT expires - created FROM refresh_tokens")
+        assert life == 600
+    finally:
+        s.stop()
