@@ -152,26 +152,12 @@ static enum err notes_post(struct ctx *c)
 static enum err cart_answer(struct ctx *c, const struct token_claims *cl)
 {
 	struct cart cart;
-	struct product p;
 	json_t *items;
-	size_t i;
 	enum err e;
 
-	if ((e = cart_user_read(c->db, cl->user_id, &cart)))
+	if ((e = cart_user_read(c->db, cl->user_id, &cart)) ||
+	    (e = cart_items_json(c->db, &cart, c->lang, &items)))
 		return e;
-	if (!(items = json_array()))
-		return ERR_NOMEM;
-	for (i = 0; i < cart.n; i++) {
-		if (cart_product(c->db, cart.lines[i].product_id, &p))
-			continue;       /* left the catalogue */
-		if (json_array_append_new(items, json_pack(
-			"{s:I, s:s, s:i}", "product_id", (json_int_t)p.id,
-			"name", cart_product_name(&p, c->lang), "qty",
-			cart.lines[i].qty))) {
-			json_decref(items);
-			return ERR_NOMEM;
-		}
-	}
 	return site_json(c, json_pack("{s:s, s:s, s:o}", "sub", cl->sub,
 				      "kept_in", "user_carts", "items",
 				      items));

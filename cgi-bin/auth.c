@@ -29,8 +29,6 @@
 #include "weakjwt.h"
 #include "wire.h"
 
-#define REFRESH_COOKIE   "refresh_token"
-#define REFRESH_PATH     "/api/auth"
 #define LAB_COOKIE       "lab_token"
 #define LAB_COOKIE_PATH  "/jwt/storage"
 #define LAB_TOKEN_TTL    600

@@ -20,24 +20,17 @@
 #include "compare.h"
 #include "config.h"
 #include "csrf.h"
-#include "prefs.h"
+#include "refresh.h"
 #include "session.h"
 #include "site.h"
 
-#define REFRESH_COOKIE_NAME "refresh_token"   /* set by cgi-bin/auth.c */
-#define REFRESH_TOKEN_CHARS 43
 
-/* The visitor-form guard; sets the error key on refusal. */
-static enum err guard(struct ctx *c)
+/* The cookie-only login's lifetime (its signed expiry and both cookies'
+ * Max-Age): the session's idle lifetime, so the two panes expire alike
+ * (1800 s; 120 s with CLASSROOM=1). */
+static long long login_seconds(const struct ctx *c)
 {
-	const char *why = NULL;
-	enum err e = prefs_check_form(&c->req, c->has_session,
-				      c->sess.id_hash,
-				      http_field(&c->req.form, "csrf"), &why);
-
-	if (e)
-		c->error_key = why;
-	return e;
+	return c->cfg->session.idle_ttl;
 }
 
 /* Bytes a cookie pair adds to the Cookie header: name=value. */
@@ -57,7 +50,7 @@ static enum err cookie_attributes(struct ctx *c, struct buf *out)
 
 	buf_init(&line);
 	compare_cookie_spec(&cs, COMPARE_LOGIN_COOKIE, "v",
-			    COMPARE_LOGIN_SECONDS, c->req.https);
+			    login_seconds(c), c->req.https);
 	if (!(e = cookie_build(&cs, &line, NULL))) {
 		semi = strchr(line.data, ';');
 		e = buf_puts(out, semi ? semi + 2 : "");
@@ -73,33 +66,29 @@ static enum compare_why cookie_login(struct ctx *c, struct compare_login *l)
 					     COMPARE_LOGIN_COOKIE), c->now, l);
 }
 
-/* A cart as a JSON array of {product_id, name, qty}. */
-static json_t *cart_json(struct ctx *c, const struct cart *cart)
-{
-	json_t *a = json_array();
-	struct product p;
-	size_t i;
-
-	for (i = 0; a && i < cart->n; i++) {
-		if (cart_product(c->db, cart->lines[i].product_id, &p))
-			continue;       /* left the catalogue */
-		if (json_array_append_new(a, json_pack(
-			"{s:I, s:s, s:i}", "product_id",
-			(json_int_t)p.id, "name", cart_product_name(&p, c->lang),
-			"qty", cart->lines[i].qty))) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a;
-}
-
 /* ---- the cookie-only pane's state ---------------------------------------- */
 
-/* {login:{status, user, role, exp}, cart_status, cart, browser:[...]}:
- * everything read from the two signed cookies, nothing from the DB but
- * the product names. */
-static json_t *cookie_pane(struct ctx *c)
+/* One cookie-only cookie as the browser list shows it: name, bytes,
+ * attributes, and the signed payload without its tag. The value itself
+ * is HttpOnly, so it is never handed to script: /compare/state would
+ * otherwise give any script on this origin a login it cannot revoke. */
+static json_t *browser_cookie(const char *name, const char *value,
+			      const char *attrs)
+{
+	const char *dot = strrchr(value, '.');
+	size_t n = dot ? (size_t)(dot - value) : 0;
+
+	return json_pack("{s:s, s:I, s:s%, s:I, s:s}", "name", name,
+			 "bytes", (json_int_t)pair_bytes(name, value),
+			 "payload", value, n, "tag_bytes",
+			 (json_int_t)(dot ? strlen(dot + 1) : 0),
+			 "attributes", attrs);
+}
+
+/* {login:{status, user, role, exp}, cart_status, cart, browser:[...],
+ * bytes, server: null} into *out: everything read from the two signed
+ * cookies, nothing from the DB but the product names. */
+static enum err cookie_pane(struct ctx *c, json_t **out)
 {
 	const char *lv = cookie_get(&c->req.cookies, COMPARE_LOGIN_COOKIE);
 	const char *cv = cookie_get(&c->req.cookies, COMPARE_CART_COOKIE);
@@ -107,59 +96,67 @@ static json_t *cookie_pane(struct ctx *c)
 	enum compare_why lw, cw = COMPARE_MISSING;
 	struct cart cart;
 	struct buf attrs;
-	json_t *o = NULL, *browser;
+	json_t *browser = json_array(), *items = NULL;
+	enum err e;
 
+	*out = NULL;
 	memset(&cart, 0, sizeof(cart));
 	lw = cookie_login(c, &l);
 	if (lw == COMPARE_OK)
 		cw = compare_cart_read(cv, l.user, &cart);
 	buf_init(&attrs);
-	if (cookie_attributes(c, &attrs))
+	if ((e = browser ? cookie_attributes(c, &attrs) : ERR_NOMEM) ||
+	    (e = cart_items_json(c->db, &cart, c->lang, &items)))
 		goto out;
-	browser = json_array();
-	if (lv && json_array_append_new(browser, json_pack(
-		"{s:s, s:I, s:s, s:s}", "name", COMPARE_LOGIN_COOKIE,
-		"bytes", (json_int_t)pair_bytes(COMPARE_LOGIN_COOKIE, lv),
-		"value", lv, "attributes", attrs.data)))
-		goto fail;
-	if (cv && json_array_append_new(browser, json_pack(
-		"{s:s, s:I, s:s, s:s}", "name", COMPARE_CART_COOKIE,
-		"bytes", (json_int_t)pair_bytes(COMPARE_CART_COOKIE, cv),
-		"value", cv, "attributes", attrs.data)))
-		goto fail;
-	o = json_pack("{s:{s:s, s:s, s:s, s:I}, s:s, s:o*, s:o, s:I, s:n}",
-		      "login", "status", compare_why_name(lw), "user", l.user,
-		      "role", l.role, "exp", (json_int_t)l.exp,
-		      "cart_status", lv ? compare_why_name(cw) : "missing",
-		      "cart", cart_json(c, &cart), "browser", browser,
-		      "bytes", (json_int_t)(pair_bytes(COMPARE_LOGIN_COOKIE, lv) +
-					    pair_bytes(COMPARE_CART_COOKIE, cv) +
-					    (lv && cv ? 2 : 0)),
-		      "server");
-	goto out;
-fail:
-	json_decref(browser);
+	if ((lv && json_array_append_new(browser, browser_cookie(
+		     COMPARE_LOGIN_COOKIE, lv, attrs.data))) ||
+	    (cv && json_array_append_new(browser, browser_cookie(
+		     COMPARE_CART_COOKIE, cv, attrs.data)))) {
+		e = ERR_NOMEM;
+		goto out;
+	}
+	*out = json_pack("{s:{s:s, s:s, s:s, s:I}, s:s, s:O, s:O, s:I, s:n}",
+			 "login", "status", compare_why_name(lw), "user",
+			 l.user, "role", l.role, "exp", (json_int_t)l.exp,
+			 "cart_status", lv ? compare_why_name(cw) : "missing",
+			 "cart", items, "browser", browser,
+			 "bytes", (json_int_t)(pair_bytes(COMPARE_LOGIN_COOKIE,
+							  lv) +
+					       pair_bytes(COMPARE_CART_COOKIE,
+							  cv) +
+					       (lv && cv ? 2 : 0)),
+			 "server");
+	if (!*out)
+		e = ERR_NOMEM;
 out:
+	json_decref(browser);
+	json_decref(items);
 	buf_cleanup(&attrs);
-	return o;
+	return e;
 }
 
 /* ---- the session pane's state ------------------------------------------- */
 
-static json_t *session_pane(struct ctx *c)
+/* {authenticated, user, cookie, row, cart_kept_in, cart} into *out: the
+ * session cookie's name, size and attributes (never its value), the
+ * sessions row's deadlines and data size, and the cart where this
+ * visitor's is kept. */
+static enum err session_pane(struct ctx *c, json_t **out)
 {
 	const char *name = site_session_cookie_name(c);
 	const char *sid = cookie_get(&c->req.cookies, name);
 	json_t *row = json_null(), *user = json_null(), *cookie = json_null();
+	json_t *items = NULL;
 	struct cart cart;
 	struct buf line;
 	char *data;
 	enum err e = ERR_OK;
 
+	*out = NULL;
 	memset(&cart, 0, sizeof(cart));
 	buf_init(&line);
 	if (c->has_session && sid &&
-	    !site_session_cookie_line(c, c->sess.created, &line)) {
+	    !(e = site_session_cookie_line(c, c->sess.created, &line))) {
 		const char *semi = strchr(line.data, ';');
 
 		cookie = json_pack("{s:s, s:I, s:s}", "name", name, "bytes",
@@ -167,7 +164,7 @@ static json_t *session_pane(struct ctx *c)
 				   "attributes", semi ? semi + 2 : "");
 	}
 	buf_cleanup(&line);
-	if (c->has_session) {
+	if (!e && c->has_session) {
 		data = json_dumps(c->sess.data, JSON_COMPACT);
 		row = json_pack("{s:I, s:I, s:I, s:I, s:b, s:I}",
 				"created", (json_int_t)c->sess.created,
@@ -184,20 +181,21 @@ static json_t *session_pane(struct ctx *c)
 		else
 			cart_guest_read(c->sess.data, &cart);
 	}
-	if (c->logged_in)
+	if (!e && c->logged_in)
 		user = json_pack("{s:s, s:s}", "username", c->user.username,
 				 "role", c->user.role);
-	if (e) {
-		json_decref(row);
-		json_decref(user);
-		json_decref(cookie);
-		return NULL;
-	}
-	return json_pack("{s:b, s:o*, s:o*, s:o*, s:s, s:o*}",
-			 "authenticated", c->logged_in, "user", user,
-			 "cookie", cookie, "row", row, "cart_kept_in",
-			 c->logged_in ? "user_carts" : "session data",
-			 "cart", cart_json(c, &cart));
+	if (!e && !(e = cart_items_json(c->db, &cart, c->lang, &items)) &&
+	    !(*out = json_pack("{s:b, s:O, s:O, s:O, s:s, s:O}",
+			       "authenticated", c->logged_in, "user", user,
+			       "cookie", cookie, "row", row, "cart_kept_in",
+			       c->logged_in ? "user_carts" : "session data",
+			       "cart", items)))
+		e = ERR_NOMEM;
+	json_decref(row);
+	json_decref(user);
+	json_decref(cookie);
+	json_decref(items);
+	return e;
 }
 
 /* GET /compare/state: what the page's live view and table read, and the
@@ -207,36 +205,37 @@ static json_t *session_pane(struct ctx *c)
  * program never sees the access token or the refresh cookie. */
 static enum err state(struct ctx *c)
 {
-	json_t *names = json_array(), *o;
+	json_t *names = json_array(), *ck = NULL, *ss = NULL;
 	char tok[CSRF_TOKEN_LEN + 1] = "";
 	size_t i;
+	enum err e = names ? ERR_OK : ERR_NOMEM;
 
-	for (i = 0; names && i < c->req.cookies.n; i++)
+	for (i = 0; !e && i < c->req.cookies.n; i++)
 		if (json_array_append_new(names, json_pack(
 			"{s:s, s:I}", "name", c->req.cookies.pairs[i].name,
 			"bytes", (json_int_t)pair_bytes(
 				c->req.cookies.pairs[i].name,
-				c->req.cookies.pairs[i].value)))) {
-			json_decref(names);
-			return ERR_NOMEM;
-		}
-	if (c->has_session)
+				c->req.cookies.pairs[i].value))))
+			e = ERR_NOMEM;
+	if (!e && c->has_session)
 		site_csrf_token(c, tok);
-	o = json_pack(
-		"{s:s, s:I, s:o*, s:o*, s:o*, s:{s:b, s:I, s:s, s:s}}",
+	if (e || (e = cookie_pane(c, &ck)) || (e = session_pane(c, &ss))) {
+		json_decref(names);
+		json_decref(ck);
+		return e;
+	}
+	return site_json(c, json_pack(
+		"{s:s, s:I, s:o, s:o, s:o, s:{s:b, s:I, s:s, s:s}}",
 		"csrf", tok,
 		"cookie_header_bytes", (json_int_t)strlen(c->req.cookie_header),
-		"cookies_received", names, "cookie", cookie_pane(c),
-		"session", session_pane(c), "jwt",
+		"cookies_received", names, "cookie", ck, "session", ss, "jwt",
 		"refresh_cookie_sent_here", cookie_get(&c->req.cookies,
-						       REFRESH_COOKIE_NAME)
+						       REFRESH_COOKIE)
 		!= NULL,
 		"refresh_cookie_bytes",
-		(json_int_t)(strlen(REFRESH_COOKIE_NAME) + 1 +
-			     REFRESH_TOKEN_CHARS),
-		"refresh_cookie_path", "/api/auth",
-		"server", "/api/auth/families");
-	return site_json(c, o);
+		(json_int_t)(strlen(REFRESH_COOKIE) + 1 + REFRESH_TOKEN_LEN),
+		"refresh_cookie_path", REFRESH_PATH,
+		"server", "/api/auth/families"));
 }
 
 /* ---- the page ------------------------------------------------------------ */
@@ -358,8 +357,8 @@ static enum err pane_vars(struct ctx *c, json_t *ck, json_t *ss)
 	    (e = set_member(c, "row_data_bytes", row, "data_bytes")) ||
 	    (e = set_member(c, "session_kept_in", ss, "cart_kept_in")) ||
 	    (e = tmpl_setf(&c->vars, "refresh_bytes", "%zu",
-			   strlen(REFRESH_COOKIE_NAME) + 1 +
-			   REFRESH_TOKEN_CHARS)) ||
+			   strlen(REFRESH_COOKIE) + 1 +
+			   REFRESH_TOKEN_LEN)) ||
 	    (e = tmpl_setf(&c->vars, "qty_max", "%d", CART_QTY_MAX)))
 		goto out;
 out:
@@ -378,11 +377,8 @@ static enum err page(struct ctx *c)
 
 	if ((e = site_session_ensure(c)))
 		return e;
-	ck = cookie_pane(c);
-	ss = session_pane(c);
-	if (!ck || !ss)
-		e = ERR_NOMEM;
-	else if (!(e = pane_vars(c, ck, ss)))
+	if (!(e = cookie_pane(c, &ck)) && !(e = session_pane(c, &ss)) &&
+	    !(e = pane_vars(c, ck, ss)))
 		site_page(c, "compare", "compare.title");
 	json_decref(ck);
 	json_decref(ss);
@@ -398,12 +394,14 @@ static enum err cookie_login_post(struct ctx *c)
 {
 	const char *username = http_field(&c->req.form, "username");
 	const char *password = http_field(&c->req.form, "password");
+	const char *cv;
 	struct cookie_spec cs;
+	struct cart cart;
 	struct user u;
 	struct buf v;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	if (!username || !password || !auth_username_valid(username) ||
 	    strlen(password) > AUTH_PASSWORD_MAX) {
@@ -415,14 +413,16 @@ static enum err cookie_login_post(struct ctx *c)
 		return e;
 	buf_init(&v);
 	if ((e = compare_login_make(u.username, u.role,
-				    c->now + COMPARE_LOGIN_SECONDS, &v)))
+				    c->now + login_seconds(c), &v)))
 		goto out;
 	compare_cookie_spec(&cs, COMPARE_LOGIN_COOKIE, v.data,
-			    COMPARE_LOGIN_SECONDS, c->req.https);
+			    login_seconds(c), c->req.https);
 	if ((e = response_cookie(&c->res, &cs, NULL)))
 		goto out;
-	/* A cart cookie of someone else is not this user's cart. */
-	if (cookie_get(&c->req.cookies, COMPARE_CART_COOKIE)) {
+	/* A cart cookie of someone else is not this user's cart; the user's
+	 * own (signed for this username) is kept. */
+	cv = cookie_get(&c->req.cookies, COMPARE_CART_COOKIE);
+	if (cv && compare_cart_read(cv, u.username, &cart) != COMPARE_OK) {
 		compare_cookie_spec(&cs, COMPARE_CART_COOKIE, "", 0,
 				    c->req.https);
 		if ((e = response_cookie(&c->res, &cs, NULL)))
@@ -456,7 +456,7 @@ static enum err cookie_logout(struct ctx *c)
 	struct cookie_spec cs;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	compare_cookie_spec(&cs, COMPARE_LOGIN_COOKIE, "", 0, c->req.https);
 	if ((e = response_cookie(&c->res, &cs, NULL)))
@@ -481,7 +481,7 @@ static enum err cookie_cart_add(struct ctx *c)
 	enum compare_why cw;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	if (cookie_login(c, &l) != COMPARE_OK) {
 		c->error_key = "compare.need_login";
@@ -517,7 +517,7 @@ static enum err cookie_cart_add(struct ctx *c)
 	if ((e = compare_cart_make(l.user, &cart, &v)))
 		goto out;
 	compare_cookie_spec(&cs, COMPARE_CART_COOKIE, v.data,
-			    COMPARE_LOGIN_SECONDS, c->req.https);
+			    login_seconds(c), c->req.https);
 	if (!(e = response_cookie(&c->res, &cs, NULL)))
 		e = response_redirect(&c->res, 303, COMPARE_PATH);
 out:

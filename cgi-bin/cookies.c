@@ -43,19 +43,6 @@ static long other_port;
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* The visitor-form guard; sets the error key on refusal. */
-static enum err guard(struct ctx *c)
-{
-	const char *why = NULL;
-	enum err e = prefs_check_form(&c->req, c->has_session,
-				      c->sess.id_hash,
-				      http_field(&c->req.form, "csrf"), &why);
-
-	if (e)
-		c->error_key = why;
-	return e;
-}
-
 /* One cookie with the usual lesson attributes: Path, SameSite=Lax. */
 static enum err send_cookie(struct ctx *c, const char *name,
 			    const char *value, const char *path,
@@ -202,7 +189,7 @@ static enum err hello_remember(struct ctx *c)
 	struct buf value;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	buf_init(&value);
 	e = cookieval_encode(http_field(&c->req.form, "name"), &value);
@@ -223,7 +210,7 @@ static enum err hello_forget(struct ctx *c)
 {
 	enum err e;
 
-	if ((e = guard(c)) ||
+	if ((e = site_visitor_guard(c)) ||
 	    (e = send_cookie(c, "hello", "", HELLO_PATH, 0, 0)))
 		return e;
 	return response_redirect(&c->res, 303, "/cookies/hello");
@@ -277,7 +264,7 @@ static enum err prefs_post(struct ctx *c)
 	size_t i, n = 0;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	/* Check every field before sending anything: all or nothing. */
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -345,7 +332,7 @@ static enum err notice_hide(struct ctx *c)
 	long long midnight;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	if (today && strcmp(today, "1")) {
 		c->error_key = "notice.bad_field";
@@ -372,7 +359,7 @@ static enum err notice_reset(struct ctx *c)
 {
 	enum err e;
 
-	if ((e = guard(c)) ||
+	if ((e = site_visitor_guard(c)) ||
 	    (e = send_cookie(c, "hideNotice", "", "/", 0, 0)))
 		return e;
 	return response_redirect(&c->res, 303, "/");
@@ -415,7 +402,7 @@ static enum err visits_forget_post(struct ctx *c)
 {
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	e = visits_forget(c->db, cookie_get(&c->req.cookies, "visitId"));
 	if (e && e != ERR_NOTFOUND)
@@ -466,7 +453,7 @@ static enum err lab_set(struct ctx *c)
 	const char *why_key = NULL, *builder_why = NULL;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	if (lab_from_form(&c->req.form, c->now, &lc, &why_key,
 			  &builder_why)) {
@@ -490,7 +477,7 @@ static enum err lab_clear(struct ctx *c)
 	size_t n, left;
 	enum err e;
 
-	if ((e = guard(c)) ||
+	if ((e = site_visitor_guard(c)) ||
 	    (e = lab_expire_received(&c->res, &c->req.cookies, &n, &left)) ||
 	    (e = tmpl_setf(&c->vars, "cleared", "%zu", n)) ||
 	    (e = left ? tmpl_setf(&c->vars, "left", "%zu", left) :
@@ -563,7 +550,7 @@ static enum err lifetime_set(struct ctx *c)
 {
 	enum err e;
 
-	if ((e = guard(c)) ||
+	if ((e = site_visitor_guard(c)) ||
 	    (e = send_cookie(c, "keep_session", "1", SAMESITE_PATH, -1, 0)) ||
 	    (e = send_cookie(c, "keep_persistent", "1", SAMESITE_PATH,
 			     KEEP_MAX_AGE, 0)))
@@ -576,7 +563,7 @@ static enum err lifetime_clear(struct ctx *c)
 {
 	enum err e;
 
-	if ((e = guard(c)) ||
+	if ((e = site_visitor_guard(c)) ||
 	    (e = send_cookie(c, "keep_session", "", SAMESITE_PATH, 0, 0)) ||
 	    (e = send_cookie(c, "keep_persistent", "", SAMESITE_PATH, 0, 0)))
 		return e;
@@ -631,7 +618,7 @@ static enum err limits_big(struct ctx *c)
 	long size;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	if (lab_parse_long(http_field(&c->req.form, "size"), 4, LAB_BIG_MAX,
 			   &size)) {
@@ -657,7 +644,7 @@ static enum err limits_many(struct ctx *c)
 	long first;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	if (lab_parse_long(http_field(&c->req.form, "first"), 1,
 			   LAB_MANY_TOTAL, &first) ||
@@ -677,7 +664,7 @@ static enum err limits_fill(struct ctx *c)
 {
 	enum err e;
 
-	if ((e = guard(c)) || (e = lab_fill(&c->res)) ||
+	if ((e = site_visitor_guard(c)) || (e = lab_fill(&c->res)) ||
 	    (e = tmpl_setf(&c->vars, "set_cookie_count", "%d",
 			   LAB_FILL_COUNT)))
 		return e;
@@ -690,7 +677,7 @@ static enum err limits_clear(struct ctx *c)
 	size_t left;
 	enum err e;
 
-	if ((e = guard(c)) || (e = lab_expire_limits(&c->res, &left)))
+	if ((e = site_visitor_guard(c)) || (e = lab_expire_limits(&c->res, &left)))
 		return e;
 	return response_redirect(&c->res, 303, LAB_LIMITS_PATH);
 }
@@ -775,7 +762,7 @@ static enum err tamper_login(struct ctx *c)
 	struct cookie_spec cs;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	if (!user || !auth_username_valid(user)) {
 		c->error_key = "tamper.bad_user";
@@ -805,7 +792,7 @@ static enum err tamper_logout(struct ctx *c)
 	struct cookie_spec cs;
 	enum err e;
 
-	if ((e = guard(c)) || (e = naive_login_clear(&c->res)))
+	if ((e = site_visitor_guard(c)) || (e = naive_login_clear(&c->res)))
 		return e;
 	memset(&cs, 0, sizeof(cs));
 	cs.name = "signed_login";
@@ -907,7 +894,7 @@ static enum err samesite_set(struct ctx *c)
 	size_t i;
 	enum err e;
 
-	if ((e = guard(c)))
+	if ((e = site_visitor_guard(c)))
 		return e;
 	for (i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
 		memset(&cs, 0, sizeof(cs));

@@ -114,6 +114,34 @@ enum err cart_product(struct db *db, long long id, struct product *p)
 	return e;
 }
 
+enum err cart_items_json(struct db *db, const struct cart *cart,
+			 enum lang lang, json_t **out)
+{
+	json_t *a = json_array();
+	struct product p;
+	enum err e = a ? ERR_OK : ERR_NOMEM;
+	size_t i;
+
+	for (i = 0; !e && i < cart->n; i++) {
+		e = cart_product(db, cart->lines[i].product_id, &p);
+		if (e == ERR_NOTFOUND) {
+			e = ERR_OK;     /* left the catalogue */
+			continue;
+		}
+		if (!e && json_array_append_new(a, json_pack(
+			"{s:I, s:s, s:i}", "product_id", (json_int_t)p.id,
+			"name", cart_product_name(&p, lang), "qty",
+			cart->lines[i].qty)))
+			e = ERR_NOMEM;
+	}
+	if (e) {
+		json_decref(a);
+		a = NULL;
+	}
+	*out = a;
+	return e;
+}
+
 int cart_parse_id(const char *s, long long *id)
 {
 	return http_parse_int(s, 1, CART_ID_MAX, id);

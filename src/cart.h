@@ -78,6 +78,15 @@ enum err cart_product(struct db *db, long long id, struct product *p);
 const char *cart_product_name(const struct product *p, enum lang lang);
 
 /*
+ * cart_items_json: cart's lines as a new JSON array in *out of
+ * {product_id, name (in lang), qty}, in the cart's order. A line whose
+ * product has left the catalogue is skipped; any other error is returned
+ * and *out is NULL.
+ */
+enum err cart_items_json(struct db *db, const struct cart *cart,
+			 enum lang lang, json_t **out);
+
+/*
  * cart_parse_id: 1 when s is a decimal 1..CART_ID_MAX without a
  * leading zero (a product id), stored in *id; 0 otherwise.
  */

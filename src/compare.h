@@ -26,7 +26,6 @@
 #define COMPARE_LOGIN_COOKIE  "cmp_login"
 #define COMPARE_CART_COOKIE   "cmp_cart"
 #define COMPARE_PATH          "/compare"      /* both cookies' Path */
-#define COMPARE_LOGIN_SECONDS 1800            /* signed expiry and Max-Age */
 #define COMPARE_CART_LINES_MAX 12             /* keeps the payload under
 						 SIGNED_PAYLOAD_MAX */
 

@@ -25,6 +25,8 @@
 #include "token.h"
 
 #define REFRESH_TOKEN_LEN   43         /* base64url of 32 bytes */
+#define REFRESH_COOKIE      "refresh_token"  /* HttpOnly, on this path: */
+#define REFRESH_PATH        "/api/auth"
 #define REFRESH_TTL         1209600    /* 14 days */
 #define REFRESH_CLASSROOM_TTL 600      /* with CLASSROOM=1 */
 #define REFRESH_UA_MAX      200        /* bytes of User-Agent kept */

@@ -19,6 +19,7 @@
 #include "csrf.h"
 #include "keys.h"
 #include "log.h"
+#include "prefs.h"
 #include "wire.h"
 
 #define SESSION_COOKIE       "sid"
@@ -222,6 +223,18 @@ enum err site_retry_after(struct ctx *c, long long seconds)
 	if ((e = response_header(&c->res, "Retry-After", v)))
 		return e;
 	return tmpl_set(&c->vars, "retry_after", v);
+}
+
+enum err site_visitor_guard(struct ctx *c)
+{
+	const char *why = NULL;
+	enum err e = prefs_check_form(&c->req, c->has_session,
+				      c->sess.id_hash,
+				      http_field(&c->req.form, "csrf"), &why);
+
+	if (e)
+		c->error_key = why;
+	return e;
 }
 
 enum err site_login(struct ctx *c, const char *username,

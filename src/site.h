@@ -160,6 +160,14 @@ int site_same_origin(const struct ctx *c);
 enum err site_retry_after(struct ctx *c, long long seconds);
 
 /*
+ * site_visitor_guard: the check for a POST that needs no login (S-C6
+ * preferences, the cookie lessons, the cookie-only pane):
+ * prefs_check_form with this request's form field csrf and its session,
+ * if it has one. On refusal the error key says why.
+ */
+enum err site_visitor_guard(struct ctx *c);
+
+/*
  * site_login: auth_login for a handler whose failures are the error page.
  * ERR_THROTTLED has Retry-After set and error key login.throttled (429);
  * ERR_AUTH has login.failed (401, the same for a wrong password and an

@@ -106,7 +106,10 @@
     text('cookie-browser', 'cmp_login, cmp_cart: ' + ck.bytes + ' bytes');
     text('cookie-browser-live', cookieLine('cmp_login', attrs.cmp_login) + '\n' +
       cookieLine('cmp_cart', attrs.cmp_cart) +
-      (l.status === 'ok' ? '\n\ncmp_login = ' + ck.browser[0].value : ''));
+      (l.status === 'ok' ? '\n\ncmp_login = ' + ck.browser[0].payload + '.' +
+        t('[서명 ', '[signature, ') + ck.browser[0].tag_bytes +
+        t(' bytes: HttpOnly라 스크립트에 주지 않음]',
+          ' bytes: HttpOnly, so not given to script]') : ''));
     text('t-cookie-bytes', String(ck.bytes));
   }
 
@@ -258,11 +261,10 @@
     access = null;       // the refresh call carries no Authorization
     return api('POST', '/api/auth/refresh', old ? { access_token: old } : {})
       .then(function (r) {
-        steps.push('POST /api/auth/refresh ' + r.status + (r.status === 200 ?
-          ' (access_token: ' + r.data.access_token.length + ' bytes)' :
-          '\n' + r.text));
-        if (r.status === 200 && r.data && r.data.access_token)
-          access = r.data.access_token;
+        var got = r.status === 200 && r.data && r.data.access_token;
+        steps.push('POST /api/auth/refresh ' + r.status + (got ?
+          ' (access_token: ' + got.length + ' bytes)' : '\n' + r.text));
+        if (got) access = got;
         return !!access;
       });
   }
