@@ -4,7 +4,8 @@ Content-Security-Policy errors."""
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import (StaleElementReferenceException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
@@ -41,9 +42,13 @@ def chromium(profile, window="1280,1600", extra=()):
 
 
 def wait(driver, seconds=WAIT):
-    """A wait that survives the page being replaced under it."""
+    """A wait that survives the page being replaced under it: while a form
+    post loads the next page, a lookup can fail with a stale element or a
+    transient driver error (the old document's script context is gone, the
+    new one not there yet). Those count as "not yet"; the condition must
+    still hold within the time, or the wait fails."""
     return WebDriverWait(driver, seconds, ignored_exceptions=(
-        StaleElementReferenceException,))
+        StaleElementReferenceException, WebDriverException))
 
 
 def csp_errors(driver):
