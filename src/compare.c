@@ -13,6 +13,17 @@
 #define CART_PREFIX  "cmpcart"
 #define FIELDS_MAX   4            /* dot-separated fields of a payload */
 #define EXP_MAX      253402300799LL /* 9999-12-31: a login's exp */
+#define ID_DIGITS    9              /* of CART_ID_MAX */
+#define QTY_DIGITS   2              /* of CART_QTY_MAX */
+
+_Static_assert(AUTH_USERNAME_MAX <= SIGNED_FIELD_MAX,
+	       "a username fits compare_login.user");
+_Static_assert(CART_ID_MAX < 1000000000LL && CART_QTY_MAX < 100,
+	       "ID_DIGITS and QTY_DIGITS bound a cart line");
+_Static_assert(sizeof(CART_PREFIX) + AUTH_USERNAME_MAX + 1 +
+	       COMPARE_CART_LINES_MAX * (ID_DIGITS + 1 + QTY_DIGITS + 1)
+	       <= SIGNED_PAYLOAD_MAX,
+	       "a full cart fits one signed payload");
 
 void compare_cookie_spec(struct cookie_spec *cs, const char *name,
 			 const char *value, long max_age, int https)

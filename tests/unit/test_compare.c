@@ -106,6 +106,14 @@ static void test_login_make_rejects(void **state)
 	assert_int_equal(compare_login_make("alice", "user", 0, &b),
 			 ERR_INVAL);
 	assert_int_equal(compare_login_make(NULL, "user", 5, &b), ERR_INVAL);
+	assert_int_equal(compare_login_make("alice", NULL, 5, &b), ERR_INVAL);
+	/* a role of 33 bytes; an expiry past 9999-12-31 */
+	assert_int_equal(compare_login_make(
+		"alice", "abcdefghijklmnopqrstuvwxyz0123456", 5, &b), ERR_INVAL);
+	assert_int_equal(compare_login_make("alice", "user", 253402300800LL,
+					    &b), ERR_INVAL);
+	assert_int_equal(compare_login_make("alice", "user", -1, &b),
+			 ERR_INVAL);
 	assert_int_equal(b.len, 0);
 	buf_cleanup(&b);
 }
@@ -157,6 +165,12 @@ static void test_cart_round_trip_and_rules(void **state)
 	memset(&c, 0, sizeof(c));
 	buf_init(&b);
 	assert_int_equal(compare_cart_make("alice", &c, &b), ERR_INVAL);
+	/* a cart for a user of a bad shape, or for nobody */
+	assert_int_equal(compare_cart_add(&c, 1, 1), ERR_OK);
+	assert_int_equal(compare_cart_make("Alice", &c, &b), ERR_INVAL);
+	assert_int_equal(compare_cart_make("al", &c, &b), ERR_INVAL);
+	assert_int_equal(compare_cart_make(NULL, &c, &b), ERR_INVAL);
+	assert_int_equal(b.len, 0);
 	buf_cleanup(&b);
 }
 
@@ -191,6 +205,11 @@ static void test_cart_refusals(void **state)
 	}
 	assert_int_equal(compare_cart_read(NULL, "alice", &c),
 			 COMPARE_MISSING);
+	/* a good cart read for no user belongs to nobody */
+	v = sign("cmpcart.alice.1-1");
+	assert_int_equal(compare_cart_read(v, NULL, &c), COMPARE_OTHER_USER);
+	CHECK(c.n == 0, 0);
+	free(v);
 	v = sign("cmpcart.alice.1-1");
 	v[15] = '9';                               /* 1-1 -> 1-9 */
 	assert_int_equal(compare_cart_read(v, "alice", &c), COMPARE_BAD_TAG);
