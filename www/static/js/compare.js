@@ -340,6 +340,11 @@
   ['cookie-me', 'session-me', 'cmp-refresh'].forEach(function (id) {
     $(id).hidden = false;
   });
+  /* The buttons show the answer in place: the plain links (for a visitor
+   * without script) would only repeat them. */
+  ['cookie-me-link', 'session-me-link'].forEach(function (id) {
+    $(id).hidden = true;
+  });
   /* Disabled in the HTML: without script this form must not submit. */
   $('jwt-login-button').disabled = false;
   $('jwt-refresh').disabled = false;
