@@ -42,26 +42,25 @@ void session_hash_hex(const unsigned char id_hash[SESSION_HASH_BYTES],
 	sodium_bin2hex(out, 9, id_hash, 4);
 }
 
-/* BLAKE2b-256 of the ID string: what the table stores. */
-static void hash_id(const char *id, unsigned char out[SESSION_HASH_BYTES])
+void session_id_hash(const char *id, unsigned char out[SESSION_HASH_BYTES])
 {
 	crypto_generichash(out, SESSION_HASH_BYTES, (const unsigned char *)id,
 			   strlen(id), NULL, 0);
 }
 
-/* A fresh 256-bit ID, base64url, and its hash. */
-static void new_id(struct session *s)
+void session_id_new(char id[SESSION_ID_LEN + 1],
+		    unsigned char id_hash[SESSION_HASH_BYTES])
 {
 	unsigned char raw[SESSION_ID_BYTES];
 
 	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(s->id, sizeof(s->id), raw, sizeof(raw),
+	sodium_bin2base64(id, SESSION_ID_LEN + 1, raw, sizeof(raw),
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
-	hash_id(s->id, s->id_hash);
+	session_id_hash(id, id_hash);
 }
 
-static int id_well_formed(const char *id)
+int session_id_valid(const char *id)
 {
 	size_t i;
 
@@ -130,7 +129,7 @@ enum err session_create(struct db *db, const struct session_config *cfg,
 	session_cleanup(s);
 	if (!(s->data = json_object()))
 		return ERR_NOMEM;
-	new_id(s);
+	session_id_new(s->id, s->id_hash);
 	s->created = s->last_seen = now;
 	s->idle_ttl = cfg->idle_ttl;
 	s->idle_expires = now + cfg->idle_ttl;
@@ -197,11 +196,11 @@ enum err session_load(struct db *db, const char *id, long long now,
 
 	session_cleanup(s);
 	*miss = SESSION_MISS_NONE;
-	if (!id_well_formed(id)) {
+	if (!session_id_valid(id)) {
 		*miss = SESSION_MISS_MALFORMED;
 		return ERR_NOTFOUND;
 	}
-	hash_id(id, s->id_hash);
+	session_id_hash(id, s->id_hash);
 	if ((e = select_row(db, s))) {
 		if (e == ERR_NOTFOUND)
 			*miss = SESSION_MISS_UNKNOWN;
@@ -253,7 +252,7 @@ static enum err move_to_new_id(struct db *db, struct session *s)
 	enum err e;
 
 	memcpy(old_hash, s->id_hash, sizeof(old_hash));
-	new_id(s);
+	session_id_new(s->id, s->id_hash);
 	if ((e = db_exec(db, "UPDATE sessions SET id_hash = ? "
 			 "WHERE id_hash = ?", "bb", s->id_hash,
 			 SESSION_HASH_BYTES, old_hash, SESSION_HASH_BYTES)))

@@ -56,6 +56,21 @@ struct session {
 	json_t       *data;                    /* owned; a JSON object */
 };
 
+/*
+ * session_id_new: a fresh 256-bit ID (randombytes), base64url without
+ * padding, into id, and its BLAKE2b-256 hash (what a store keeps) into
+ * id_hash.
+ */
+void session_id_new(char id[SESSION_ID_LEN + 1],
+		    unsigned char id_hash[SESSION_HASH_BYTES]);
+
+/* session_id_hash: the BLAKE2b-256 hash of the ID string id. */
+void session_id_hash(const char *id, unsigned char out[SESSION_HASH_BYTES]);
+
+/* session_id_valid: 1 when id is exactly SESSION_ID_LEN base64url
+ * characters, the only shape session_id_new makes. */
+int session_id_valid(const char *id);
+
 /* session_init: an empty, unloaded session (data NULL). */
 void session_init(struct session *s);
 

@@ -165,6 +165,7 @@ PAGES = [
     Page("lab-jwt", "/lab/jwt", "S-J1 S-J8"),
     Page("lab-jwt-decoded", "/lab/jwt", "S-J1", load=_decode_load),
     Page("lab-costs", "/lab/costs", "S-X2"),
+    Page("lab-scale", "/lab/scale", "S-X3"),
     Page("compare", "/compare", "S-X1"),
 ]
 

@@ -1,0 +1,219 @@
+/*
+ * scale - S-X3 scale-out: two app nodes behind one front. lighttpd runs
+ * this program twice, as node "a" and node "b" (SCALE_NODE, one process
+ * each), under /lab/scale/a/ and /lab/scale/b/. Each node keeps its own
+ * node-local sessions in memory (nodestore), the way a single server's
+ * in-memory session store does; the site's real sessions are in SQLite,
+ * shared by every process; a JWT is checked with the key alone. Asking
+ * both nodes shows which of the three survives the front switching node
+ * (seed 001 §2-4, §2-5). The page's script plays the front: round robin,
+ * or sticky by the scale_node cookie a load balancer would set.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "bearer.h"
+#include "config.h"
+#include "csrf.h"
+#include "log.h"
+#include "nodestore.h"
+#include "site.h"
+#include "token.h"
+
+#define SCALE_PATH        "/lab/scale"
+#define SCALE_SID_COOKIE  "scale_sid"    /* HttpOnly: the node-local ID */
+#define SCALE_NODE_COOKIE "scale_node"   /* readable: the sticky hint */
+
+static struct token_keys keys;
+static char node[2] = "a";               /* this process's node */
+
+/* The node a request's path names ("/lab/scale/<n>/..."): 'a', 'b' or 0. */
+static char path_node(const struct ctx *c)
+{
+	const char *p = c->req.path + strlen(SCALE_PATH);
+
+	if (p[0] == '/' && (p[1] == 'a' || p[1] == 'b') && p[2] == '/')
+		return p[1];
+	return 0;
+}
+
+/* 1 when the request is for this node; lighttpd routes each node's
+ * prefix to its own process, so anything else was misrouted: 404. */
+static int for_me(const struct ctx *c)
+{
+	return path_node(c) == node[0];
+}
+
+/* The two lab cookies: scale_sid (HttpOnly) or scale_node (readable). */
+static void lab_cookie(struct cookie_spec *cs, const struct ctx *c,
+		       const char *name, const char *value, long max_age)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->name = name;
+	cs->value = value;
+	cs->has_max_age = 1;
+	cs->max_age = max_age;
+	cs->path = SCALE_PATH;
+	cs->secure = c->req.https;
+	cs->http_only = !strcmp(name, SCALE_SID_COOKIE);
+	cs->same_site = SAMESITE_LAX;
+}
+
+/* GET /lab/scale: the lesson, the front's controls, the no-script forms. */
+static enum err page(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = site_session_ensure(c)))
+		return e;
+	site_page(c, "lab_scale", "scale.title");
+	return ERR_OK;
+}
+
+/* POST /lab/scale/<n>/login (username, password): a node-local session
+ * on this node only; scale_node names the node for a sticky front. */
+static enum err login(struct ctx *c)
+{
+	const char *username = http_field(&c->req.form, "username");
+	const char *password = http_field(&c->req.form, "password");
+	char id[SESSION_ID_LEN + 1];
+	struct cookie_spec cs;
+	struct user u;
+	enum err e;
+
+	if (!for_me(c))
+		return ERR_NOTFOUND;
+	if ((e = site_visitor_guard(c)))
+		return e;
+	if (!username || !password || !auth_username_valid(username) ||
+	    strlen(password) > AUTH_PASSWORD_MAX) {
+		c->error_key = "login.malformed";
+		return ERR_INVAL;
+	}
+	if ((e = site_login(c, username, password, &u)))
+		return e;
+	nodestore_remove(cookie_get(&c->req.cookies, SCALE_SID_COOKIE));
+	if ((e = nodestore_create(u.username, c->now, id)))
+		return e;
+	lab_cookie(&cs, c, SCALE_SID_COOKIE, id,
+		   (long)c->cfg->session.idle_ttl);
+	e = response_cookie(&c->res, &cs, NULL);
+	sodium_memzero(id, sizeof(id));
+	if (e)
+		return e;
+	lab_cookie(&cs, c, SCALE_NODE_COOKIE, node,
+		   (long)c->cfg->session.idle_ttl);
+	if ((e = response_cookie(&c->res, &cs, NULL)))
+		return e;
+	return response_redirect(&c->res, 303, SCALE_PATH);
+}
+
+/* POST /lab/scale/<n>/logout: forget this node's session (if it is here)
+ * and expire both lab cookies. */
+static enum err logout(struct ctx *c)
+{
+	struct cookie_spec cs;
+	enum err e;
+
+	if (!for_me(c))
+		return ERR_NOTFOUND;
+	if ((e = site_visitor_guard(c)))
+		return e;
+	nodestore_remove(cookie_get(&c->req.cookies, SCALE_SID_COOKIE));
+	lab_cookie(&cs, c, SCALE_SID_COOKIE, "", 0);
+	if ((e = response_cookie(&c->res, &cs, NULL)))
+		return e;
+	lab_cookie(&cs, c, SCALE_NODE_COOKIE, "", 0);
+	if ((e = response_cookie(&c->res, &cs, NULL)))
+		return e;
+	return response_redirect(&c->res, 303, SCALE_PATH);
+}
+
+/* The JWT column: the bearer token checked with the key alone (signature
+ * and claims; no lookup of any kind, so no blacklist either). */
+static json_t *jwt_json(struct ctx *c)
+{
+	const char *tok = bearer_token(c);
+	struct token_claims cl;
+	enum token_reason r;
+	json_t *o;
+
+	if (!tok)
+		return json_pack("{s:b, s:b, s:s, s:n}", "sent", 0, "valid", 0,
+				 "reason", "no token", "user");
+	r = token_verify(&keys, tok, c->now, 0, &cl);
+	o = json_pack("{s:b, s:b, s:s, s:s?}", "sent", 1, "valid",
+		      r == TOKEN_VALID, "reason", token_reason_text(r), "user",
+		      r == TOKEN_VALID ? cl.name : NULL);
+	if (r == TOKEN_VALID)
+		token_claims_cleanup(&cl);
+	return o;
+}
+
+/* GET /lab/scale/<n>/me: what this node knows of the visitor three ways,
+ * with its name and pid; the session's CSRF token for the page's forms
+ * (a shared-store login rotates it). */
+static enum err me(struct ctx *c)
+{
+	struct node_session ns;
+	char tok[CSRF_TOKEN_LEN + 1] = "";
+	int found;
+
+	if (!for_me(c))
+		return ERR_NOTFOUND;
+	found = nodestore_find(cookie_get(&c->req.cookies, SCALE_SID_COOKIE),
+			       &ns);
+	if (c->has_session)
+		site_csrf_token(c, tok);
+	return site_json(c, json_pack(
+		"{s:s, s:i, s:{s:b, s:s?, s:I, s:s}, s:{s:b, s:s?, s:s},"
+		" s:o, s:s}",
+		"node", node, "pid", (int)getpid(),
+		"node_local", "found", found, "user", found ? ns.user : NULL,
+		"sessions_held", (json_int_t)nodestore_count(), "store",
+		"this process's memory",
+		"shared", "logged_in", c->logged_in, "user",
+		c->logged_in ? c->user.username : NULL, "store",
+		"SQLite (every process)",
+		"jwt", jwt_json(c), "csrf", tok));
+}
+
+static const char *const login_fields[] = {
+	"username", "password", "csrf", NULL
+};
+static const char *const csrf_only[] = { "csrf", NULL };
+
+static const struct route routes[] = {
+	{ HTTP_GET,  "/lab/scale",          page,   0,          NULL },
+	{ HTTP_GET,  "/lab/scale/a/me",     me,     ROUTE_JSON, NULL },
+	{ HTTP_GET,  "/lab/scale/b/me",     me,     ROUTE_JSON, NULL },
+	{ HTTP_POST, "/lab/scale/a/login",  login,  0, login_fields },
+	{ HTTP_POST, "/lab/scale/b/login",  login,  0, login_fields },
+	{ HTTP_POST, "/lab/scale/a/logout", logout, 0, csrf_only },
+	{ HTTP_POST, "/lab/scale/b/logout", logout, 0, csrf_only },
+};
+
+int main(void)
+{
+	const char *n = config_str("SCALE_NODE", "a");
+	int rc;
+
+	if (strcmp(n, "a") && strcmp(n, "b")) {
+		fprintf(stderr, "scale: SCALE_NODE must be a or b\n");
+		return 1;
+	}
+	node[0] = n[0];
+	log_set_program(node[0] == 'a' ? "scale-a" : "scale-b");
+	if (sodium_init() < 0 ||
+	    token_keys_load(config_str("KEYS", "db/keys"), &keys)) {
+		log_msg("error", "no JWT verify keys: run `make initdb` first");
+		return 1;
+	}
+	rc = site_run(node[0] == 'a' ? "scale-a" : "scale-b", routes,
+		      sizeof(routes) / sizeof(routes[0]));
+	token_keys_cleanup(&keys);
+	return rc;
+}
