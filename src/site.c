@@ -691,16 +691,36 @@ static int listen_is_unix(void)
 		sa.ss_family == AF_UNIX;
 }
 
+/*
+ * SIGTERM, as lighttpd sends its backends when it stops: only libfcgi's
+ * shutdown flag is set (a plain store, safe in a handler). The request in
+ * hand is finished; the next FCGX_Accept_r returns at once (the request
+ * is made with FCGI_FAIL_ACCEPT_ON_INTR, and the handler has no
+ * SA_RESTART, so a blocked accept is interrupted), and site_run frees
+ * everything and returns. A SIGTERM during start-up waits for it to end.
+ */
+static void on_term(int sig)
+{
+	(void)sig;
+	FCGX_ShutdownPending();
+}
+
 int site_run(const char *program, const struct route *routes, size_t n)
 {
 	FCGX_Request rq;
+	struct sigaction sa;
 	unsigned long served = 0;
 	int unix_socket;
 
 	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	if (start(program))
 		return 1;
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
+	if (FCGX_Init() != 0 ||
+	    FCGX_InitRequest(&rq, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_msg("error", "FastCGI initialisation failed");
 		return 1;
 	}
