@@ -178,16 +178,17 @@ VALGRIND += --log-file=$(CURDIR)/build/valgrind/%p.log
 
 # valgrind: the integration suite with every program under memcheck; each
 # process writes build/valgrind/<pid>.log, and any error or leak fails.
-# Left out: tests of timing, expiry, load and kill -9 (test_faults, the
-# S-X2 measurement, test_teardown's reap deadline), whose limits assume
-# native speed. A stopping site waits up to 60 s (not 5) for its children,
-# since memcheck's leak check runs as each one exits, and stops a child
-# lighttpd lost track of with SIGTERM (tests/sitectl.py, LEFTOVERS_TERM).
+# Left out: tests of timing, real-time expiry (the 2 s signup code
+# included), load and kill -9 (test_faults, the S-X2 measurement,
+# test_teardown's reap deadline), whose limits assume native speed. A
+# stopping site waits up to 60 s (not 5) for its children, since
+# memcheck's leak check runs as each one exits, and stops a child lighttpd
+# lost track of with SIGTERM (tests/sitectl.py, LEFTOVERS_TERM).
 valgrind: all setup
 	@rm -rf build/valgrind && mkdir -p build/valgrind
 	FCGI_WRAPPER="$(VALGRIND)" SITE_REAP_TIMEOUT=60 SITE_LEFTOVERS=term \
 	  $(PYTHON) -m pytest -q tests/integration \
-	  -k "not timing and not expiry and not test_faults and not s_x2_measurement and not test_teardown"
+	  -k "not timing and not expiry and not code_expires and not test_faults and not s_x2_measurement and not test_teardown"
 	@$(PYTHON) tools/valgrind-check.py build/valgrind
 
 # bench: wrk against the running site; see bench/bench.py.
