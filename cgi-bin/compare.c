@@ -86,9 +86,11 @@ static json_t *browser_cookie(const char *name, const char *value,
 }
 
 /* {login:{status, user, role, exp}, cart_status, cart, browser:[...],
- * bytes, server: null} into *out: everything read from the two signed
- * cookies, nothing from the DB but the product names. */
-static enum err cookie_pane(struct ctx *c, json_t **out)
+ * bytes, server: null} into *out, and the login's verdict into *why (may
+ * be NULL): everything read from the two signed cookies, nothing from
+ * the DB but the product names. */
+static enum err cookie_pane(struct ctx *c, json_t **out,
+			    enum compare_why *why)
 {
 	const char *lv = cookie_get(&c->req.cookies, COMPARE_LOGIN_COOKIE);
 	const char *cv = cookie_get(&c->req.cookies, COMPARE_CART_COOKIE);
@@ -102,6 +104,8 @@ static enum err cookie_pane(struct ctx *c, json_t **out)
 	*out = NULL;
 	memset(&cart, 0, sizeof(cart));
 	lw = cookie_login(c, &l);
+	if (why)
+		*why = lw;
 	if (lw == COMPARE_OK)
 		cw = compare_cart_read(cv, l.user, &cart);
 	buf_init(&attrs);
@@ -219,7 +223,8 @@ static enum err state(struct ctx *c)
 			e = ERR_NOMEM;
 	if (!e && c->has_session)
 		site_csrf_token(c, tok);
-	if (e || (e = cookie_pane(c, &ck)) || (e = session_pane(c, &ss))) {
+	if (e || (e = cookie_pane(c, &ck, NULL)) ||
+	    (e = session_pane(c, &ss))) {
 		json_decref(names);
 		json_decref(ck);
 		return e;
@@ -316,15 +321,14 @@ static enum err set_bilingual(struct ctx *c, const char *name,
 }
 
 /* The server-rendered values of both panes that have them. */
-static enum err pane_vars(struct ctx *c, json_t *ck, json_t *ss)
+static enum err pane_vars(struct ctx *c, json_t *ck, enum compare_why w,
+			  json_t *ss)
 {
 	json_t *login = json_object_get(ck, "login");
 	json_t *scookie = json_object_get(ss, "cookie");
 	json_t *row = json_object_get(ss, "row");
 	json_t *first = json_array_get(json_object_get(ck, "browser"), 0);
-	struct compare_login l;
 	struct buf opts, clines, slines;
-	enum compare_why w = cookie_login(c, &l);
 	enum err e;
 
 	buf_init(&opts);
@@ -373,12 +377,13 @@ out:
 static enum err page(struct ctx *c)
 {
 	json_t *ck = NULL, *ss = NULL;
+	enum compare_why w;
 	enum err e;
 
 	if ((e = site_session_ensure(c)))
 		return e;
-	if (!(e = cookie_pane(c, &ck)) && !(e = session_pane(c, &ss)) &&
-	    !(e = pane_vars(c, ck, ss)))
+	if (!(e = cookie_pane(c, &ck, &w)) && !(e = session_pane(c, &ss)) &&
+	    !(e = pane_vars(c, ck, w, ss)))
 		site_page(c, "compare", "compare.title");
 	json_decref(ck);
 	json_decref(ss);
