@@ -134,8 +134,10 @@ build/fuzz/%: tests/fuzz/%.c build/fuzz/libcore.a
 	  $(LIBS) -o $@
 
 # ---- database and keys ----------------------------------------------------
+# The database folder is owner-only, like the keys (issue 10 §6); siteinit
+# also tightens an existing one and the files in it.
 initdb: build/siteinit
-	@mkdir -p "$(dir $(DB))"
+	@mkdir -p -m 0700 "$(dir $(DB))"
 	build/siteinit "$(DB)" "$(KEYS)"
 
 setup: deps all initdb

@@ -23,6 +23,7 @@
 #include "forge.h"
 #include "log.h"
 #include "refresh.h"
+#include "revoke.h"
 #include "site.h"
 #include "token.h"
 #include "tokensign.h"
@@ -96,6 +97,7 @@ static enum err sign_access(const struct ctx *c, const struct user *u,
 		.alg = alg, .sub = sub, .name = u->display_name,
 		.role = u->role, .jti = jti,
 		.iat = c->now, .nbf = c->now, .exp = exp,
+		.ver = u->token_version,
 	};
 
 	snprintf(sub, sizeof(sub), "%lld", u->id);
@@ -280,11 +282,16 @@ static enum err logout(struct ctx *c)
 				      "access_token_blacklisted", listed));
 }
 
-/* POST /api/auth/logout-all: every family of the bearer's user (S-J6). */
+/*
+ * POST /api/auth/logout-all: "log out everywhere" (S-J6): every credential
+ * of the bearer's user, in one transaction: the server sessions, the
+ * refresh families, and every access token issued so far (the token
+ * version moves on, revoke.h).
+ */
 static enum err logout_all(struct ctx *c)
 {
 	struct token_claims cl;
-	int n = 0;
+	struct revoke_report rep;
 	enum err e;
 
 	if ((e = json_request(c, no_keys)))
@@ -296,14 +303,20 @@ static enum err logout_all(struct ctx *c)
 		c->error_key = "api.not_a_user";
 		return ERR_FORBIDDEN;
 	}
-	e = refresh_revoke_all(c->db, cl.user_id, "logout_all", c->now, &n);
-	if (!e)
-		e = refresh_blacklist_add(c->db, cl.jti, cl.exp);
+	if (!(e = db_begin(c->db)))
+		e = db_finish(c->db, revoke_user_locked(c->db, cl.user_id,
+							NULL, "logout_all",
+							c->now, &rep));
 	token_claims_cleanup(&cl);
 	if (e || (e = refresh_cookie(c, "", 0)))
 		return e;
-	return site_json(c, json_pack("{s:b, s:i}", "logged_out", 1,
-				      "families_revoked", n));
+	/* This browser's session went with the others: expire its cookie. */
+	if (c->has_session && (e = site_session_end(c)))
+		return e;
+	return site_json(c, json_pack("{s:b, s:i, s:i, s:b}", "logged_out", 1,
+				      "families_revoked", rep.families,
+				      "sessions_ended", rep.sessions,
+				      "access_tokens_refused", 1));
 }
 
 /* GET /api/auth/jwks.json: the RS256 public key (RFC 7517 §5). */
@@ -312,11 +325,13 @@ static enum err jwks(struct ctx *c)
 	return site_json(c, json_pack("{s:[O]}", "keys", signer.keys.rs_jwk));
 }
 
-/* GET /api/auth/families: "my devices", with their events. */
+/* GET /api/auth/families: "my devices", with their events, and the
+ * account's token version (when and why it last moved). */
 static enum err families(struct ctx *c)
 {
 	const char *presented = cookie_get(&c->req.cookies, REFRESH_COOKIE);
 	struct refresh_family cur;
+	struct revoke_state st;
 	struct token_claims cl;
 	json_t *list = NULL, *f, *ev;
 	size_t i;
@@ -343,12 +358,18 @@ static enum err families(struct ctx *c)
 			break;
 		}
 	}
+	if (!e)
+		e = revoke_state(c->db, cl.user_id, &st);
 	token_claims_cleanup(&cl);
 	if (e) {
 		json_decref(list);
 		return e;
 	}
-	return site_json(c, json_pack("{s:o}", "families", list));
+	return site_json(c, json_pack("{s:o, s:{s:I, s:I, s:s}}", "families",
+				      list, "account", "token_version",
+				      (json_int_t)st.token_version,
+				      "tokens_cut_at", (json_int_t)st.cut_at,
+				      "tokens_cut_reason", st.cut_reason));
 }
 
 static const char *const revoke_keys[] = { "id", NULL };
@@ -677,7 +698,6 @@ static enum err describe_token(struct ctx *c, const char *token)
 	struct buf rows, sig;
 	struct token_claims cl;
 	enum token_reason r;
-	int listed = 0;
 	size_t len = strlen(token);
 	enum err e;
 
@@ -688,12 +708,10 @@ static enum err describe_token(struct ctx *c, const char *token)
 	if (r == TOKEN_VALID &&
 	    token_verify(&signer.keys, token, c->now, 0, &cl) ==
 	    TOKEN_VALID) {
-		e = refresh_blacklisted(c->db, cl.jti, &listed);
+		r = revoke_access_check(c->db, &cl, &e);
 		token_claims_cleanup(&cl);
 		if (e)
 			goto out;
-		if (listed)
-			r = TOKEN_REVOKED;
 	}
 	d1 = len <= TOKEN_MAX ? strchr(token, '.') : NULL;
 	d2 = d1 ? strchr(d1 + 1, '.') : NULL;

@@ -96,13 +96,21 @@ static enum err show_last_set_cookie(struct ctx *c)
 			n ? c->res.set_cookies[n - 1] : "");
 }
 
-/* Count a visit and (re)send visitId (S-C8). */
+/*
+ * Count a visit and (re)send visitId (S-C8). When the store cannot be
+ * written (a full disk), the page still shows what was stored, says the
+ * visit was not counted, and sends no cookie: the browser keeps its own.
+ */
 static enum err count_visit(struct ctx *c, struct visit *v)
 {
-	enum err e;
+	const char *id = cookie_get(&c->req.cookies, "visitId");
+	enum err e = visits_record(c->db, id, c->now, v);
 
-	if ((e = visits_record(c->db, cookie_get(&c->req.cookies, "visitId"),
-			       c->now, v)))
+	if (e == ERR_UNAVAILABLE) {
+		site_store_failed(c, "wire.store.visit_failed");
+		return visits_peek(c->db, id, v);
+	}
+	if (e)
 		return e;
 	return send_cookie(c, "visitId", v->id, "/", VISITS_MAX_AGE, 1);
 }
@@ -380,11 +388,12 @@ static enum err visits_page(struct ctx *c)
 		return ERR_OK;
 	if ((e = count_visit(c, &v)) ||
 	    (e = tmpl_setf(&c->vars, "count", "%lld", v.count)) ||
-	    (e = tmpl_set(&c->vars, "first_seen",
+	    (e = tmpl_set(&c->vars, "first_seen", v.first_seen ?
 			  wire_format_time(v.first_seen, first,
-					   sizeof(first)))) ||
-	    (e = tmpl_set(&c->vars, "last_seen",
-			  wire_format_time(v.last_seen, last, sizeof(last)))) ||
+					   sizeof(first)) : "—")) ||
+	    (e = tmpl_set(&c->vars, "last_seen", v.last_seen ?
+			  wire_format_time(v.last_seen, last, sizeof(last)) :
+			  "—")) ||
 	    (e = tmpl_set(&c->vars, "previous", v.previous ?
 			  wire_format_time(v.previous, prev, sizeof(prev)) :
 			  "")) ||

@@ -19,6 +19,8 @@
 #include "clock.h"
 #include "csrf.h"
 #include "demo.h"
+#include "refresh.h"
+#include "revoke.h"
 #include "site.h"
 #include "wire.h"
 
@@ -299,6 +301,47 @@ out:
 	return e;
 }
 
+/* The counts of a revocation, for the page that made it. */
+static enum err revoke_vars(struct ctx *c, const struct revoke_report *r)
+{
+	enum err e;
+
+	if ((e = tmpl_setf(&c->vars, "revoked", "%d", r->sessions)) ||
+	    (e = tmpl_setf(&c->vars, "families_revoked", "%d", r->families)))
+		return e;
+	return tmpl_setf(&c->vars, "accounts_cut", "%d", r->accounts);
+}
+
+/* The name of a revocation's reason in the page's language. */
+static const char *reason_label(const struct ctx *c, const char *reason)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "revoke.reason.%s", reason);
+	return i18n_has(key) ? i18n_get(key, c->lang) : reason;
+}
+
+/* The JWT side of the account: live families and the token version. */
+static enum err jwt_vars(struct ctx *c)
+{
+	struct revoke_state st;
+	long long live;
+	char when[48];
+	enum err e;
+
+	if ((e = refresh_live_count(c->db, c->user.id, &live)) ||
+	    (e = revoke_state(c->db, c->user.id, &st)) ||
+	    (e = tmpl_setf(&c->vars, "live_families", "%lld", live)) ||
+	    (e = tmpl_setf(&c->vars, "token_version", "%lld",
+			   st.token_version)) ||
+	    (e = tmpl_set(&c->vars, "cut_at", st.cut_at ?
+			  wire_format_time(st.cut_at, when, sizeof(when)) :
+			  "")))
+		return e;
+	return tmpl_set(&c->vars, "cut_reason",
+			reason_label(c, st.cut_reason));
+}
+
 /* The devices page, with an optional message about what just happened. */
 static enum err devices_render(struct ctx *c, const char *msg_key, int n)
 {
@@ -310,7 +353,7 @@ static enum err devices_render(struct ctx *c, const char *msg_key, int n)
 
 	buf_init(&rows);
 	site_csrf_token(c, tok);
-	if ((e = device_rows(c, tok, &rows, &count)) ||
+	if ((e = device_rows(c, tok, &rows, &count)) || (e = jwt_vars(c)) ||
 	    (e = tmpl_set_html(&c->vars, "rows", rows.data ? rows.data : "")) ||
 	    (e = tmpl_setf(&c->vars, "count", "%zu", count)) ||
 	    (e = tmpl_set(&c->vars, "others", count > 1 ? "1" : "")) ||
@@ -375,6 +418,25 @@ static enum err devices_revoke_others(struct ctx *c)
 	return devices_render(c, "devices.revoked_others", n);
 }
 
+/*
+ * POST /session/devices/revoke-everywhere: "log out everywhere": every
+ * credential of the account (revoke.h), this browser's session too.
+ */
+static enum err devices_revoke_everywhere(struct ctx *c)
+{
+	struct revoke_report rep;
+	enum err e;
+
+	if ((e = need_user(c)) || (e = db_begin(c->db)) ||
+	    (e = db_finish(c->db, revoke_user_locked(c->db, c->user.id, NULL,
+						     "logout_all", c->now,
+						     &rep))) ||
+	    (e = site_session_end(c)) || (e = revoke_vars(c, &rep)))
+		return e;
+	site_page(c, "session_revoked", "devices.everywhere.done");
+	return ERR_OK;
+}
+
 /* The password form with a status and a message. */
 static enum err password_form_page(struct ctx *c, int status,
 				   const char *msg_key)
@@ -399,20 +461,23 @@ static enum err password_form(struct ctx *c)
 	return password_form_page(c, 200, NULL);
 }
 
-/* Store the new hash and end every other session, in one transaction. */
-static enum err password_store(struct ctx *c, const char *hash, int *n)
+/*
+ * Store the new hash and end every other credential of the user, in one
+ * transaction: the other sessions, every refresh family and every access
+ * token issued before now (revoke.h). This session stays (it gets a new
+ * ID next).
+ */
+static enum err password_store(struct ctx *c, const char *hash,
+			       struct revoke_report *r)
 {
 	enum err e;
 
 	if ((e = db_begin(c->db)))
 		return e;
-	if ((e = account_set_password(c->db, c->user.id, hash)) ||
-	    (e = session_revoke_others(c->db, c->user.id, c->sess.id_hash,
-				       n))) {
-		db_rollback(c->db);
-		return e;
-	}
-	return db_commit(c->db);
+	if (!(e = account_set_password(c->db, c->user.id, hash)))
+		e = revoke_user_locked(c->db, c->user.id, c->sess.id_hash,
+				       "password_change", c->now, r);
+	return db_finish(c->db, e);
 }
 
 /* POST /session/password: current password, new one twice; every other
@@ -424,9 +489,9 @@ static enum err password_post(struct ctx *c)
 	const char *pw2 = http_field(&c->req.form, "password2");
 	char hash[AUTH_HASH_MAX];
 	long long retry_after;
+	struct revoke_report rep;
 	struct user u;
 	enum err e;
-	int n = 0;
 
 	if ((e = need_user(c)))
 		return e;
@@ -447,11 +512,10 @@ static enum err password_post(struct ctx *c)
 		return password_form_page(c, 401, "password.wrong");
 	if (e || (e = auth_hash_password(pw, hash)))
 		return e;
-	e = password_store(c, hash, &n);
+	e = password_store(c, hash, &rep);
 	sodium_memzero(hash, sizeof(hash));
 	if (e || (e = session_rotate(c->db, &c->sess)) ||
-	    (e = site_session_cookie(c)) ||
-	    (e = tmpl_setf(&c->vars, "revoked", "%d", n)) ||
+	    (e = site_session_cookie(c)) || (e = revoke_vars(c, &rep)) ||
 	    (e = tmpl_set(&c->vars, "done", "1")))
 		return e;
 	site_page(c, "session_password", "password.done.title");
@@ -566,12 +630,13 @@ static enum err admin_reset(struct ctx *c)
 	return ERR_OK;
 }
 
-/* POST /session/admin/revoke-all: every session ends, this one too. */
+/* POST /session/admin/revoke-all: every credential of every account
+ * ends (sessions, refresh families, access tokens), this session too. */
 static enum err admin_revoke_all(struct ctx *c)
 {
 	const char *confirm = http_field(&c->req.form, "confirm");
+	struct revoke_report rep;
 	enum err e;
-	int n;
 
 	if ((e = need_admin(c)))
 		return e;
@@ -579,9 +644,11 @@ static enum err admin_revoke_all(struct ctx *c)
 		c->error_key = "admin.confirm";
 		return ERR_INVAL;
 	}
-	if ((e = session_revoke_all(c->db, &n)) ||
-	    (e = site_session_end(c)) ||
-	    (e = tmpl_setf(&c->vars, "revoked", "%d", n)) ||
+	if ((e = db_begin(c->db)) ||
+	    (e = db_finish(c->db, revoke_everyone_locked(c->db, "revoke_all",
+							 c->now, &rep))))
+		return e;
+	if ((e = site_session_end(c)) || (e = revoke_vars(c, &rep)) ||
 	    (e = tmpl_set(&c->vars, "done", "1")))
 		return e;
 	site_page(c, "session_admin", "admin.done.title");
@@ -611,6 +678,8 @@ static const struct route routes[] = {
 	  session_field },
 	{ HTTP_POST, "/session/devices/revoke-others", devices_revoke_others,
 	  ROUTE_CSRF, NULL },
+	{ HTTP_POST, "/session/devices/revoke-everywhere",
+	  devices_revoke_everywhere, ROUTE_CSRF, NULL },
 	{ HTTP_GET,  "/session/password", password_form, 0,      NULL },
 	{ HTTP_POST, "/session/password", password_post, ROUTE_CSRF,
 	  password_fields },

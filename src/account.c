@@ -117,8 +117,7 @@ enum err account_create(struct db *db, const struct account_new *a,
 		goto fail;
 	}
 	if (rc != SQLITE_DONE) {
-		log_msg("error", "user insert: %s", sqlite3_errmsg(db->h));
-		e = ERR_DB;
+		e = db_fail(db, rc, "user insert");
 		goto fail;
 	}
 	*user_id = sqlite3_last_insert_rowid(db->h);

@@ -69,13 +69,14 @@ static void read_user(sqlite3_stmt *st, struct user *u)
 	copy_col(st, 1, u->username, sizeof(u->username));
 	copy_col(st, 2, u->display_name, sizeof(u->display_name));
 	copy_col(st, 3, u->role, sizeof(u->role));
+	u->token_version = sqlite3_column_int64(st, 4);
 }
 
 enum err auth_verify(struct db *db, const char *username,
 		     const char *password, struct user *u)
 {
 	static const char sql[] = "SELECT id, username, display_name, role, "
-		"password_hash FROM users WHERE username = ?";
+		"token_version, password_hash FROM users WHERE username = ?";
 	char stored[crypto_pwhash_STRBYTES];
 	sqlite3_stmt *st;
 	int rc, found = 0;
@@ -93,7 +94,7 @@ enum err auth_verify(struct db *db, const char *username,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		read_user(st, u);
-		copy_col(st, 4, stored, sizeof(stored));
+		copy_col(st, 5, stored, sizeof(stored));
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
 		sqlite3_reset(st);
@@ -144,16 +145,29 @@ enum err auth_throttle_check(struct db *db, const char *username,
 	return ERR_THROTTLED;
 }
 
-enum err auth_throttle_fail(struct db *db, const char *username,
-			    long long now)
+enum err auth_throttle_claim(struct db *db, const char *username,
+			     long long now, long long *retry_after,
+			     long long *attempt)
 {
 	enum err e;
 
-	if ((e = db_exec(db, "INSERT INTO login_failures (username, at) "
-			 "VALUES (?, ?)", "ti", username, now)))
+	*attempt = 0;
+	if ((e = db_begin(db)))
 		return e;
-	return db_exec(db, "DELETE FROM login_failures WHERE at <= ?", "i",
-		       now - AUTH_FAIL_WINDOW);
+	if ((e = auth_throttle_check(db, username, now, retry_after)) ||
+	    (e = db_exec(db, "INSERT INTO login_failures (username, at) "
+			 "VALUES (?, ?)", "ti", username, now)))
+		goto fail;
+	*attempt = sqlite3_last_insert_rowid(db->h);
+	if ((e = db_exec(db, "DELETE FROM login_failures WHERE at <= ?", "i",
+			 now - AUTH_FAIL_WINDOW)) ||
+	    (e = db_commit(db)))
+		goto fail;
+	return ERR_OK;
+fail:
+	db_rollback(db);
+	*attempt = 0;
+	return e;
 }
 
 enum err auth_throttle_clear(struct db *db, const char *username)
@@ -166,28 +180,36 @@ enum err auth_login(struct db *db, const char *username,
 		    const char *password, long long now, struct user *u,
 		    long long *retry_after)
 {
-	enum err e;
+	long long attempt;
+	enum err e, f;
 
 	memset(u, 0, sizeof(*u));
-	if (!auth_username_valid(username))
+	*retry_after = 0;
+	if (!auth_username_valid(username) ||
+	    strlen(password) > AUTH_PASSWORD_MAX)
 		return ERR_INVAL;
-	if ((e = auth_throttle_check(db, username, now, retry_after)))
+	if ((e = auth_throttle_claim(db, username, now, retry_after,
+				     &attempt)))
 		return e;
 	e = auth_verify(db, username, password, u);
-	if (e == ERR_AUTH) {
-		enum err f = auth_throttle_fail(db, username, now);
-
-		return f ? f : ERR_AUTH;
+	if (e == ERR_AUTH)
+		return ERR_AUTH;   /* the claimed attempt is the failure */
+	if (e == ERR_OK)
+		f = auth_throttle_clear(db, username);
+	else               /* nothing was checked: give the attempt back */
+		f = db_exec(db, "DELETE FROM login_failures WHERE rowid = ?",
+			    "i", attempt);
+	if (f) {
+		memset(u, 0, sizeof(*u));
+		return f;
 	}
-	if (e)
-		return e;
-	return auth_throttle_clear(db, username);
+	return e;
 }
 
 enum err auth_user_by_id(struct db *db, long long id, struct user *u)
 {
-	static const char sql[] = "SELECT id, username, display_name, role "
-		"FROM users WHERE id = ?";
+	static const char sql[] = "SELECT id, username, display_name, role, "
+		"token_version FROM users WHERE id = ?";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	enum err e;
 	int rc;
@@ -234,9 +256,7 @@ enum err auth_create_user(struct db *db, const char *username,
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		return ERR_FORBIDDEN;
-	if (rc != SQLITE_DONE) {
-		log_msg("error", "user insert: %s", sqlite3_errmsg(db->h));
-		return ERR_DB;
-	}
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, "user insert");
 	return ERR_OK;
 }

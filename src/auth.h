@@ -32,6 +32,7 @@ struct user {
 	char      username[AUTH_USERNAME_MAX + 1];
 	char      display_name[64];
 	char      role[16];            /* "user" or "admin" */
+	long long token_version;       /* the "ver" of its access tokens */
 };
 
 /*
@@ -61,20 +62,32 @@ enum err auth_verify(struct db *db, const char *username,
 enum err auth_throttle_check(struct db *db, const char *username,
 			     long long now, long long *retry_after);
 
-/* auth_throttle_fail: record one failed login for username at now, and
- * forget failures older than the window. */
-enum err auth_throttle_fail(struct db *db, const char *username,
-			    long long now);
+/*
+ * auth_throttle_claim: the throttle's one atomic step, taken before any
+ * Argon2id work. In one BEGIN IMMEDIATE transaction: auth_throttle_check,
+ * and when it passes, record this attempt as a failure at now (*attempt is
+ * its row id) and forget failures older than the window. However many
+ * logins for one username race, across every login route and process, at
+ * most AUTH_FAIL_MAX passwords are checked per window: the others get
+ * ERR_THROTTLED (*retry_after as auth_throttle_check). A success clears
+ * the failures (auth_throttle_clear). ERR_UNAVAILABLE when the store
+ * cannot be written: no password is checked then either.
+ */
+enum err auth_throttle_claim(struct db *db, const char *username,
+			     long long now, long long *retry_after,
+			     long long *attempt);
 
 /* auth_throttle_clear: forget username's failures (after a success). */
 enum err auth_throttle_clear(struct db *db, const char *username);
 
 /*
  * auth_login: the whole password check of a login, with the throttle:
- * ERR_THROTTLED (and *retry_after, seconds) when username is locked out,
- * before any Argon2id work; otherwise auth_verify, which records a failure
- * on ERR_AUTH and clears username's failures on success. ERR_INVAL as
- * auth_verify (nothing is recorded then). *u as auth_verify.
+ * auth_throttle_claim first, so ERR_THROTTLED (and *retry_after, seconds)
+ * when username is locked out, before any Argon2id work; then
+ * auth_verify. A wrong password leaves the claimed attempt as the
+ * recorded failure; a success clears username's failures. ERR_INVAL for a
+ * malformed username or oversized password (nothing is recorded). *u as
+ * auth_verify.
  */
 enum err auth_login(struct db *db, const char *username,
 		    const char *password, long long now, struct user *u,

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "refresh.h"
+#include "revoke.h"
 
 const char *bearer_token(const struct ctx *c)
 {
@@ -56,12 +56,11 @@ enum err bearer_unauthorized(struct ctx *c, enum token_reason r)
 				      token_reason_text(r)));
 }
 
-int bearer_check(struct ctx *c, const struct token_keys *k, int blacklist,
+int bearer_check(struct ctx *c, const struct token_keys *k, int stateful,
 		 struct token_claims *out, enum err *e)
 {
 	const char *tok = bearer_token(c);
 	enum token_reason r;
-	int listed = 0;
 
 	*e = ERR_OK;
 	memset(out, 0, sizeof(*out));
@@ -70,13 +69,12 @@ int bearer_check(struct ctx *c, const struct token_keys *k, int blacklist,
 		return 0;
 	}
 	r = token_verify(k, tok, c->now, 0, out);
-	if (r == TOKEN_VALID && blacklist) {
-		if ((*e = refresh_blacklisted(c->db, out->jti, &listed))) {
+	if (r == TOKEN_VALID && stateful) {
+		r = revoke_access_check(c->db, out, e);
+		if (*e) {
 			token_claims_cleanup(out);
 			return 0;
 		}
-		if (listed)
-			r = TOKEN_REVOKED;
 	}
 	if (r != TOKEN_VALID) {
 		token_claims_cleanup(out);

@@ -37,11 +37,13 @@ enum err bearer_unauthorized(struct ctx *c, enum token_reason r);
 
 /*
  * bearer_check: verify the request's bearer token with token_verify and,
- * when blacklist is set, the blacklist. Returns 1 and fills *out (release
- * with token_claims_cleanup) when it passes; otherwise answers with
- * bearer_unauthorized, sets *e to what that returned, and returns 0.
+ * when stateful is set, revoke_access_check (the blacklist and the
+ * account's token version). Returns 1 and fills *out (release with
+ * token_claims_cleanup) when it passes; otherwise answers with
+ * bearer_unauthorized, sets *e to what that returned, and returns 0. When
+ * the store could not be read, nothing is answered: *e is the error.
  */
-int bearer_check(struct ctx *c, const struct token_keys *k, int blacklist,
+int bearer_check(struct ctx *c, const struct token_keys *k, int stateful,
 		 struct token_claims *out, enum err *e);
 
 /* bearer_claims_json: the verified claims and header facts as a JSON

@@ -111,11 +111,14 @@ enum err db_open(const char *path, struct db **out)
 	sqlite3_extended_result_codes(db->h, 1);
 	if (sqlite3_exec(db->h, "PRAGMA journal_mode = WAL;"
 			 "PRAGMA synchronous = NORMAL;"
-			 "PRAGMA foreign_keys = ON;", NULL, NULL, &msg) !=
+			 "PRAGMA foreign_keys = OFF;", NULL, NULL, &msg) !=
 	    SQLITE_OK)
 		goto fail;
 	if (migrate(db->h))
 		goto fail_quiet;
+	if (sqlite3_exec(db->h, "PRAGMA foreign_keys = ON;", NULL, NULL,
+			 &msg) != SQLITE_OK)
+		goto fail;
 	*out = db;
 	return ERR_OK;
 fail:
@@ -195,11 +198,26 @@ enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	va_end(ap);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		log_msg("error", "exec: %s", sqlite3_errmsg(db->h));
-		return ERR_DB;
-	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(db, rc, "exec");
 	return ERR_OK;
+}
+
+enum err db_fail(struct db *db, int rc, const char *what)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+		log_msg("warn", "%s: store unavailable: %s", what,
+			sqlite3_errstr(rc));
+		return ERR_UNAVAILABLE;
+	}
+	log_msg("error", "%s: %s", what, sqlite3_errmsg(db->h));
+	return ERR_DB;
 }
 
 enum err db_json_rows(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st),
@@ -233,11 +251,20 @@ enum err db_begin(struct db *db)
 
 enum err db_commit(struct db *db)
 {
-	if (db_exec(db, "COMMIT", "")) {
+	enum err e = db_exec(db, "COMMIT", "");
+
+	if (e)
 		db_rollback(db);
-		return ERR_DB;
+	return e;
+}
+
+enum err db_finish(struct db *db, enum err e)
+{
+	if (e) {
+		db_rollback(db);
+		return e;
 	}
-	return ERR_OK;
+	return db_commit(db);
 }
 
 void db_rollback(struct db *db)

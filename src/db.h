@@ -33,7 +33,8 @@ struct db {
 
 /*
  * db_open: open (creating if needed) the database at path and migrate it
- * to the newest version. *out is allocated; close with db_close. ERR_DB
+ * to the newest version, with foreign keys off while migrations run (a
+ * table rebuild must not cascade) and on afterwards. *out is allocated; close with db_close. ERR_DB
  * with a log line on failure, *out NULL.
  */
 enum err db_open(const char *path, struct db **out);
@@ -52,7 +53,8 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 /*
  * db_exec: run one statement with no result rows, binding the text and
  * integer arguments described by fmt: 't' = const char *, 'i' = long long,
- * 'b' = (const void *, int) blob. ERR_DB on failure.
+ * 'b' = (const void *, int) blob. On failure, what db_fail maps the result
+ * code to.
  */
 enum err db_exec(struct db *db, const char *sql, const char *fmt, ...);
 
@@ -72,8 +74,26 @@ enum err db_begin(struct db *db);
 /* db_commit: COMMIT. On failure the transaction is rolled back. */
 enum err db_commit(struct db *db);
 
+/*
+ * db_finish: end the transaction db_begin opened by the outcome of its
+ * work: COMMIT when e is ERR_OK (returning the commit's error), else
+ * ROLLBACK and return e.
+ */
+enum err db_finish(struct db *db, enum err e);
+
 /* db_rollback: ROLLBACK if a transaction is open; never fails. */
 void db_rollback(struct db *db);
+
+/*
+ * db_fail: the error for a failed SQLite result code rc, logged once with
+ * what (a few words: "session touch"): ERR_UNAVAILABLE when the store
+ * cannot take the work now but may later (SQLITE_FULL, BUSY, LOCKED,
+ * IOERR, READONLY, CANTOPEN: a full disk, a lock held past the busy
+ * timeout), ERR_DB for everything else (a bug or a corrupt file). Every
+ * storage failure in the core goes through here, so a full disk is a 503
+ * everywhere and never a 500.
+ */
+enum err db_fail(struct db *db, int rc, const char *what);
 
 /* db_changes: rows changed by the last statement. */
 int db_changes(struct db *db);

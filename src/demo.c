@@ -8,6 +8,8 @@
 #include "auth.h"
 #include "clock.h"
 #include "log.h"
+#include "revoke.h"
+#include "token.h"
 
 const struct demo_user demo_users[] = {
 	{ "alice", "Alice", "user",  "alice-password" },
@@ -29,7 +31,6 @@ static const char *const wipe[] = {
 	"DELETE FROM token_events",
 	"DELETE FROM refresh_tokens",
 	"DELETE FROM refresh_families",
-	"DELETE FROM token_blacklist",
 	"DELETE FROM notes",
 	"DELETE FROM users WHERE username NOT IN ('alice', 'bob', 'admin')",
 };
@@ -79,6 +80,14 @@ enum err demo_reset(struct db *db, long long now)
 			return e;
 	if ((e = db_begin(db)))
 		return e;
+	/* First every credential dies as in the admin's revoke-all: the
+	 * token version of every account moves on, so an access token
+	 * issued before the reset opens nothing after it. Blacklist entries
+	 * stay until their token's exp. */
+	if ((e = revoke_everyone_locked(db, "reset", now, NULL)) ||
+	    (e = db_exec(db, "DELETE FROM token_blacklist WHERE expires < ?",
+			 "i", now - TOKEN_LEEWAY)))
+		goto fail;
 	for (i = 0; i < sizeof(wipe) / sizeof(wipe[0]); i++)
 		if ((e = db_exec(db, wipe[i], "")))
 			goto fail;

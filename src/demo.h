@@ -30,13 +30,16 @@ extern const size_t demo_users_n;
 enum err demo_seed_users(struct db *db, long long now, size_t *seeded);
 
 /*
- * demo_reset: in one BEGIN IMMEDIATE transaction, delete everything
- * visitors made (sessions, login failures, visits, carts, profiles,
- * refresh families and tokens, the blacklist, token events, notes, and
- * every account that is not a demo account), give the demo accounts back
- * their seeded names, roles and passwords, and set the demo clock back to
- * wall time. Everyone is logged out, the caller too. The catalogue is
- * untouched. ERR_CRYPTO when hashing fails, ERR_DB.
+ * demo_reset: in one BEGIN IMMEDIATE transaction, revoke every credential
+ * (revoke_everyone_locked: every access token issued before the reset is
+ * refused after it), delete everything visitors made (sessions, login
+ * failures, visits, carts, profiles, refresh families and tokens, expired
+ * blacklist entries, token events, notes, and every account that is not a
+ * demo account), give the demo accounts back their seeded names, roles and
+ * passwords, and set the demo clock back to wall time. Live blacklist
+ * entries stay, and user ids are never handed out again (AUTOINCREMENT).
+ * Everyone is logged out, the caller too. The catalogue is untouched.
+ * ERR_CRYPTO when hashing fails, ERR_DB, ERR_UNAVAILABLE.
  */
 enum err demo_reset(struct db *db, long long now);
 

@@ -15,6 +15,7 @@ const char *err_name(enum err e)
 	case ERR_FORBIDDEN: return "forbidden";
 	case ERR_THROTTLED: return "throttled";
 	case ERR_DB:        return "storage_error";
+	case ERR_UNAVAILABLE: return "store_unavailable";
 	case ERR_CRYPTO:    return "crypto_error";
 	case ERR_NOMEM:     return "out_of_memory";
 	case ERR_INTERNAL:  return "internal_error";

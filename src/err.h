@@ -18,6 +18,9 @@ enum err {
 	ERR_FORBIDDEN,  /* not allowed, or a failed CSRF check: 403 */
 	ERR_THROTTLED,  /* too many attempts, try later: 429 */
 	ERR_DB,         /* storage failure: 500 */
+	ERR_UNAVAILABLE,/* the store cannot take a write now (disk full,
+			   locked past the busy timeout, I/O error, read-only):
+			   503 with Retry-After; nothing was stored */
 	ERR_CRYPTO,     /* libsodium failure: 500 */
 	ERR_NOMEM,      /* allocation failure: 500 */
 	ERR_INTERNAL    /* a broken invariant: 500 */

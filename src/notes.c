@@ -68,7 +68,7 @@ enum err notes_add(struct db *db, long long user_id, const char *text,
 		n = sqlite3_column_int64(st, 0);
 		e = sqlite3_column_int64(st, 1) ? ERR_OK : ERR_NOTFOUND;
 	} else {
-		e = ERR_DB;
+		e = db_fail(db, rc, "note count");
 	}
 	sqlite3_reset(st);
 	if (e)

@@ -351,8 +351,9 @@ enum err refresh_revoke(struct db *db, long long family_id,
 	return ERR_OK;
 }
 
-enum err refresh_revoke_all(struct db *db, long long user_id,
-			    const char *kind, long long now, int *count)
+enum err refresh_revoke_all_locked(struct db *db, long long user_id,
+				   const char *kind, long long now,
+				   int *count)
 {
 	sqlite3_stmt *st;
 	struct refresh_family fams[64];
@@ -361,41 +362,31 @@ enum err refresh_revoke_all(struct db *db, long long user_id,
 
 	if (count)
 		*count = 0;
-	if ((e = db_begin(db)))
-		return e;
 	/* In rounds of 64, so a user with many families is still fully
 	 * revoked, and no statement is stepped while others write. */
 	do {
 		if (!(st = db_stmt(db, "SELECT " FAMILY_COLS " FROM "
-				   "refresh_families f WHERE f.user_id = ? "
-				   "AND f.revoked_at IS NULL LIMIT 64"))) {
-			e = ERR_DB;
-			goto rollback;
-		}
+				   "refresh_families f WHERE (?1 = 0 OR "
+				   "f.user_id = ?1) AND f.revoked_at IS NULL "
+				   "LIMIT 64")))
+			return ERR_DB;
 		sqlite3_bind_int64(st, 1, user_id);
 		n = 0;
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64)
 			read_family(st, 0, &fams[n++]);
 		sqlite3_reset(st);
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-			e = ERR_DB;
-			goto rollback;
-		}
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			return db_fail(db, rc, "family list");
 		for (i = 0; i < n; i++) {
 			if ((e = revoke_locked(db, &fams[i], kind, "", now,
 					       &ch)))
-				goto rollback;
+				return e;
 			total += ch;
 		}
 	} while (n == 64);
-	if ((e = db_commit(db)))
-		goto rollback;
 	if (count)
 		*count = total;
 	return ERR_OK;
-rollback:
-	db_rollback(db);
-	return e;
 }
 
 /* One refresh family as the devices list shows it. */
@@ -419,6 +410,23 @@ static json_t *family_json(sqlite3_stmt *st)
 			 (const char *)sqlite3_column_text(st, 7),
 			 "client_addr",
 			 (const char *)sqlite3_column_text(st, 8));
+}
+
+enum err refresh_live_count(struct db *db, long long user_id, long long *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM refresh_families "
+				   "WHERE user_id = ? AND revoked_at IS NULL");
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, user_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? ERR_OK : db_fail(db, rc, "family count");
 }
 
 enum err refresh_families_json(struct db *db, long long user_id,

@@ -111,10 +111,19 @@ enum err refresh_revoke(struct db *db, long long family_id,
 			long long user_id, const char *kind, long long now,
 			int *changed);
 
-/* refresh_revoke_all: refresh_revoke every live family of user_id;
- * *count how many (may be NULL). */
-enum err refresh_revoke_all(struct db *db, long long user_id,
-			    const char *kind, long long now, int *count);
+/*
+ * refresh_revoke_all_locked: inside the caller's BEGIN IMMEDIATE
+ * transaction, revoke every live family of user_id (of every user when
+ * user_id is 0) as refresh_revoke does, each with event kind; *count how
+ * many (may be NULL). revoke.h is the one caller: it pairs this with the
+ * sessions and the access tokens.
+ */
+enum err refresh_revoke_all_locked(struct db *db, long long user_id,
+				   const char *kind, long long now,
+				   int *count);
+
+/* refresh_live_count: *n = the user's families not revoked. */
+enum err refresh_live_count(struct db *db, long long user_id, long long *n);
 
 /* refresh_families_json: the user's newest REFRESH_LIST_MAX families as a
  * JSON array (*out, caller decrefs). */

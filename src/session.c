@@ -125,6 +125,8 @@ enum err session_create(struct db *db, const struct session_config *cfg,
 		"user_agent, client_addr, data) "
 		"VALUES (?, NULL, ?, ?, ?, ?, ?, 0, substr(?, 1, ?), ?, '{}')";
 	sqlite3_stmt *st;
+	enum err e = ERR_DB;
+	int rc;
 
 	session_cleanup(s);
 	if (!(s->data = json_object()))
@@ -145,16 +147,14 @@ enum err session_create(struct db *db, const struct session_config *cfg,
 	sqlite3_bind_text(st, 7, user_agent, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 8, SESSION_UA_MAX);
 	sqlite3_bind_text(st, 9, client_addr, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		log_msg("error", "session insert: %s", sqlite3_errmsg(db->h));
-		sqlite3_reset(st);
-		goto fail;
-	}
+	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return ERR_OK;
+	if (rc == SQLITE_DONE)
+		return ERR_OK;
+	e = db_fail(db, rc, "session insert");
 fail:
 	session_cleanup(s);
-	return ERR_DB;
+	return e;
 }
 
 /* Delete the row with this hash. */
@@ -181,10 +181,8 @@ static enum err select_row(struct db *db, struct session *s)
 		e = read_row(st, s);
 	else if (rc == SQLITE_DONE)
 		e = ERR_NOTFOUND;
-	else {
-		log_msg("error", "session select: %s", sqlite3_errmsg(db->h));
-		e = ERR_DB;
-	}
+	else
+		e = db_fail(db, rc, "session select");
 	sqlite3_reset(st);
 	return e;
 }
@@ -468,9 +466,12 @@ enum err session_revoke_others(struct db *db, long long user_id,
 			       const unsigned char keep_hash[SESSION_HASH_BYTES],
 			       int *n)
 {
-	enum err e = db_exec(db, "DELETE FROM sessions WHERE user_id = ? AND "
-			     "id_hash <> ?", "ib", user_id, keep_hash,
-			     SESSION_HASH_BYTES);
+	enum err e = keep_hash ?
+		db_exec(db, "DELETE FROM sessions WHERE user_id = ? AND "
+			"id_hash <> ?", "ib", user_id, keep_hash,
+			SESSION_HASH_BYTES) :
+		db_exec(db, "DELETE FROM sessions WHERE user_id = ?", "i",
+			user_id);
 
 	if (n)
 		*n = e ? 0 : db_changes(db);

@@ -177,8 +177,9 @@ enum err session_revoke(struct db *db, long long user_id,
 
 /*
  * session_revoke_others: delete every session of user_id except keep_hash
- * ("log out all other devices", password change). *n (may be NULL) gets
- * the number deleted.
+ * ("log out all other devices", password change); every one of them when
+ * keep_hash is NULL ("log out everywhere"). *n (may be NULL) gets the
+ * number deleted.
  */
 enum err session_revoke_others(struct db *db, long long user_id,
 			       const unsigned char keep_hash[SESSION_HASH_BYTES],

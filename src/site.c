@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "clock.h"
@@ -46,6 +47,7 @@ int site_status_for(enum err e)
 	case ERR_AUTH:      return 401;
 	case ERR_FORBIDDEN: return 403;
 	case ERR_THROTTLED: return 429;
+	case ERR_UNAVAILABLE: return 503;
 	case ERR_DB:
 	case ERR_CRYPTO:
 	case ERR_NOMEM:
@@ -167,12 +169,24 @@ enum err site_session_ensure(struct ctx *c)
 
 	if (c->has_session)
 		return ERR_OK;
-	if ((e = session_create(c->db, &c->cfg->session, c->now,
-				c->req.user_agent, c->req.remote_addr,
-				&c->sess)))
+	e = session_create(c->db, &c->cfg->session, c->now,
+			   c->req.user_agent, c->req.remote_addr, &c->sess);
+	if (e == ERR_UNAVAILABLE && (c->req.method == HTTP_GET ||
+				     c->req.method == HTTP_HEAD)) {
+		/* A read is still served, with an empty session nobody
+		 * stored; its forms will be refused until the store heals. */
+		c->store_failed = "wire.store.guest_failed";
+		return (c->sess.data = json_object()) ? ERR_OK : ERR_NOMEM;
+	}
+	if (e)
 		return e;
 	c->has_session = 1;
 	return site_session_cookie(c);
+}
+
+void site_store_failed(struct ctx *c, const char *key)
+{
+	c->store_failed = key;
 }
 
 enum err site_session_end(struct ctx *c)
@@ -442,6 +456,8 @@ static void answer_error(struct ctx *c, enum err err, int status, int json)
 
 	buf_init(&k);
 	c->res.status = status ? status : site_status_for(err);
+	if (c->res.status == 503)
+		site_retry_after(c, SITE_STORE_RETRY_AFTER);
 	if (!key) {
 		buf_printf(&k, "error.%s", err_name(err));
 		key = k.data ? k.data : "error.internal_error";
@@ -591,10 +607,13 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 	if ((e = r->fn(&c)))
 		goto fail;
 	/* Only a request that succeeded counts as use of the session: a
-	 * refused one changes nothing stored. */
+	 * refused one changes nothing stored. The answer is already made,
+	 * and whatever it wrote is committed, so a touch the store cannot
+	 * take (a full disk) is reported in the wire view, not answered as
+	 * a failure of the request. */
 	if (c.has_session && c.res.status < 400 &&
-	    (e = session_touch(c.db, &c.sess, c.now)))
-		goto fail;
+	    session_touch(c.db, &c.sess, c.now))
+		site_store_failed(&c, "wire.store.touch_failed");
 	goto respond;
 fail:
 	if (site_status_for(e) >= 500)
@@ -636,6 +655,7 @@ static int start(const char *program)
 	int rc = -1;
 
 	log_set_program(program);
+	umask(077);   /* a database file SQLite makes is owner-only */
 	buf_init(&strings);
 	if (sodium_init() < 0) {
 		log_msg("error", "libsodium failed to initialise");

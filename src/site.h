@@ -45,6 +45,8 @@
 #define ROUTE_PREFIX 0x4  /* path is a prefix (ends with '/') */
 
 #define SITE_NEXT_MAX 512 /* bytes of a local redirect target */
+#define SITE_STORE_RETRY_AFTER 5  /* seconds a 503 asks the client to wait
+				     when the store cannot take a write */
 
 struct ctx;
 typedef enum err (*route_fn)(struct ctx *c);
@@ -88,6 +90,8 @@ struct ctx {
 	const char               *page;       /* template, or NULL */
 	const char               *title_key;  /* i18n key of the title */
 	const char               *error_key;  /* i18n key explaining an error */
+	const char               *store_failed; /* i18n key: what this read
+						   could not record */
 };
 
 /*
@@ -108,9 +112,19 @@ enum err site_json(struct ctx *c, json_t *obj);
 
 /*
  * site_session_ensure: make sure the visitor has a session, creating a
- * guest one (and its Set-Cookie) when there is none.
+ * guest one (and its Set-Cookie) when there is none. When the store
+ * cannot take the new row (ERR_UNAVAILABLE) on a GET or HEAD, the read
+ * goes on without one: has_session stays 0, sess.data is an empty object
+ * and site_store_failed is noted. A write gets the error.
  */
 enum err site_session_ensure(struct ctx *c);
+
+/*
+ * site_store_failed: note that this request was served but the store
+ * could not record something (key: an i18n key such as
+ * "wire.store.touch_failed"); the wire view says so.
+ */
+void site_store_failed(struct ctx *c, const char *key);
 
 /* site_session_cookie: send the Set-Cookie for the current session's new
  * ID (after create or login): sid, Path=/, HttpOnly, SameSite=Lax, Secure

@@ -25,6 +25,8 @@ static const char *const reason_text[] = {
 	[TOKEN_EXPIRED]         = "expired",
 	[TOKEN_NOT_YET_VALID]   = "not yet valid",
 	[TOKEN_REVOKED]         = "revoked",
+	[TOKEN_SUPERSEDED]      = "issued before a revocation",
+	[TOKEN_NO_ACCOUNT]      = "no such account",
 };
 
 const char *token_reason_text(enum token_reason r)
@@ -213,7 +215,7 @@ static int claim_str(json_t *payload, const char *name, char *out,
 	return 0;
 }
 
-/* NumericDate claim name (RFC 7519 §2): an integer here. */
+/* A non-negative integer claim: a NumericDate (RFC 7519 §2), or ver. */
 static int claim_time(json_t *payload, const char *name, long long *out,
 		      int required)
 {
@@ -304,7 +306,8 @@ static enum token_reason check_claims(json_t *pl, long long now,
 	    claim_str(pl, "role", out->role, sizeof(out->role), 0) ||
 	    claim_time(pl, "exp", &out->exp, 1) ||
 	    claim_time(pl, "iat", &out->iat, 1) ||
-	    claim_time(pl, "nbf", &out->nbf, 0))
+	    claim_time(pl, "nbf", &out->nbf, 0) ||
+	    claim_time(pl, "ver", &out->ver, 0))
 		return TOKEN_MALFORMED;
 	if (!iss || strcmp(iss, TOKEN_ISSUER))
 		return TOKEN_WRONG_ISS;

@@ -56,7 +56,10 @@ enum token_reason {
 	TOKEN_WRONG_USE,
 	TOKEN_EXPIRED,
 	TOKEN_NOT_YET_VALID,
-	TOKEN_REVOKED
+	TOKEN_REVOKED,          /* its jti is on the blacklist */
+	TOKEN_SUPERSEDED,       /* its ver is older than the account's:
+				   issued before a revocation */
+	TOKEN_NO_ACCOUNT        /* its numeric sub names no account */
 };
 
 /*
@@ -90,6 +93,8 @@ struct token_claims {
 	char           role[16];
 	char           jti[TOKEN_JTI_MAX];
 	long long      iat, nbf, exp;
+	long long      ver;                    /* the account's token version
+						  at issue; 0 when absent */
 	json_t        *payload;                /* owned; token_claims_cleanup */
 };
 
@@ -129,8 +134,9 @@ void token_parts_cleanup(struct token_parts *p);
  * token_verify: the verifier (see the file comment) over the NUL-terminated
  * token at time now. Returns TOKEN_VALID and fills *out (release with
  * token_claims_cleanup), or the reason and a zeroed *out. flags:
- * TOKEN_IGNORE_EXP skips exp only. The blacklist is the caller's
- * (refresh_blacklisted), since a stateless verifier has no database.
+ * TOKEN_IGNORE_EXP skips exp only. The blacklist and the account's token
+ * version are the caller's (revoke_access_check), since a stateless
+ * verifier has no database.
  */
 enum token_reason token_verify(const struct token_keys *k, const char *token,
 			       long long now, unsigned flags,

@@ -195,7 +195,7 @@ enum err tokensign_issue(const struct token_signer *s,
 	*out = NULL;
 	if (!spec->sub || !spec->jti)
 		return ERR_INVAL;
-	claims = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s}",
+	claims = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:I}",
 			   "iss", spec->iss ? spec->iss : TOKEN_ISSUER,
 			   "sub", spec->sub,
 			   "aud", spec->aud ? spec->aud : TOKEN_AUDIENCE,
@@ -204,7 +204,8 @@ enum err tokensign_issue(const struct token_signer *s,
 			   "iat", (json_int_t)spec->iat,
 			   "jti", spec->jti,
 			   "token_use", spec->token_use ? spec->token_use :
-			   TOKEN_USE_ACCESS);
+			   TOKEN_USE_ACCESS,
+			   "ver", (json_int_t)spec->ver);
 	if (!claims ||
 	    (spec->name && json_object_set_new(claims, "name",
 					       json_string(spec->name))) ||

@@ -35,6 +35,7 @@ struct token_spec {
 	const char    *aud;
 	const char    *token_use;
 	long long      iat, nbf, exp;
+	long long      ver;       /* the account's token version ("ver") */
 };
 
 /*

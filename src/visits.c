@@ -53,7 +53,7 @@ static enum err load_row(struct db *db, const unsigned char h[HASH_BYTES],
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return ERR_OK;
-	return rc == SQLITE_DONE ? ERR_NOTFOUND : ERR_DB;
+	return rc == SQLITE_DONE ? ERR_NOTFOUND : db_fail(db, rc, "visit");
 }
 
 enum err visits_record(struct db *db, const char *id, long long now,
@@ -101,6 +101,20 @@ fail:
 	db_rollback(db);
 	memset(v, 0, sizeof(*v));
 	return e == ERR_NOTFOUND ? ERR_DB : e;
+}
+
+enum err visits_peek(struct db *db, const char *id, struct visit *v)
+{
+	unsigned char h[HASH_BYTES];
+	enum err e;
+
+	memset(v, 0, sizeof(*v));
+	if (!visits_id_valid(id))
+		return ERR_OK;
+	memcpy(v->id, id, VISITS_ID_LEN + 1);
+	id_hash(id, h);
+	e = load_row(db, h, v);
+	return e == ERR_NOTFOUND ? ERR_OK : e;
 }
 
 enum err visits_forget(struct db *db, const char *id)

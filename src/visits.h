@@ -33,10 +33,18 @@ int visits_id_valid(const char *id);
  * NULL). A malformed, unknown or expired id is never adopted: a fresh
  * random ID and row are made (v->is_new = 1). Rows unseen for
  * VISITS_MAX_AGE are purged when a visitor is added. ERR_DB on storage
- * failure; v is zeroed on failure.
+ * failure, ERR_UNAVAILABLE when the store cannot be written now (a full
+ * disk); v is zeroed on failure.
  */
 enum err visits_record(struct db *db, const char *id, long long now,
 		       struct visit *v);
+
+/*
+ * visits_peek: what is stored for id, changing nothing (for a read served
+ * while the store cannot be written). v is zeroed, with v->id = id, when
+ * id is malformed or unknown; ERR_OK then too. ERR_DB, ERR_UNAVAILABLE.
+ */
+enum err visits_peek(struct db *db, const char *id, struct visit *v);
 
 /*
  * visits_forget: delete the row of id. ERR_NOTFOUND when there is none

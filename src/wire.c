@@ -229,6 +229,12 @@ static enum err put_stored(struct ctx *c, struct buf *o)
 
 	/* c->sess is what the store holds: every change this request made
 	 * (login, update, touch) went through it. */
+	if (c->store_failed &&
+	    ((e = buf_puts(o, "<div class=\"callout error\" "
+			   "id=\"wire-store-failed\">")) ||
+	     (e = tmpl_put_bilingual(o, c->store_failed, c->lang, "p")) ||
+	     (e = buf_puts(o, "</div>\n"))))
+		return e;
 	if (!c->has_session) {
 		if ((e = tmpl_put_bilingual(o, miss_keys[c->miss], c->lang,
 					    "p")))

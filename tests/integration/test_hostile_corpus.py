@@ -197,3 +197,66 @@ def test_s_s2_site_still_serves_after_the_corpus(site, victim):
     assert st["user"]["username"] == "alice"
     assert site.query("PRAGMA integrity_check") == [("ok",)]
     c.close()
+
+
+# ---- issue 10: credentials that outlived a revocation -----------------------
+BEARER_ROUTES = [("GET", "/api/me", None), ("GET", "/api/notes", None),
+                 ("POST", "/api/notes", b'{"text": "into the victim"}'),
+                 ("GET", "/api/cart", None),
+                 ("POST", "/api/cart/add", b'{"product_id": 1, "qty": 1}'),
+                 ("GET", "/api/auth/families", None),
+                 ("POST", "/api/auth/families/revoke", b'{"id": 1}'),
+                 ("POST", "/api/auth/logout-all", b"{}")]
+
+
+def stale_token(site, sub, ver):
+    """A token genuinely signed with the site's HS256 secret, for an account
+    that is gone (sub) or of a token version the account has left (ver)."""
+    import time
+
+    import jwt as pyjwt
+    import requests
+
+    r = requests.post(site.url("/api/auth/login"), json={
+        "username": "bob", "password": "bob-password", "alg": "HS256"},
+        headers={"Origin": site.origin}, timeout=TIMEOUT)
+    kid = pyjwt.get_unverified_header(r.json()["access_token"])["kid"]
+    now = int(time.time())
+    claims = {"iss": "urn:web-state:auth", "aud": "urn:web-state:api",
+              "sub": str(sub), "exp": now + 300, "nbf": now, "iat": now,
+              "jti": f"stale-{sub}-{ver}-{now}", "token_use": "access",
+              "name": "Mallory", "role": "user", "ver": ver}
+    secret = (site.keys_dir / "jwt_hs256.key").read_bytes()
+    return pyjwt.encode(claims, secret, algorithm="HS256",
+                        headers={"kid": kid})
+
+
+def test_issue10_stale_bearer_tokens_refused_on_every_bearer_route(site):
+    """Issue 10 §1 and §2 stay covered: a token of an account that no longer
+    exists (the reset's reused-id attack) and one of an older token version
+    (after a password change or revoke-all) get 401 on every route that
+    checks bearer tokens statefully, and nothing is stored."""
+    alice, = site.query("SELECT id, token_version FROM users "
+                        "WHERE username = 'alice'")
+    gone = site.query("SELECT seq FROM sqlite_sequence "
+                      "WHERE name = 'users'")[0][0] + 1000
+    cases = [(stale_token(site, gone, 0), "no such account"),
+             (stale_token(site, alice[0], alice[1] + 7),
+              "issued before a revocation")]
+    before = site.dump(normalise_touch=False)
+    wrong = []
+    for tok, reason in cases:
+        for method, path, body in BEARER_ROUTES:
+            headers = {"Authorization": "Bearer " + tok,
+                       "Origin": site.origin}
+            if body is not None:
+                headers["Content-Type"] = JSON
+            status, hdrs, _payload = send(
+                site, build_request(site, method, path, headers, body))
+            want = (f'Bearer error="invalid_token", '
+                    f'error_description="{reason}"')
+            if status != 401 or hdrs.get("WWW-Authenticate") != want:
+                wrong.append((method, path, reason, status,
+                              hdrs.get("WWW-Authenticate")))
+    assert not wrong, wrong
+    assert site.dump(normalise_touch=False) == before

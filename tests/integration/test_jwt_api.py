@@ -146,8 +146,9 @@ def test_s_j7_api_binary_cannot_read_the_private_key():
 @pytest.mark.parametrize("alg", ["RS256", "HS256"])
 def test_s_j2_login_returns_bearer_token_with_every_claim(site, alg):
     """S-J2, S-J3: login answers {access_token, token_type, expires_in};
-    the JWT has iss, sub, aud, exp, nbf, iat, jti, token_use, name, role
-    and a kid header, 15 minutes by default."""
+    the JWT has iss, sub, aud, exp, nbf, iat, jti, token_use, name, role,
+    ver (the account's token version, issue 10) and a kid header, 15
+    minutes by default."""
     r = login(site, "alice", alg=alg)
     assert r.status_code == 200
     assert r.headers["Content-Type"] == JSON_TYPE
@@ -159,8 +160,10 @@ def test_s_j2_login_returns_bearer_token_with_every_claim(site, alg):
     h, p = header_of(tok), payload_of(tok)
     assert h["alg"] == alg and h["typ"] == "JWT" and h["kid"]
     assert set(p) == {"iss", "sub", "aud", "exp", "nbf", "iat", "jti",
-                      "token_use", "name", "role"}
-    uid = site.query("SELECT id FROM users WHERE username='alice'")[0][0]
+                      "token_use", "name", "role", "ver"}
+    uid, ver = site.query("SELECT id, token_version FROM users "
+                          "WHERE username='alice'")[0]
+    assert p["ver"] == ver
     assert (p["iss"], p["aud"], p["sub"], p["token_use"], p["name"],
             p["role"]) == (ISS, AUD, str(uid), "access", "Alice", "user")
     assert p["exp"] - p["iat"] == 900 and p["nbf"] == p["iat"]

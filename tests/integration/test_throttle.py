@@ -95,3 +95,64 @@ def test_s_s1_success_clears_failures(tclient, tsite):
     assert failures(tsite, "admin") == 0
     fail_n(tclient, "admin", FAIL_MAX - 1)
     assert tclient.login("admin", "admin-password").status_code == 303
+
+
+def test_issue10_concurrent_burst_checks_at_most_five(tsite):
+    """Issue 10 §4 reproduction, S-S1: 14 wrong passwords for one user sent
+    at once across /session/login, /api/auth/login, /compare/cookie/login
+    and /lab/scale/{a,b}/login. The throttle's check and record are one
+    atomic step before the Argon2id work, so exactly 5 are checked (401)
+    and the other 9 get 429 with Retry-After; 5 failures are stored."""
+    import threading
+
+    import requests
+
+    from sitectl import HTTP_TIMEOUT, csrf_from
+
+    user = "burst"
+    forms = []
+    for page, action in (("/session/login", "/session/login"),
+                         ("/compare", "/compare/cookie/login"),
+                         ("/lab/scale", "/lab/scale/a/login"),
+                         ("/lab/scale", "/lab/scale/b/login")):
+        c = Client(tsite)
+        token = csrf_from(c.get(page).text)
+        forms.append((action, c.cookie_header(), token))
+        c.close()
+    jobs = []
+    for i in range(14):
+        if i % 5 == 4:
+            jobs.append(("json", "/api/auth/login", None, None))
+        else:
+            jobs.append(("form",) + forms[i % 5 % 4])
+    results = [None] * len(jobs)
+    gate = threading.Barrier(len(jobs))
+
+    def send(i):
+        kind, path, cookie, token = jobs[i]
+        h = {"Origin": tsite.origin}
+        gate.wait()
+        if kind == "json":
+            r = requests.post(tsite.url(path), headers=h, json={
+                "username": user, "password": f"wrong-{i}", "alg": "HS256"},
+                timeout=HTTP_TIMEOUT)
+        else:
+            h["Cookie"] = cookie
+            r = requests.post(tsite.url(path), headers=h, data={
+                "username": user, "password": f"wrong-{i}", "csrf": token},
+                timeout=HTTP_TIMEOUT, allow_redirects=False)
+        results[i] = (r.status_code, r.headers.get("Retry-After"))
+
+    threads = [threading.Thread(target=send, args=(i,))
+               for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    statuses = sorted(s for s, _ in results)
+    assert statuses == [401] * FAIL_MAX + [429] * (len(jobs) - FAIL_MAX), \
+        results
+    for status, ra in results:
+        if status == 429:
+            assert ra is not None and 1 <= int(ra) <= WINDOW
+    assert failures(tsite, user) == FAIL_MAX

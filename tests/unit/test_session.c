@@ -276,7 +276,7 @@ static void test_auth(void **state)
 {
 	struct fixture *f = *state;
 	struct user u;
-	long long retry;
+	long long retry, attempt;
 	int i;
 
 	assert_int_equal(auth_create_user(f->db, "carol", "Carol", "user",
@@ -298,12 +298,19 @@ static void test_auth(void **state)
 			 ERR_INVAL);
 	assert_int_equal(auth_verify(f->db, "ab", "x", &u), ERR_INVAL);
 
+	/* issue 10 §4: each claim checks and records in one step, so the
+	 * sixth is refused before any password work */
 	for (i = 0; i < AUTH_FAIL_MAX; i++) {
-		assert_int_equal(auth_throttle_check(f->db, "carol", 1000 + i,
-						     &retry), ERR_OK);
-		assert_int_equal(auth_throttle_fail(f->db, "carol", 1000 + i),
-				 ERR_OK);
+		assert_int_equal(auth_throttle_claim(f->db, "carol", 1000 + i,
+						     &retry, &attempt), ERR_OK);
+		assert_true(attempt > 0);
 	}
+	assert_int_equal(auth_throttle_claim(f->db, "carol", 1010, &retry,
+					     &attempt), ERR_THROTTLED);
+	assert_int_equal(attempt, 0);
+	assert_int_equal(retry, 1000 + AUTH_FAIL_WINDOW - 1010);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+				    "login_failures"), AUTH_FAIL_MAX);
 	assert_int_equal(auth_throttle_check(f->db, "carol", 1010, &retry),
 			 ERR_THROTTLED);
 	assert_int_equal(retry, 1000 + AUTH_FAIL_WINDOW - 1010);

@@ -21,6 +21,7 @@
 #include "db.h"
 #include "forge.h"
 #include "refresh.h"
+#include "revoke.h"
 #include "token.h"
 #include "tokensign.h"
 #include "unit.h"
@@ -390,9 +391,14 @@ static void test_revoke_all(void **state)
 	struct refresh_family fam;
 	enum refresh_outcome o;
 	json_t *list = NULL;
+	struct token_claims cl;
+	struct revoke_report rep;
+	struct revoke_state st;
 	long long fid;
-	int i, n = 0, yes = 0;
+	int i, yes = 0;
+	enum err e;
 
+	memset(&cl, 0, sizeof(cl));
 	for (i = 0; i < 4; i++) {
 		char jti[16];
 
@@ -401,9 +407,32 @@ static void test_revoke_all(void **state)
 					       jti, NOW + 900, "", "", NOW,
 					       3600, t[i], &fid), ERR_OK);
 	}
-	assert_int_equal(refresh_revoke_all(f->db, f->uid, "logout_all", NOW,
-					    &n), ERR_OK);
-	assert_int_equal(n, 4);
+	/* issue 10 §2: one remedy for every credential of the user */
+	cl.user_id = f->uid;
+	snprintf(cl.jti, sizeof(cl.jti), "live");
+	assert_int_equal(revoke_access_check(f->db, &cl, &e), TOKEN_VALID);
+	assert_int_equal(e, ERR_OK);
+	assert_int_equal(db_begin(f->db), ERR_OK);
+	assert_int_equal(db_finish(f->db, revoke_user_locked(
+		f->db, f->uid, NULL, "logout_all", NOW, &rep)), ERR_OK);
+	assert_int_equal(rep.families, 4);
+	assert_int_equal(rep.accounts, 1);
+	assert_int_equal(revoke_state(f->db, f->uid, &st), ERR_OK);
+	assert_int_equal(st.token_version, 1);
+	assert_int_equal(st.cut_at, NOW);
+	assert_string_equal(st.cut_reason, "logout_all");
+	/* a token of the old version is refused; one of the new passes */
+	assert_int_equal(revoke_access_check(f->db, &cl, &e),
+			 TOKEN_SUPERSEDED);
+	cl.ver = 1;
+	assert_int_equal(revoke_access_check(f->db, &cl, &e), TOKEN_VALID);
+	cl.user_id = f->uid + 1000;
+	assert_int_equal(revoke_access_check(f->db, &cl, &e),
+			 TOKEN_NO_ACCOUNT);
+	assert_int_equal(e, ERR_OK);
+	assert_int_equal(db_begin(f->db), ERR_OK);
+	assert_int_equal(db_finish(f->db, revoke_user_locked(
+		f->db, f->uid + 1000, NULL, "x", NOW, &rep)), ERR_NOTFOUND);
 	for (i = 0; i < 4; i++) {
 		assert_int_equal(refresh_rotate(f->db, t[i], NULL, "x", 0, NOW,
 						3600, out, &fam, &o), ERR_OK);

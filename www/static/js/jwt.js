@@ -176,6 +176,17 @@
         tr.appendChild(td);
         tb.appendChild(tr);
       });
+      var acc = r.data && r.data.account;
+      var why = {
+        password_change: t('비밀번호 변경', 'password change'),
+        logout_all: t('모든 곳에서 로그아웃', 'log out everywhere'),
+        revoke_all: t('관리자의 전체 종료', "the admin's revoke-all"),
+        reset: t('데모 데이터 초기화', 'demo data reset')
+      };
+      $('jwt-token-version').textContent = acc ? String(acc.token_version) : '—';
+      $('jwt-token-cut').textContent = acc && acc.tokens_cut_at ?
+        when(acc.tokens_cut_at) + ' · ' + (why[acc.tokens_cut_reason] || acc.tokens_cut_reason) :
+        (acc ? t('아직 없음', 'never') : '—');
     });
   }
 
