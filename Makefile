@@ -6,11 +6,14 @@
 #
 # PORT, HOST and DB override where the site listens and which SQLite file
 # it uses; keys live in $(dir DB)keys/. HTTPS=1 serves TLS with a
-# self-signed certificate (tools/lighttpd-tls.sh). OTHER_PORT is the S-C9 "other
-# site"; TZ is the time zone of "today" (S-C7) and of the times shown.
+# self-signed certificate (tools/lighttpd-tls.sh). OTHER_PORT is the S-C9
+# "other site", PORT+1 unless given; TZ is the time zone of "today" (S-C7)
+# and of the times shown. Two instances run side by side from one checkout
+# with different PORT and DB: each has its own FastCGI socket folder,
+# run/PORT/, and its own OTHER_PORT.
 
 PORT ?= 8080
-OTHER_PORT ?= 8081
+OTHER_PORT ?= $(shell expr $(PORT) + 1)
 HOST ?= 127.0.0.1
 DB   ?= db/site.sqlite
 KEYS ?= $(dir $(DB))keys
@@ -52,7 +55,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 FUZZ_SECONDS ?= 60
 SMOKE_RUNS   ?= 20000
 
-.PHONY: all run test unit asan asan-unit valgrind fuzz fuzz-smoke integration browser \
+.PHONY: all run test check unit asan asan-unit valgrind fuzz fuzz-smoke integration browser \
         bench lint clean deps setup initdb
 
 all: $(PROGS) build/siteinit
@@ -144,9 +147,9 @@ setup: deps all initdb
 
 # ---- run ------------------------------------------------------------------
 run: setup
-	@echo "Serving on $(if $(filter 1,$(HTTPS)),https,http)://$(HOST):$(PORT)/  (Ctrl-C stops everything)"
-	@mkdir -p run
-	RUN_DIR=$(CURDIR)/run SITE_ROOT=$(CURDIR) DB=$(abspath $(DB)) \
+	@echo "Serving on $(if $(filter 1,$(HTTPS)),https,http)://$(HOST):$(PORT)/, the other site on http://$(HOST):$(OTHER_PORT)/other/  (Ctrl-C stops everything)"
+	@mkdir -p run/$(PORT)
+	RUN_DIR=$(CURDIR)/run/$(PORT) SITE_ROOT=$(CURDIR) DB=$(abspath $(DB)) \
 	  KEYS=$(abspath $(KEYS)) exec lighttpd -D -f lighttpd.conf
 
 # ---- tests ----------------------------------------------------------------
@@ -220,6 +223,11 @@ browser: setup
 
 test: setup unit asan-unit fuzz-smoke
 	$(PYTHON) -m pytest -q tests/integration tests/browser
+
+# check: the fast tier while working: the unit tests and the integration
+# suite, without the browser matrix and the sanitizer and fuzz builds.
+check: setup unit
+	$(PYTHON) -m pytest -q tests/integration
 
 lint: deps
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \

@@ -22,7 +22,8 @@ static enum err render_row(struct ctx *c, const char *row,
 	return tmpl_render(row, v, c->lang, out);
 }
 
-/* The catalogue rows (with add forms) in the order of the sort cookie. */
+/* The catalogue rows (with add forms) in the order of the sort cookie;
+ * each name also in the other language, marked with its lang. */
 static enum err catalogue_html(struct ctx *c, enum cart_sort sort,
 			       const char *csrf, struct buf *out)
 {
@@ -30,6 +31,7 @@ static enum err catalogue_html(struct ctx *c, enum cart_sort sort,
 	struct tmpl_vars v;
 	char price[32];
 	size_t n, i;
+	enum lang alt = c->lang == LANG_KO ? LANG_EN : LANG_KO;
 	enum err e;
 
 	if ((e = cart_catalogue(c->db, sort, c->lang, list, &n)))
@@ -41,8 +43,8 @@ static enum err catalogue_html(struct ctx *c, enum cart_sort sort,
 		    (e = tmpl_set(&v, "name",
 				  cart_product_name(&list[i], c->lang))) ||
 		    (e = tmpl_set(&v, "name_alt",
-				  cart_product_name(&list[i], c->lang == LANG_KO ?
-						    LANG_EN : LANG_KO))) ||
+				  cart_product_name(&list[i], alt))) ||
+		    (e = tmpl_set(&v, "alt_lang", i18n_code(alt))) ||
 		    (e = tmpl_set(&v, "price",
 				  cart_format_krw(list[i].price_krw, price))) ||
 		    (e = tmpl_set(&v, "csrf", csrf)))

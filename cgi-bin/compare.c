@@ -144,7 +144,8 @@ out:
 /* {authenticated, user, cookie, row, cart_kept_in, cart} into *out: the
  * session cookie's name, size and attributes (never its value), the
  * sessions row's deadlines and data size, and the cart where this
- * visitor's is kept. */
+ * visitor's is kept now: "user_carts" once logged in, "session data" for
+ * a guest, null (and no cart) without a session. */
 static enum err session_pane(struct ctx *c, json_t **out)
 {
 	const char *name = site_session_cookie_name(c);
@@ -189,11 +190,11 @@ static enum err session_pane(struct ctx *c, json_t **out)
 		user = json_pack("{s:s, s:s}", "username", c->user.username,
 				 "role", c->user.role);
 	if (!e && !(e = cart_items_json(c->db, &cart, c->lang, &items)) &&
-	    !(*out = json_pack("{s:b, s:O, s:O, s:O, s:s, s:O}",
+	    !(*out = json_pack("{s:b, s:O, s:O, s:O, s:s?, s:O}",
 			       "authenticated", c->logged_in, "user", user,
 			       "cookie", cookie, "row", row, "cart_kept_in",
-			       c->logged_in ? "user_carts" : "session data",
-			       "cart", items)))
+			       c->logged_in ? "user_carts" : c->has_session ?
+			       "session data" : NULL, "cart", items)))
 		e = ERR_NOMEM;
 	json_decref(row);
 	json_decref(user);
@@ -204,9 +205,10 @@ static enum err session_pane(struct ctx *c, json_t **out)
 
 /* GET /compare/state: what the page's live view and table read, and the
  * session's current CSRF token (login rotates it) for the page's forms;
- * like the page itself, it is readable by this origin only. The JWT
- * pane's server side is read by the script from /api/auth/families: this
- * program never sees the access token or the refresh cookie. */
+ * like the page itself, it is readable by this origin only. This program
+ * never sees the access token or the refresh cookie (Path=/api/auth), so
+ * it does not say whether one exists: the script asks /api/auth/cookie
+ * for that, and /api/auth/families for the JWT pane's server side. */
 static enum err state(struct ctx *c)
 {
 	json_t *names = json_array(), *ck = NULL, *ss = NULL;
@@ -230,16 +232,15 @@ static enum err state(struct ctx *c)
 		return e;
 	}
 	return site_json(c, json_pack(
-		"{s:s, s:I, s:o, s:o, s:o, s:{s:b, s:I, s:s, s:s}}",
+		"{s:s, s:I, s:o, s:o, s:o, s:{s:b, s:s, s:s, s:s}}",
 		"csrf", tok,
 		"cookie_header_bytes", (json_int_t)strlen(c->req.cookie_header),
 		"cookies_received", names, "cookie", ck, "session", ss, "jwt",
 		"refresh_cookie_sent_here", cookie_get(&c->req.cookies,
 						       REFRESH_COOKIE)
 		!= NULL,
-		"refresh_cookie_bytes",
-		(json_int_t)(strlen(REFRESH_COOKIE) + 1 + REFRESH_TOKEN_LEN),
 		"refresh_cookie_path", REFRESH_PATH,
+		"refresh_cookie_probe", REFRESH_PATH "/cookie",
 		"server", "/api/auth/families"));
 }
 
@@ -320,6 +321,28 @@ static enum err set_bilingual(struct ctx *c, const char *name,
 	return e;
 }
 
+/* Set var name to the names of the cookies the browser list holds, as
+ * "cmp_login, cmp_cart" ("" when it holds none, so the page says so). */
+static enum err set_cookie_names(struct ctx *c, const char *name,
+				 json_t *browser)
+{
+	struct buf b;
+	json_t *one;
+	size_t i;
+	enum err e = ERR_OK;
+
+	buf_init(&b);
+	json_array_foreach(browser, i, one)
+		if ((i && (e = buf_puts(&b, ", "))) ||
+		    (e = buf_puts(&b, json_string_value(json_object_get(
+				  one, "name")))))
+			break;
+	if (!e)
+		e = tmpl_set(&c->vars, name, b.data ? b.data : "");
+	buf_cleanup(&b);
+	return e;
+}
+
 /* The server-rendered values of both panes that have them. */
 static enum err pane_vars(struct ctx *c, json_t *ck, enum compare_why w,
 			  json_t *ss)
@@ -349,6 +372,8 @@ static enum err pane_vars(struct ctx *c, json_t *ck, enum compare_why w,
 	    (e = set_member(c, "cookie_exp", login, "exp")) ||
 	    (e = set_bilingual(c, "cookie_why", compare_why_key(w))) ||
 	    (e = set_member(c, "cookie_bytes", ck, "bytes")) ||
+	    (e = set_cookie_names(c, "cookie_names",
+				  json_object_get(ck, "browser"))) ||
 	    (e = set_member(c, "cookie_attrs", first, "attributes")) ||
 	    (e = set_member(c, "sid_name", scookie, "name")) ||
 	    (e = set_member(c, "sid_bytes", scookie, "bytes")) ||
@@ -359,10 +384,6 @@ static enum err pane_vars(struct ctx *c, json_t *ck, enum compare_why w,
 	    (e = set_member(c, "row_last_seen", row, "last_seen")) ||
 	    (e = set_member(c, "row_idle_expires", row, "idle_expires")) ||
 	    (e = set_member(c, "row_data_bytes", row, "data_bytes")) ||
-	    (e = set_member(c, "session_kept_in", ss, "cart_kept_in")) ||
-	    (e = tmpl_setf(&c->vars, "refresh_bytes", "%zu",
-			   strlen(REFRESH_COOKIE) + 1 +
-			   REFRESH_TOKEN_LEN)) ||
 	    (e = tmpl_setf(&c->vars, "qty_max", "%d", CART_QTY_MAX)))
 		goto out;
 out:

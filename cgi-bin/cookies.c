@@ -3,7 +3,8 @@
  *
  * Scenarios: S-H1 (HTTP keeps no state: /cookies/hello), S-C1/S-C2 (the
  * cookie lab: /lab/, /lab/path/, /cookies/echo), S-C3 (session vs
- * persistent: /cookies/lifetime), S-C4 (limits: /lab/limits/ and the 431
+ * persistent: /cookies/lifetime), S-C4 (limits: /lab/limits/, which names
+ * the site's own cookies a flood of lab cookies evicts, and the 431
  * rescue /cookies/clear-lab), S-C5 (tampering: /cookies/tamper/), S-C6
  * (preferences: /prefs), S-C7 (today-only notice: the home page and
  * /notice/), S-C8 (visits: /visits), S-C9 (origin, SameSite, CORS:
@@ -77,6 +78,25 @@ static enum err set_bilingual(struct ctx *c, const char *name,
 	e = tmpl_put_bilingual(&b, key, c->lang, tag);
 	if (!e)
 		e = tmpl_set_html(&c->vars, name, b.data ? b.data : "");
+	buf_cleanup(&b);
+	return e;
+}
+
+/* builder_text: why the cookie builder refused (lab and limits pages),
+ * in both languages when lab.c knows the sentence, else as it is. */
+static enum err set_builder_text(struct ctx *c, const char *why)
+{
+	const char *key = lab_builder_key(why);
+	struct buf b;
+	enum err e;
+
+	if (!why || key)
+		return set_bilingual(c, "builder_text", key, "p");
+	buf_init(&b);
+	if (!(e = buf_puts(&b, "<p><code>cookie_build</code> ")) &&
+	    !(e = buf_put_html(&b, why, strlen(why))) &&
+	    !(e = buf_puts(&b, "</p>")))
+		e = tmpl_set_html(&c->vars, "builder_text", b.data);
 	buf_cleanup(&b);
 	return e;
 }
@@ -180,12 +200,14 @@ static enum err hello_step2(struct ctx *c)
 	return ERR_OK;
 }
 
-/* GET /cookies/hello/step3: the next page. Only the cookie remembers. */
+/* GET /cookies/hello/step3: the next page. Only the cookie remembers;
+ * the page says whether a Cookie header came at all. */
 static enum err hello_step3(struct ctx *c)
 {
 	enum err e;
 
-	if ((e = hello_vars(c)))
+	if ((e = hello_vars(c)) ||
+	    (e = flag(c, "had_cookie_header", *c->req.cookie_header != '\0')))
 		return e;
 	site_page(c, "cookies_hello_step3", "cookies.hello.title3");
 	return ERR_OK;
@@ -423,6 +445,50 @@ static enum err visits_forget_post(struct ctx *c)
 
 /* ---- S-C1/S-C2: the cookie lab ----------------------------------------- */
 
+/*
+ * What the server received (S-C1): each pair of the Cookie header as a
+ * table row, name and value escaped, a repeated name marked (the server
+ * uses the first), into received_rows ("" when no cookie came), with the
+ * count and the header's size.
+ */
+static enum err received_vars(struct ctx *c)
+{
+	const struct cookie_jar *jar = &c->req.cookies;
+	struct buf b;
+	size_t i;
+	enum err e = ERR_OK;
+
+	buf_init(&b);
+	for (i = 0; i < jar->n && !e; i++) {
+		const struct cookie_pair *p = &jar->pairs[i];
+
+		if ((e = buf_printf(&b, "<tr%s data-name=\"",
+				    p->duplicate ? " class=\"dup\"" : "")) ||
+		    (e = buf_put_html(&b, p->name, strlen(p->name))) ||
+		    (e = buf_puts(&b, "\"><td><code>")) ||
+		    (e = buf_put_html(&b, p->name, strlen(p->name))) ||
+		    (e = buf_puts(&b, "</code></td><td><code class=\"val\">")) ||
+		    (e = buf_put_html(&b, p->value, strlen(p->value))) ||
+		    (e = buf_puts(&b, "</code>")))
+			break;
+		if (!*p->value && !(e = buf_puts(&b, " ")))
+			e = i18n_put_html(&b, "lab.received.empty", c->lang);
+		if (!e && p->duplicate && !(e = buf_puts(&b, " ")))
+			e = i18n_put_html(&b, "lab.received.dup", c->lang);
+		if (!e)
+			e = buf_puts(&b, "</td></tr>\n");
+	}
+	if (!e)
+		e = tmpl_set_html(&c->vars, "received_rows",
+				  b.data ? b.data : "");
+	buf_cleanup(&b);
+	if (e || (e = tmpl_setf(&c->vars, "received_count", "%zu", jar->n)) ||
+	    (e = tmpl_setf(&c->vars, "header_bytes", "%zu",
+			   strlen(c->req.cookie_header))))
+		return e;
+	return ERR_OK;
+}
+
 /* The builder page, with an optional result (set_cookie) or refusal. */
 static enum err lab_render(struct ctx *c, const char *why_key,
 			   const char *builder_why)
@@ -441,9 +507,9 @@ static enum err lab_render(struct ctx *c, const char *why_key,
 	    (e = set_bilingual(c, "why_text", why_key, "p")) ||
 	    (e = tmpl_set(&c->vars, "builder_why",
 			  builder_why ? builder_why : "")) ||
+	    (e = set_builder_text(c, builder_why)) ||
 	    (e = tmpl_setf(&c->vars, "budget", "%d", LAB_BUDGET)) ||
-	    (e = tmpl_setf(&c->vars, "header_bytes", "%zu",
-			   strlen(c->req.cookie_header))))
+	    (e = received_vars(c)))
 		return e;
 	site_page(c, "lab", "lab.title");
 	return ERR_OK;
@@ -498,11 +564,19 @@ static enum err lab_clear(struct ctx *c)
 /* GET /lab/path/: the same cookies, seen from a sub-path. */
 static enum err lab_sub_page(struct ctx *c)
 {
+	enum err e;
+
+	if ((e = tmpl_setf(&c->vars, "budget", "%d", LAB_BUDGET)) ||
+	    (e = received_vars(c)))
+		return e;
 	site_page(c, "lab_path", "lab.path.title");
 	return ERR_OK;
 }
 
-/* GET /cookies/echo[?cors=mode]: JSON of the cookies that came back. */
+/* GET /cookies/echo[?cors=mode]: JSON of the cookies that came back.
+ * The same answer at /cookies/hello/echo and /cookies/tamper/echo, whose
+ * Paths also carry hello and the tampering lesson's cookies: the limits
+ * lab's script asks those two which of the site's cookies still exist. */
 static enum err echo(struct ctx *c)
 {
 	const struct cookie_jar *jar = &c->req.cookies;
@@ -581,6 +655,157 @@ static enum err lifetime_clear(struct ctx *c)
 
 /* ---- S-C4: limits ----------------------------------------------------- */
 
+/* 1 when a cookie with Path path is sent with a request for page (RFC
+ * 6265 §5.1.4 path-match). */
+static int path_covers(const char *path, const char *page)
+{
+	size_t n = strlen(path);
+
+	if (!n || strncmp(page, path, n))
+		return 0;
+	return path[n - 1] == '/' || page[n] == '/' || page[n] == '\0';
+}
+
+/* The state of site cookie i on this page, as an i18n key suffix. */
+static const char *site_state(const struct lab_site_cookie *sc, size_t i,
+			      unsigned long seen, unsigned long had)
+{
+	if (seen & (1UL << i))
+		return "here";
+	if (had & (1UL << i))
+		return "gone";
+	return path_covers(sc->path, LAB_LIMITS_PATH) ? "absent" : "unseen";
+}
+
+/* Append "<code>name</code>" for each bit of mask, joined by ", ". */
+static enum err put_names(struct buf *b, unsigned long mask)
+{
+	const struct lab_site_cookie *sc;
+	size_t i, n;
+	int first = 1;
+	enum err e = ERR_OK;
+
+	sc = lab_site_cookies(&n);
+	for (i = 0; i < n && !e; i++) {
+		if (!(mask & (1UL << i)))
+			continue;
+		if (!first)
+			e = buf_puts(b, ", ");
+		if (!e && !(e = buf_puts(b, "<code>")) &&
+		    !(e = buf_puts(b, sc[i].name)))
+			e = buf_puts(b, "</code>");
+		first = 0;
+	}
+	return e;
+}
+
+/* One row of the site-cookie table: the group's names with their state
+ * here, its Path, and what is lost and how to get it back. */
+static enum err put_site_group(struct ctx *c, struct buf *b, size_t g,
+			       unsigned long seen, unsigned long had)
+{
+	const struct lab_site_group *groups;
+	const struct lab_site_cookie *sc;
+	const char *path = NULL, *state;
+	char key[40];
+	size_t i, n, ng;
+	enum err e;
+
+	groups = lab_site_groups(&ng);
+	sc = lab_site_cookies(&n);
+	if ((e = buf_printf(b, "<tr data-group=\"%zu\"><td><ul "
+			    "class=\"site-names\">", g)))
+		return e;
+	for (i = 0; i < n && !e; i++) {
+		if (sc[i].group != g)
+			continue;
+		path = sc[i].path;
+		state = site_state(&sc[i], i, seen, had);
+		snprintf(key, sizeof(key), "limits.state.%s", state);
+		if (!(e = buf_printf(b, "<li><code>%s</code>%s <span "
+				     "class=\"site-state\" data-name=\"%s\" "
+				     "data-state=\"%s\" data-path=\"%s\">",
+				     sc[i].name, sc[i].http_only ?
+				     " <small>HttpOnly</small>" : "",
+				     sc[i].name, state, sc[i].path)) &&
+		    !(e = i18n_put_html(b, key, c->lang)))
+			e = buf_puts(b, "</span></li>");
+	}
+	if (e || (e = buf_printf(b, "</ul></td><td><code>%s</code></td><td>",
+				 path ? path : "")) ||
+	    (e = tmpl_put_bilingual(b, groups[g].key, c->lang, "span")) ||
+	    (e = buf_printf(b, " <a href=\"%s\">%s</a></td></tr>\n",
+			    groups[g].href, groups[g].href)))
+		return e;
+	return ERR_OK;
+}
+
+/*
+ * The site's own cookies on the limits page (S-C4): the table of them
+ * (site_rows), the names at risk from a flood of lab cookies (at_risk:
+ * those that came here), the list to carry to the next request (seen_list)
+ * and, when had names cookies that came with an earlier page, those the
+ * browser has dropped since (dropped_rows, one item per group, with how
+ * to get them back).
+ */
+static enum err limits_site_vars(struct ctx *c, int had_given,
+				 unsigned long had)
+{
+	const struct lab_site_group *groups;
+	const struct lab_site_cookie *sc;
+	unsigned long seen = lab_site_seen(&c->req.cookies);
+	unsigned long dropped = had & ~seen, gmask;
+	struct buf rows, risk, list, gone;
+	size_t g, ng, i, n;
+	enum err e = ERR_OK;
+
+	groups = lab_site_groups(&ng);
+	sc = lab_site_cookies(&n);
+	buf_init(&rows);
+	buf_init(&risk);
+	buf_init(&list);
+	buf_init(&gone);
+	for (g = 0; g < ng && !e; g++) {
+		if ((e = put_site_group(c, &rows, g, seen, had)))
+			break;
+		for (gmask = 0, i = 0; i < n; i++)
+			if (sc[i].group == g)
+				gmask |= 1UL << i;
+		if (!(dropped & gmask))
+			continue;
+		if (!(e = buf_puts(&gone, "<li>")) &&
+		    !(e = put_names(&gone, dropped & gmask)) &&
+		    !(e = buf_puts(&gone, " — ")) &&
+		    !(e = i18n_put_html(&gone, groups[g].key, c->lang)))
+			e = buf_printf(&gone, " <a href=\"%s\">%s</a></li>\n",
+				       groups[g].href, groups[g].href);
+	}
+	if (!e)
+		e = put_names(&risk, seen);
+	if (!e)
+		e = lab_site_format(seen, ",", &list);
+	if (!e)
+		e = tmpl_set_html(&c->vars, "site_rows",
+				  rows.data ? rows.data : "");
+	if (!e)
+		e = tmpl_set_html(&c->vars, "at_risk",
+				  risk.data ? risk.data : "");
+	if (!e)
+		e = tmpl_set(&c->vars, "seen_list", list.data ? list.data : "");
+	if (!e)
+		e = tmpl_set_html(&c->vars, "dropped_rows",
+				  gone.data ? gone.data : "");
+	buf_cleanup(&rows);
+	buf_cleanup(&risk);
+	buf_cleanup(&list);
+	buf_cleanup(&gone);
+	if (e || (e = flag(c, "had_given", had_given)) ||
+	    (e = flag(c, "had_kept", had_given && !dropped)) ||
+	    (e = flag(c, "sid_at_risk", c->logged_in)))
+		return e;
+	return ERR_OK;
+}
+
 static enum err limits_render(struct ctx *c, const char *why)
 {
 	size_t i, small = 0, fill = 0;
@@ -608,15 +833,31 @@ static enum err limits_render(struct ctx *c, const char *why)
 			   strlen(c->req.cookie_header))) ||
 	    (e = tmpl_setf(&c->vars, "program_limit", "%d",
 			   COOKIE_HEADER_MAX)) ||
-	    (e = tmpl_set(&c->vars, "builder_why", why ? why : "")))
+	    (e = tmpl_set(&c->vars, "builder_why", why ? why : "")) ||
+	    (e = set_builder_text(c, why)))
+		return e;
+	if (!tmpl_get(&c->vars, "had_given") &&
+	    (e = limits_site_vars(c, 0, 0)))
 		return e;
 	site_page(c, "lab_limits", "limits.title");
 	return ERR_OK;
 }
 
-/* GET /lab/limits/: what arrived here, and the experiments. */
+/* GET /lab/limits/[?had=a,b]: what arrived here, and the experiments;
+ * with had (the site cookies an earlier page saw here), which of them the
+ * browser has dropped since. */
 static enum err limits_page(struct ctx *c)
 {
+	const char *had = http_field(&c->req.query, "had");
+	unsigned long mask;
+	enum err e;
+
+	if (lab_site_parse(had, &mask)) {
+		c->error_key = "limits.bad_had";
+		return ERR_INVAL;
+	}
+	if ((e = limits_site_vars(c, had != NULL, mask)))
+		return e;
 	return limits_render(c, NULL);
 }
 
@@ -918,15 +1159,95 @@ static enum err samesite_set(struct ctx *c)
 	return response_redirect(&c->res, 303, "/cookies/samesite");
 }
 
+/*
+ * The origin part ("http://host:port") of a Referer into out (cap bytes),
+ * "" when it has none or does not fit: the other site sends its origin
+ * only (referrer policy "origin").
+ */
+static void referer_origin(const char *ref, char *out, size_t cap)
+{
+	const char *host = strstr(ref, "://");
+	size_t n;
+
+	out[0] = '\0';
+	if (!host)
+		return;
+	host += 3;
+	n = (size_t)(host - ref) + strcspn(host, "/?#");
+	if (n >= cap)
+		return;
+	memcpy(out, ref, n);
+	out[n] = '\0';
+}
+
+/*
+ * How to read this request (S-C9), as an i18n key: by method and by who
+ * sent it. A browser sends Origin with a POST but not with a top-level
+ * GET navigation, so for a GET the Referer tells where the link was.
+ */
+static const char *echo_reading(int post, int has_origin,
+				enum cors_relation rel)
+{
+	static const char *const get_keys[] = {
+		[CORS_REL_NONE] = "cors.read.get_none",
+		[CORS_REL_SAME_ORIGIN] = "cors.read.get_same_origin",
+		[CORS_REL_SAME_SITE] = "cors.read.get_same_site",
+		[CORS_REL_CROSS_SITE] = "cors.read.get_cross_site",
+	};
+	static const char *const post_keys[] = {
+		[CORS_REL_NONE] = "cors.read.post_none",
+		[CORS_REL_SAME_ORIGIN] = "cors.read.post_same_origin",
+		[CORS_REL_SAME_SITE] = "cors.read.post_same_site",
+		[CORS_REL_CROSS_SITE] = "cors.read.post_cross_site",
+	};
+
+	if (post)
+		return post_keys[rel];
+	if (has_origin)
+		return "cors.read.get_origin";
+	return get_keys[rel];
+}
+
 /* GET or POST /cookies/samesite/echo: which of the four arrived, from
- * where. The target of the other site's form and link: it changes
- * nothing, so it takes no token. */
+ * where, and what that teaches: the target of the other site's form and
+ * link. It changes nothing, so it takes no token. */
 static enum err samesite_echo(struct ctx *c)
 {
+	const struct cookie_jar *jar = &c->req.cookies;
+	int post = c->req.method == HTTP_POST;
+	int has_origin = *c->req.origin != '\0';
+	int cross, got_lax = cookie_get(jar, "ss_lax") != NULL;
+	int got_default = cookie_get(jar, "ss_default") != NULL;
+	int got_any = got_lax || got_default ||
+		cookie_get(jar, "ss_strict") || cookie_get(jar, "ss_none");
+	const char *lang = cookie_get(jar, "lang");
+	char from[300];
+	enum cors_relation rel;
 	enum err e;
 
-	if ((e = samesite_vars(c)) ||
-	    (e = tmpl_set(&c->vars, "method", c->req.method_name)))
+	if ((e = samesite_vars(c)))
+		return e;
+	/* Without Origin, the Referer says where a link was followed. */
+	referer_origin(c->req.referer, from, sizeof(from));
+	rel = has_origin ? cors_relation(c->req.origin, c->req.https,
+					 c->req.host) :
+		cors_relation(from, c->req.https, c->req.host);
+	cross = rel == CORS_REL_CROSS_SITE;
+	if ((e = tmpl_set(&c->vars, "method", c->req.method_name)) ||
+	    (e = tmpl_set(&c->vars, "referer", c->req.referer)) ||
+	    (e = set_bilingual(c, "rel_text", cors_relation_key(rel),
+			       "span")) ||
+	    (e = flag(c, "by_referer", !has_origin && *from)) ||
+	    (e = set_bilingual(c, "reading", echo_reading(post, has_origin,
+							  rel), "p")) ||
+	    (e = flag(c, "lang_note", post && cross && !prefs_lang(lang))) ||
+	    (e = flag(c, "lax_post_note", post && cross && got_default &&
+		      !got_lax)) ||
+	    (e = flag(c, "none_note", !got_any)) ||
+	    (e = tmpl_set(&c->vars, "lang_cookie",
+			  prefs_lang(lang) ? prefs_lang(lang) : "")) ||
+	    (e = tmpl_set(&c->vars, "accept_language",
+			  c->req.accept_language)))
 		return e;
 	site_page(c, "cookies_samesite_echo", "cors.echo.title");
 	return ERR_OK;
@@ -949,6 +1270,7 @@ static const char *const size_fields[] = { "size", "csrf", NULL };
 static const char *const first_fields[] = { "first", "csrf", NULL };
 static const char *const user_fields[] = { "username", "csrf", NULL };
 static const char *const from_field[] = { "from", NULL };
+static const char *const had_field[] = { "had", NULL };
 
 static const struct route routes[] = {
 	{ HTTP_GET,  "/",                        home,          0, NULL },
@@ -971,10 +1293,14 @@ static const struct route routes[] = {
 	{ HTTP_GET,  "/lab/path/",               lab_sub_page,  0, NULL },
 	{ HTTP_GET,  "/cookies/echo",            echo,          ROUTE_JSON,
 	  cors_field },
+	{ HTTP_GET,  "/cookies/hello/echo",      echo,          ROUTE_JSON,
+	  cors_field },
+	{ HTTP_GET,  "/cookies/tamper/echo",     echo,          ROUTE_JSON,
+	  cors_field },
 	{ HTTP_GET,  "/cookies/lifetime",        lifetime_page, 0, NULL },
 	{ HTTP_POST, "/cookies/lifetime/set",    lifetime_set,  0, csrf_only },
 	{ HTTP_POST, "/cookies/lifetime/clear",  lifetime_clear, 0, csrf_only },
-	{ HTTP_GET,  "/lab/limits/",             limits_page,   0, NULL },
+	{ HTTP_GET,  "/lab/limits/",             limits_page,   0, had_field },
 	{ HTTP_POST, "/lab/limits/big",          limits_big,    0, size_fields },
 	{ HTTP_POST, "/lab/limits/many",         limits_many,   0, first_fields },
 	{ HTTP_POST, "/lab/limits/fill",         limits_fill,   0, csrf_only },

@@ -17,6 +17,7 @@ static const char *const kind_names[FORGE_KINDS] = {
 	[FORGE_HS512]        = "hs512",
 	[FORGE_EXPIRED]      = "expired",
 	[FORGE_WRONG_AUD]    = "wrong_aud",
+	[FORGE_NOT_YET_VALID] = "not_yet_valid",
 };
 
 int forge_kind_parse(const char *s)
@@ -117,15 +118,17 @@ out:
 	return e;
 }
 
-/* A genuinely signed RS256 token for the fictional subject "lab". */
+/* A genuinely signed RS256 token for the fictional subject "lab", valid
+ * from nbf. */
 static enum err genuine(const struct token_signer *s, long long iat,
-			long long exp, const char *aud, char **out)
+			long long nbf, long long exp, const char *aud,
+			char **out)
 {
 	char jti[TOKEN_JTI_MAX];
 	struct token_spec spec = {
 		.alg = TOKEN_RS256, .sub = "lab", .name = "Lab visitor",
 		.role = "user", .jti = jti, .aud = aud,
-		.iat = iat, .nbf = iat, .exp = exp,
+		.iat = iat, .nbf = nbf, .exp = exp,
 	};
 
 	token_random_id(jti);
@@ -169,7 +172,7 @@ enum err forge_token(const struct token_signer *s, enum forge_kind kind,
 		return ERR_NOMEM;
 	switch (kind) {
 	case FORGE_TAMPERED:
-		if (!(e = genuine(s, now, now + 300, NULL, &base)))
+		if (!(e = genuine(s, now, now, now + 300, NULL, &base)))
 			e = tamper(base, claims, out);
 		break;
 	case FORGE_NONE:
@@ -189,10 +192,14 @@ enum err forge_token(const struct token_signer *s, enum forge_kind kind,
 			      k->rs_pub_len, 1, out);
 		break;
 	case FORGE_EXPIRED:
-		e = genuine(s, now - 7200, now - 3600, NULL, out);
+		e = genuine(s, now - 7200, now - 7200, now - 3600, NULL, out);
 		break;
 	case FORGE_WRONG_AUD:
-		e = genuine(s, now, now + 300, "urn:web-state:other-api", out);
+		e = genuine(s, now, now, now + 300, "urn:web-state:other-api",
+			    out);
+		break;
+	case FORGE_NOT_YET_VALID:
+		e = genuine(s, now, now + 3600, now + 7200, NULL, out);
 		break;
 	case FORGE_KINDS:
 		break;

@@ -4,9 +4,10 @@
  * to the real API and show why it is refused.
  *
  * Only the issuer's lab page links this. The tokens are useless against
- * token_verify by construction; the "expired" and "wrong aud" ones carry a
- * genuine signature (so the claim checks, not the signature, must refuse
- * them) and name the fictional subject "lab", not a user of the site.
+ * token_verify by construction; the "expired", "wrong aud" and "not yet
+ * valid" ones carry a genuine signature (so the claim checks, not the
+ * signature, must refuse them) and name the fictional subject "lab", not
+ * a user of the site.
  */
 #ifndef FORGE_H
 #define FORGE_H
@@ -23,11 +24,13 @@ enum forge_kind {
 	FORGE_HS512,          /* HS512 keyed with the public key PEM */
 	FORGE_EXPIRED,        /* genuine signature, exp an hour ago */
 	FORGE_WRONG_AUD,      /* genuine signature, aud of another API */
+	FORGE_NOT_YET_VALID,  /* genuine signature, nbf an hour ahead (S-J3) */
 	FORGE_KINDS
 };
 
 /* forge_kind_parse: the kind named s ("tampered", "none", "none_mixed",
- * "hs256_pubkey", "hs512", "expired", "wrong_aud"), or -1. */
+ * "hs256_pubkey", "hs512", "expired", "wrong_aud", "not_yet_valid"), or
+ * -1. */
 int forge_kind_parse(const char *s);
 
 /* forge_kind_name: the name forge_kind_parse takes. */

@@ -324,6 +324,11 @@ int i18n_has(const char *key)
 	return lookup(key) != NULL;
 }
 
+const char *i18n_key_at(size_t i)
+{
+	return i < table_n ? table[i].key : NULL;
+}
+
 const char *i18n_code(enum lang lang)
 {
 	return lang == LANG_EN ? "en" : "ko";

@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "err.h"
 
-#define I18N_STRINGS_MAX 1024   /* keys in the table */
+#define I18N_STRINGS_MAX 2048   /* keys in the table */
 #define I18N_FILE_MAX   (512u * 1024u)  /* bytes of all files together */
 #define I18N_FILES_MAX  32             /* files in the strings folder */
 
@@ -61,6 +61,10 @@ enum err i18n_format_html(struct buf *out, const char *s);
 
 /* i18n_has: 1 when key is in the table. */
 int i18n_has(const char *key);
+
+/* i18n_key_at: the i-th key of the loaded table (in key order), or NULL
+ * past the end: for checks that walk every string. */
+const char *i18n_key_at(size_t i);
 
 /*
  * i18n_choose: the language for a request: the "lang" cookie when it is

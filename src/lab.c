@@ -8,27 +8,179 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Names the site uses for itself: the lab may not shadow them. */
-static const char *const reserved[] = {
-	"sid", "__Host-sid", "theme", "lang", "sort", "visitId",
-	"hideNotice", "hello", "user", "role", "signed_login",
-	"keep_session", "keep_persistent", "ss_strict", "ss_lax", "ss_none",
-	"ss_default", NULL
+/* The site's own cookies and how to get each group back (lab.h). The
+ * names of other programs' cookies are spelled here as those programs
+ * set them (refresh.h, compare.h, cgi-bin/auth.c, cgi-bin/scale.c). */
+enum {
+	G_LOGIN, G_PREFS, G_NOTICE, G_VISITS, G_HELLO, G_LIFETIME,
+	G_SAMESITE, G_TAMPER, G_JWT, G_STORAGE, G_COMPARE, G_SCALE
 };
+
+static const struct lab_site_group site_groups[] = {
+	[G_LOGIN]    = { "limits.site.login",    "/session/login" },
+	[G_PREFS]    = { "limits.site.prefs",    "/prefs" },
+	[G_NOTICE]   = { "limits.site.notice",   "/notice/" },
+	[G_VISITS]   = { "limits.site.visits",   "/visits" },
+	[G_HELLO]    = { "limits.site.hello",    "/cookies/hello" },
+	[G_LIFETIME] = { "limits.site.lifetime", "/cookies/lifetime" },
+	[G_SAMESITE] = { "limits.site.samesite", "/cookies/samesite" },
+	[G_TAMPER]   = { "limits.site.tamper",   "/cookies/tamper/" },
+	[G_JWT]      = { "limits.site.jwt",      "/jwt" },
+	[G_STORAGE]  = { "limits.site.storage",  "/jwt/storage" },
+	[G_COMPARE]  = { "limits.site.compare",  "/compare" },
+	[G_SCALE]    = { "limits.site.scale",    "/lab/scale" },
+};
+
+static const struct lab_site_cookie site_cookies[] = {
+	{ "sid",             "/",                1, G_LOGIN },
+	{ "__Host-sid",      "/",                1, G_LOGIN },
+	{ "theme",           "/",                0, G_PREFS },
+	{ "lang",            "/",                0, G_PREFS },
+	{ "sort",            "/",                0, G_PREFS },
+	{ "hideNotice",      "/",                0, G_NOTICE },
+	{ "visitId",         "/",                1, G_VISITS },
+	{ "hello",           "/cookies/hello",   0, G_HELLO },
+	{ "keep_session",    "/cookies/",        0, G_LIFETIME },
+	{ "keep_persistent", "/cookies/",        0, G_LIFETIME },
+	{ "ss_strict",       "/cookies/",        0, G_SAMESITE },
+	{ "ss_lax",          "/cookies/",        0, G_SAMESITE },
+	{ "ss_none",         "/cookies/",        0, G_SAMESITE },
+	{ "ss_default",      "/cookies/",        0, G_SAMESITE },
+	{ "user",            "/cookies/tamper/", 0, G_TAMPER },
+	{ "role",            "/cookies/tamper/", 0, G_TAMPER },
+	{ "signed_login",    "/cookies/tamper/", 1, G_TAMPER },
+	{ "refresh_token",   "/api/auth",        1, G_JWT },
+	{ "lab_token",       "/jwt/storage",     1, G_STORAGE },
+	{ "cmp_login",       "/compare",         1, G_COMPARE },
+	{ "cmp_cart",        "/compare",         1, G_COMPARE },
+	{ "scale_sid",       "/lab/scale",       1, G_SCALE },
+	{ "scale_node",      "/lab/scale",       0, G_SCALE },
+};
+
+#define N_SITE (sizeof(site_cookies) / sizeof(site_cookies[0]))
+
+_Static_assert(N_SITE <= LAB_SITE_MAX && LAB_SITE_MAX <= 32,
+	       "a mask of site cookies fits an unsigned long");
 
 /* The Paths the builder offers (and clears). */
 static const char *const lab_paths[] = {
 	LAB_PATH, LAB_SUB_PATH, "/", NULL
 };
 
-int lab_reserved(const char *name)
+const struct lab_site_cookie *lab_site_cookies(size_t *n)
+{
+	*n = N_SITE;
+	return site_cookies;
+}
+
+const struct lab_site_group *lab_site_groups(size_t *n)
+{
+	*n = sizeof(site_groups) / sizeof(site_groups[0]);
+	return site_groups;
+}
+
+/* The index of name[0..len) in the table, or -1. */
+static int site_index(const char *name, size_t len)
 {
 	size_t i;
 
-	for (i = 0; reserved[i]; i++)
-		if (!strcmp(name, reserved[i]))
-			return 1;
-	return 0;
+	for (i = 0; i < N_SITE; i++)
+		if (strlen(site_cookies[i].name) == len &&
+		    !memcmp(site_cookies[i].name, name, len))
+			return (int)i;
+	return -1;
+}
+
+const char *lab_builder_key(const char *why)
+{
+	/* Longest prefixes first where one is a prefix of another. */
+	static const struct { const char *start; const char *key; } tab[] = {
+		{ "Cookie name is empty",          "lab.builder.name_empty" },
+		{ "Cookie name is longer",         "lab.builder.name_long" },
+		{ "Cookie name and value",         "lab.builder.too_big" },
+		{ "Cookie name must",              "lab.builder.name_token" },
+		{ "Cookie value may only",         "lab.builder.value_octets" },
+		{ "Path is longer",                "lab.builder.path_long" },
+		{ "Path must",                     "lab.builder.path_chars" },
+		{ "Domain is longer",              "lab.builder.domain_long" },
+		{ "Domain may only",               "lab.builder.domain_chars" },
+		{ "Expires must",                  "lab.builder.expires" },
+		{ "SameSite=None requires",        "lab.why.none_secure" },
+		{ "SameSite must",                 "lab.builder.samesite" },
+		{ "A __Secure- cookie requires",   "lab.why.prefix_secure" },
+		{ "A __Host- cookie requires Secure", "lab.why.prefix_secure" },
+		{ "A __Host- cookie requires Path", "lab.why.host_path" },
+		{ "A __Host- cookie must not",     "lab.why.host_domain" },
+	};
+	size_t i;
+
+	if (!why)
+		return NULL;
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (!strncmp(why, tab[i].start, strlen(tab[i].start)))
+			return tab[i].key;
+	return NULL;
+}
+
+int lab_reserved(const char *name)
+{
+	return site_index(name, strlen(name)) >= 0;
+}
+
+unsigned long lab_site_seen(const struct cookie_jar *jar)
+{
+	unsigned long mask = 0;
+	size_t i;
+	int k;
+
+	for (i = 0; i < jar->n; i++)
+		if ((k = site_index(jar->pairs[i].name,
+				    strlen(jar->pairs[i].name))) >= 0)
+			mask |= 1UL << k;
+	return mask;
+}
+
+enum err lab_site_parse(const char *list, unsigned long *mask)
+{
+	const char *p, *comma;
+	size_t len;
+	int k;
+
+	*mask = 0;
+	if (!list || !*list)
+		return ERR_OK;
+	if (strlen(list) > LAB_SITE_LIST_MAX)
+		return ERR_INVAL;
+	for (p = list;; p = comma + 1) {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if ((k = site_index(p, len)) < 0 || (*mask & (1UL << k))) {
+			*mask = 0;
+			return ERR_INVAL;
+		}
+		*mask |= 1UL << k;
+		if (!comma)
+			return ERR_OK;
+	}
+}
+
+enum err lab_site_format(unsigned long mask, const char *sep,
+			 struct buf *out)
+{
+	size_t i;
+	int first = 1;
+	enum err e = ERR_OK;
+
+	for (i = 0; i < N_SITE && !e; i++) {
+		if (!(mask & (1UL << i)))
+			continue;
+		if (!first)
+			e = buf_puts(out, sep);
+		if (!e)
+			e = buf_puts(out, site_cookies[i].name);
+		first = 0;
+	}
+	return e;
 }
 
 enum err lab_parse_long(const char *s, long min, long max, long *out)

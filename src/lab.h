@@ -7,7 +7,8 @@
  * LAB_SUB_PATH, or LAB_LIMITS_PATH), so that however many or large they
  * get, only the lab's pages carry them; the rest of the site stays usable.
  * Path=/ is allowed in the builder, within LAB_BUDGET. Names the site
- * itself uses (sid, theme, lang, sort, visitId...) are refused.
+ * itself uses (sid, theme, lang, sort, visitId..., the lab_site_cookies
+ * table) are refused.
  */
 #ifndef LAB_H
 #define LAB_H
@@ -98,6 +99,61 @@ enum err lab_fill(struct response *res);
  * outside their Path (the 431 rescue). *left gets the small ones left.
  */
 enum err lab_expire_limits(struct response *res, size_t *left);
+
+/*
+ * The site's own cookies, grouped by the lesson that sets them. The limits
+ * lab (S-C4) warns that a flood of lab cookies can make the browser evict
+ * them (Chromium keeps about 180 per host and then deletes the least
+ * recently used), names those it found gone, and says how to get each
+ * group back. The builder refuses every name here (lab_reserved).
+ */
+#define LAB_SITE_MAX      32          /* entries: the bits of a mask */
+#define LAB_SITE_LIST_MAX 512         /* bytes of a "had" list */
+
+struct lab_site_cookie {
+	const char *name;
+	const char *path;        /* the Path it is set with */
+	int         http_only;   /* 1: script cannot see it */
+	size_t      group;       /* index into lab_site_groups */
+};
+
+struct lab_site_group {
+	const char *key;         /* i18n key: what is lost, how to get it
+				    back ("limits.site.*") */
+	const char *href;        /* the page that sets it again */
+};
+
+/* lab_site_cookies: the table (static, *n entries, at most LAB_SITE_MAX). */
+const struct lab_site_cookie *lab_site_cookies(size_t *n);
+
+/* lab_site_groups: the groups the table points into (static, *n). */
+const struct lab_site_group *lab_site_groups(size_t *n);
+
+/* lab_site_seen: a mask with bit i set when site cookie i is in jar. */
+unsigned long lab_site_seen(const struct cookie_jar *jar);
+
+/*
+ * lab_site_parse: a comma-separated list of site cookie names ("" or NULL
+ * is the empty list) into *mask. ERR_INVAL for an unknown or repeated
+ * name, an empty item or a list over LAB_SITE_LIST_MAX bytes; *mask is 0
+ * on failure.
+ */
+enum err lab_site_parse(const char *list, unsigned long *mask);
+
+/*
+ * lab_site_format: append the names whose bit is set in mask, in table
+ * order, joined by sep (", " for people, "," for a form field), to out.
+ * Appends nothing for an empty mask.
+ */
+enum err lab_site_format(unsigned long mask, const char *sep,
+			 struct buf *out);
+
+/*
+ * lab_builder_key: the i18n key ("lab.builder.*" or "lab.why.*") that
+ * explains why, a refusal sentence of cookie_build, in both languages;
+ * NULL for a sentence without a translation (show it as it is).
+ */
+const char *lab_builder_key(const char *why);
 
 /*
  * lab_parse_long: a whole decimal number (optional '-') within [min, max]

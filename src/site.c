@@ -479,15 +479,39 @@ static void answer_error(struct ctx *c, enum err err, int status, int json)
 }
 
 /* Headers every dynamic response carries. */
-static void security_headers(struct ctx *c)
+static enum err security_headers(struct response *res)
 {
-	response_header(&c->res, "Content-Security-Policy", csp);
-	response_header(&c->res, "X-Content-Type-Options", "nosniff");
-	response_header(&c->res, "Referrer-Policy", "same-origin");
-	response_header(&c->res, "X-Frame-Options", "DENY");
-	response_header(&c->res, "Cross-Origin-Opener-Policy", "same-origin");
+	enum err e;
+
+	if ((e = response_header(res, "Content-Security-Policy", csp)) ||
+	    (e = response_header(res, "X-Content-Type-Options", "nosniff")) ||
+	    (e = response_header(res, "Referrer-Policy", "same-origin")) ||
+	    (e = response_header(res, "X-Frame-Options", "DENY")) ||
+	    (e = response_header(res, "Cross-Origin-Opener-Policy",
+				 "same-origin")))
+		return e;
 	/* Pages show per-visitor state: never cache them. */
-	response_header(&c->res, "Cache-Control", "no-store");
+	return response_header(res, "Cache-Control", "no-store");
+}
+
+/*
+ * Add the security headers, or, when the response has no room left for
+ * them, throw it away for a bare 500 that carries them: a page never goes
+ * out without its Content-Security-Policy.
+ */
+static void secure_or_fail(struct ctx *c)
+{
+	if (!security_headers(&c->res))
+		return;
+	log_msg("error", "%s %s: no room for the security headers",
+		c->req.method_name, c->req.path);
+	response_cleanup(&c->res);
+	response_init(&c->res);
+	c->res.status = 500;
+	c->page = NULL;
+	buf_puts(&c->res.body, "<!doctype html><title>500</title>"
+		 "<p>Internal error: this response was too large.</p>\n");
+	security_headers(&c->res);
 }
 
 /* Render c->page inside the layout, with the wire view, as the body. */
@@ -627,7 +651,7 @@ respond:
 	if (c.miss != SESSION_MISS_NONE && !c.has_session &&
 	    c.res.n_set_cookies == 0)
 		expire_session_cookie(&c);
-	security_headers(&c);
+	secure_or_fail(&c);
 	if (c.page && (e = render_page(&c))) {
 		log_msg("error", "render %s: %s", c.page, err_name(e));
 		buf_reset(&c.res.body);

@@ -427,7 +427,9 @@ enum token_reason token_checklist(const struct token_keys *k,
 			  token_alg_name((enum token_alg)key_alg));
 	fail |= check_row(list, "alg_for_key", key_alg < 0 ? -1 :
 			  a == key_alg, key_alg < 0 ? "@no_key" : "");
-	if (a < 0 || key_alg < 0 || a != key_alg)
+	if (key_alg < 0)    /* nothing to check it with */
+		fail |= check_row(list, "signature", -1, "@no_key");
+	else if (a < 0 || a != key_alg)
 		fail |= check_row(list, "signature", -1, "@not_checked");
 	else
 		fail |= check_row(list, "signature",

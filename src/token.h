@@ -147,7 +147,8 @@ enum token_reason token_verify(const struct token_keys *k, const char *token,
  * each run on its own so that all problems show, not just the first: a
  * JSON array of {check, ok, detail} (*out, caller decrefs), where ok is
  * true, false, or null when the check could not run (the signature is not
- * checked with a key the header was not allowed to choose). Checks: size,
+ * checked with a key the header was not allowed to choose: "@not_checked",
+ * nor when the kid names no key: "@no_key"). Checks: size,
  * format, alg, kid, alg_for_key, signature, iss, aud, token_use, exp, nbf,
  * iat, sub, jti. Returns TOKEN_VALID when every check passed, else the
  * reason token_verify would give. *out is NULL only on ERR_NOMEM (then

@@ -68,6 +68,8 @@ def test_s_x1_cookie_only_pane_in_chromium(driver, site):
     assert "alice (user)" in text(driver, "cookie-status")
     live = text(driver, "cookie-browser-live")
     assert "cmp_login:" in live and "not visible (HttpOnly)" in live
+    # Only the cookie the browser holds (no cart yet), not both names.
+    assert text(driver, "cookie-browser").startswith("cmp_login: ")
     assert "cmp_login" not in driver.execute_script("return document.cookie")
     assert text(driver, "cookie-server").strip() == "nothing"
     # who am I
@@ -91,6 +93,7 @@ def test_s_x1_cookie_only_pane_in_chromium(driver, site):
     wait(driver).until(lambda d: state_of(d, "cookie-status") == "")
     wait(driver).until(lambda d: cart_items(d, "cookie") == [])
     assert text(driver, "t-cookie-bytes") == "0"
+    assert text(driver, "cookie-browser") == "no cookies"
     assert csp_errors(driver) == []
 
 
@@ -194,6 +197,101 @@ def test_s_x1_reload_forgets_the_jwt_but_keeps_the_cookies(driver, site):
     assert text(driver, "jwt-me-out").startswith(
         "→ POST /api/auth/refresh 200")
     assert driver.execute_script("return localStorage.length") == 0
+
+
+def test_s_x1_jwt_pane_shows_the_refresh_cookie_that_exists(driver, site):
+    """S-X1/S-J4 (issue 15 §2): a brand-new browser has no refresh cookie,
+    and the JWT pane says so instead of "refresh_token: 57 bytes"; after
+    the login it shows the cookie; a reload forgets the token but not the
+    cookie; logout deletes the cookie and the pane says so again."""
+    none = "No refresh_token cookie: logging in sets one."
+    held = "refresh_token: 57 bytes, Path=/api/auth; HttpOnly; SameSite=Strict"
+
+    def refresh_line(d):
+        el = d.find_element(By.ID, "jwt-browser")
+        return el.get_attribute("data-refresh"), el.get_attribute(
+            "textContent")
+
+    open_compare(driver, site)
+    wait(driver).until(lambda d: refresh_line(d)[0] != "")
+    assert refresh_line(driver) == ("0", none)
+    submit(driver, "jwt-login")
+    wait(driver).until(lambda d: state_of(d, "jwt-status") == "1")
+    wait(driver).until(lambda d: refresh_line(d)[0] == "1")
+    assert refresh_line(driver) == ("1", held)
+    open_compare(driver, site)
+    wait(driver).until(lambda d: refresh_line(d)[0] != "")
+    assert state_of(driver, "jwt-status") == ""
+    assert refresh_line(driver) == ("1", held)
+    driver.find_element(By.ID, "jwt-refresh").click()
+    wait(driver).until(lambda d: state_of(d, "jwt-status") == "1")
+    driver.find_element(By.ID, "jwt-logout").click()
+    wait(driver).until(lambda d: state_of(d, "jwt-status") == "")
+    wait(driver).until(lambda d: refresh_line(d)[0] == "0")
+    assert refresh_line(driver) == ("0", none)
+    assert csp_errors(driver) == []
+
+
+def test_s_x1_session_cart_heading_follows_the_login(driver, site):
+    """S-X1/S-S5 (issue 15 §2): after logging in from the session pane
+    (no reload), the cart heading names the account's user_carts table,
+    where the cart now lives, not the session data; after logout, the
+    new guest session's data again."""
+    open_compare(driver, site)
+    assert text(driver, "session-kept-in") == "(the session data)"
+    submit(driver, "session-login")
+    wait(driver).until(lambda d: state_of(d, "session-status") == "1")
+    wait(driver).until(lambda d: text(d, "session-kept-in") ==
+                       "(the account's user_carts table)")
+    submit(driver, "session-logout")
+    wait(driver).until(lambda d: state_of(d, "session-status") == "")
+    wait(driver).until(lambda d: text(d, "session-kept-in") ==
+                       "(the session data)")
+    assert csp_errors(driver) == []
+
+
+def test_s_x1_korean_live_view(driver, site):
+    """S-X1 (issue 15 §10): on the Korean page what the script writes is
+    Korean too: the sizes in 바이트, the logins, the cart heading, the
+    refresh cookie line and the header size ("(734 bytes as a header)"
+    was English)."""
+    driver.get(site.url("/compare"))
+    driver.add_cookie({"name": "lang", "value": "ko", "path": "/"})
+    open_compare(driver, site)
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute(
+        "lang") == "ko"
+    wait(driver).until(lambda d: d.find_element(
+        By.ID, "jwt-browser").get_attribute("data-refresh") == "0")
+    assert text(driver, "jwt-browser") == \
+        "refresh_token 쿠키 없음. 로그인하면 생깁니다."
+    assert text(driver, "cookie-browser") == "쿠키 없음"
+    assert text(driver, "session-kept-in") == "(세션 데이터)"
+    assert text(driver, "session-browser") == "sid: 47바이트"
+    submit(driver, "cookie-login")
+    wait(driver).until(lambda d: state_of(d, "cookie-status") == "1")
+    assert text(driver, "cookie-status").startswith(
+        "로그인한 사용자 alice (user), exp ")
+    submit(driver, "session-login")
+    wait(driver).until(lambda d: state_of(d, "session-status") == "1")
+    wait(driver).until(lambda d: text(d, "session-kept-in") ==
+                       "(계정의 user_carts 표)")
+    assert text(driver, "session-status") == "로그인한 사용자 alice (user)"
+    submit(driver, "jwt-login")
+    wait(driver).until(lambda d: state_of(d, "jwt-status") == "1")
+    wait(driver).until(lambda d: d.find_element(
+        By.ID, "jwt-browser").get_attribute("data-refresh") == "1")
+    assert text(driver, "jwt-browser") == \
+        "refresh_token: 57바이트, Path=/api/auth; HttpOnly; SameSite=Strict"
+    assert text(driver, "jwt-status").startswith(
+        "Alice (user)의 토큰, RS256, exp ")
+    live = text(driver, "jwt-browser-live")
+    assert live.startswith("메모리의 액세스 토큰: ")
+    assert "바이트 (헤더로는 " in live and "as a header" not in live
+    for id_ in ("cookie-browser", "cookie-browser-live", "session-browser",
+                "session-browser-live", "session-server", "jwt-browser",
+                "jwt-browser-live", "t-jwt-server", "jwt-me-out"):
+        assert " bytes" not in text(driver, id_), id_
+    assert csp_errors(driver) == []
 
 
 @pytest.fixture

@@ -2,12 +2,17 @@
 HttpOnly (S-C2), persistence across a browser restart with the same
 profile (S-C3, S-C6), which oversized cookies Chromium keeps and the 431
 rescue (S-C4), the tampering lesson in devtools terms (S-C5), and
-SameSite and CORS from a second origin (S-C9)."""
+SameSite and CORS from a second origin (S-C9). Issue 15: the site's own
+cookies the 200-cookie batches evict are named before and after (S-C4),
+the page script speaks the page's language, the cookie cards' layout at
+1280 and 390 px (S-H1, S-C1, S-C5), and the echo page's reading of a
+cross-site POST and link (S-C9)."""
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -322,3 +327,207 @@ def test_s_c7_notice_checkbox(site, driver):
     assert abs(c["expiry"] - midnight) <= 1 and midnight > time.time()
     driver.get(site.url("/"))
     assert not driver.find_elements(By.ID, "notice")
+
+
+# ---- issue 15: what the cookie pages must say truthfully ------------------
+
+SITE_NAMES = ["sid", "__Host-sid", "theme", "lang", "sort", "hideNotice",
+              "visitId", "hello", "keep_session", "keep_persistent",
+              "ss_strict", "ss_lax", "ss_none", "ss_default", "user", "role",
+              "signed_login"]
+# The Paths the limits page's script can look at (through the two echoes).
+OBSERVABLE = ("/", "/cookies/", "/cookies/hello", "/cookies/tamper/")
+
+
+def all_cookies(driver):
+    """Every cookie the browser holds, whatever its Path (name -> path)."""
+    got = driver.execute_cdp_cmd("Network.getAllCookies", {})["cookies"]
+    return {c["name"]: c["path"] for c in got}
+
+
+def inventory_done(driver):
+    wait(driver).until(lambda d: d.find_element(
+        By.ID, "limits-site").get_attribute("data-inventory") == "done")
+    return driver.find_element(By.ID, "limits-site")
+
+
+def test_s_c4_site_cookies_the_batches_evict_are_named(site, driver):
+    """S-C4: with the site's own cookies set by their lessons, the limits
+    page warns by name (hello and keep_persistent too, found by script)
+    before the batches; afterwards the script names exactly the site
+    cookies the browser dropped, and the server's check names the
+    Path=/ ones (HttpOnly visitId included)."""
+    driver.get(site.url("/cookies/lifetime"))
+    click(driver, 'form[action="/cookies/lifetime/set"] button')
+    driver.get(site.url("/cookies/hello"))
+    driver.find_element(By.ID, "name-cookie").send_keys("Kim")
+    click(driver, 'form[action="/cookies/hello/remember"] button')
+    driver.get(site.url("/visits"))
+    click(driver, 'form.switches button[name="theme"][value="dark"]')
+    before = all_cookies(driver)
+    assert {"hello", "keep_persistent", "visitId", "theme"} <= set(before)
+
+    driver.get(site.url("/lab/limits/"))
+    inventory_done(driver)
+    risk = driver.find_element(By.ID, "limits-at-risk").text.split(", ")
+    want = [n for n in SITE_NAMES if n in before]
+    assert risk == want
+    for first in (1, 51, 101, 151):
+        click(driver, f"#many-{first}")
+        wait(driver).until(EC.presence_of_element_located(
+            (By.ID, "limits-sent")))
+        table = inventory_done(driver)
+        if first < 151:
+            assert table.get_attribute("data-lost") == ""
+    after = all_cookies(driver)
+    dropped = [n for n in SITE_NAMES if n in before and n not in after
+               and before[n] in OBSERVABLE]
+    assert dropped, "Chromium evicted none of the site's cookies"
+    assert table.get_attribute("data-lost") == ",".join(dropped)
+    box = driver.find_element(By.ID, "js-dropped")
+    assert box.is_displayed()
+    items = box.find_elements(By.CSS_SELECTOR, "ul.dropped li")
+    named = [c.text for li in items
+             for c in li.find_elements(By.CSS_SELECTOR, "span > code")]
+    assert named == dropped
+    for n in dropped:
+        state = driver.find_element(
+            By.CSS_SELECTOR, f'.site-state[data-name="{n}"]')
+        assert state.get_attribute("data-state") == "gone"
+
+    click(driver, "#limits-check button")
+    server = [n for n in dropped if before[n] == "/"]
+    if server:
+        box = driver.find_element(By.ID, "limits-dropped")
+        codes = [c.text for c in box.find_elements(
+            By.CSS_SELECTOR, "ul.dropped li > code")]
+        assert codes == server
+    else:
+        assert driver.find_elements(By.ID, "limits-kept")
+
+
+def test_s_c4_page_script_speaks_the_page_language(site, driver):
+    """S-C4: on a Korean page the script's report is Korean, from the
+    string table, not "kept · 남음"."""
+    driver.get(site.url("/visits"))
+    click(driver, 'form.switches button[name="lang"][value="ko"]')
+    driver.get(site.url("/lab/limits/"))
+    button = driver.find_element(By.ID, "js-big")
+    wait(driver).until(lambda d: button.is_displayed())
+    assert button.text == "스크립트로 해 보기"
+    button.click()
+    out = driver.find_element(By.ID, "js-big-result")
+    wait(driver).until(lambda d: "js5000" in out.text)
+    assert out.text == ("js4096 (4096 B): 남음\njs5000 (5000 B): 버려짐\n"
+                        "(두 쿠키는 다시 지웠습니다)")
+
+
+def layout(driver):
+    """Geometry the checks below need, measured in the page."""
+    return driver.execute_script("""
+      var main = document.querySelector('main');
+      var cs = getComputedStyle(main);
+      var inner = main.clientWidth - parseFloat(cs.paddingLeft) -
+                  parseFloat(cs.paddingRight);
+      var cards = [].map.call(document.querySelectorAll(
+          'main .card'), function (c) {
+        var h = c.querySelector(':scope > h2, :scope > h3');
+        var pad = parseFloat(getComputedStyle(c).paddingTop);
+        return {cls: c.className, width: c.getBoundingClientRect().width,
+                band: h ? h.getBoundingClientRect().top -
+                      c.getBoundingClientRect().top - pad : null};
+      });
+      var badges = [].map.call(document.querySelectorAll('.insecure'),
+        function (b) {
+          var card = b.closest('.card') || main;
+          return {lines: b.getClientRects().length,
+                  right: b.getBoundingClientRect().right,
+                  limit: card.getBoundingClientRect().right};
+        });
+      return {inner: inner, cards: cards, badges: badges,
+              overflow: document.documentElement.scrollWidth >
+                        window.innerWidth};
+    """)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_s_h1_s_c1_s_c5_cards_use_the_width_and_keep_badges_whole(
+        site, width, lang):
+    """S-H1, S-C1, S-C5 layout: a card's heading sits at its top (no
+    empty band), the single form card of /lab/ and /cookies/tamper/ fills
+    the width at 1280 px, the "insecure by design" badge is one line
+    inside its card, and nothing scrolls sideways at 390 px."""
+    profile = tempfile.mkdtemp(prefix="sitetest-layout-")
+    d = chromium(profile, window="1280,900")
+    try:
+        # A window cannot be narrower than Chromium's minimum: emulate the
+        # phone's viewport, as test_screens.py does.
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": 900, "deviceScaleFactor": 1,
+            "mobile": False})
+        d.get(site.url("/session/state"))
+        d.add_cookie({"name": "lang", "value": lang, "path": "/"})
+        for path in ("/cookies/hello", "/cookies/hello/step3",
+                     "/cookies/tamper/", "/lab/", "/lab/path/"):
+            d.get(site.url(path))
+            g = layout(d)
+            assert not g["overflow"], path
+            for card in g["cards"]:
+                if card["band"] is not None:
+                    assert abs(card["band"]) <= 2, (path, card)
+            for b in g["badges"]:
+                assert b["lines"] == 1 and b["right"] <= b["limit"] + 1, \
+                    (path, b)
+            if path in ("/lab/", "/cookies/tamper/"):
+                form = [c for c in g["cards"]
+                        if "lab" in c["cls"].split() or
+                        "tamper-forms" in c["cls"].split()]
+                assert len(form) == 1
+                assert form[0]["width"] >= 0.98 * g["inner"], (path, g)
+        d.get(site.url("/cookies/tamper/"))
+        assert len(layout(d)["badges"]) == 1
+    finally:
+        d.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_s_c9_the_echo_page_explains_what_arrived(site, driver):
+    """S-C9 in a real browser: with the language set to Korean, a POST
+    from the cross-site other origin comes back in English (the Lax lang
+    cookie stayed behind) and the page says why; the link from there is a
+    top-level GET without Origin that carries Lax cookies, lang included,
+    so it comes back in Korean and says so."""
+    driver.get(site.url("/cookies/samesite"))
+    click(driver, 'form[action="/cookies/samesite/set"] button')
+    click(driver, 'form.switches button[name="lang"][value="ko"]')
+    wait(driver).until(lambda d: d.find_element(
+        By.TAG_NAME, "html").get_attribute("lang") == "ko")
+
+    other_page(driver, site, "localhost")
+    click(driver, "#post-form button")
+    wait(driver).until(EC.presence_of_element_located((By.ID,
+                                                       "echo-reading")))
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute(
+        "lang") == "en"
+    note = driver.find_element(By.ID, "echo-lang-note")
+    assert "This page may be in another language than usual." in note.text
+    assert "이 페이지의 언어가 평소와 다를 수 있습니다." in note.text
+    assert "Accept-Language" in driver.find_element(
+        By.ID, "echo-lang-source").text
+
+    other_page(driver, site, "localhost")
+    click(driver, "#get-link")
+    wait(driver).until(EC.presence_of_element_located((By.ID,
+                                                       "echo-reading")))
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute(
+        "lang") == "ko"
+    assert driver.find_element(By.ID, "echo-origin").text == ""
+    assert driver.find_element(By.ID, "echo-referer").text == \
+        f"http://localhost:{site.other_port}/"
+    text = driver.find_element(By.ID, "echo-reading").text
+    assert "다른 사이트의 링크를 따라 들어온 최상위 GET입니다." in text
+    assert "SameSite=Lax 쿠키는 실려 옵니다" in text
+    assert "주소창" not in text
+    assert not driver.find_elements(By.ID, "echo-lang-note")
+    assert got(driver) == {"ss_lax", "ss_none", "ss_default"}

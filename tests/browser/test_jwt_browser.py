@@ -2,11 +2,14 @@
 
 S-J4: log in on /jwt, reload, and you are still logged in through the
 HttpOnly refresh cookie, with no token in localStorage or sessionStorage
-and none readable from document.cookie; a 401 refreshes silently. S-J6:
+and none readable from document.cookie; a 401 refreshes silently, and the
+request log shows it as rows in order (401 → refresh → retry). S-J6:
 logout shows the token revoked on /api/me but alive on the stateless
-endpoint. S-J8: the forgery page sends its token to the real API. S-J9:
-the injected script reads localStorage but neither the closure variable
-nor the HttpOnly cookie.
+endpoint. S-J8: the forgery page sends its token to the real API and
+says what the reason means. S-J9: the three "Put" buttons, pressed top to
+bottom, keep the memory copy (no reload); the injected script reads
+localStorage but neither the closure variable nor the HttpOnly cookie.
+The demo clock and the times: test_jwt_clock.py.
 """
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -20,14 +23,38 @@ def status_state(driver):
 
 
 def log_text(driver):
+    """Everything the request log shows, raw answers included."""
     return driver.find_element(By.ID, "jwt-log").get_attribute(
         "textContent")
 
 
-def top_entry(driver):
-    """The newest request in the page's log: (first line, status line)."""
-    lines = log_text(driver).split("\n\n")[0].split("\n")
-    return (lines[0], lines[1] if len(lines) > 1 else "")
+def log_groups(driver):
+    """The request log: one (label, steps) per group, oldest first; a step
+    is (method, path, status, retry) in the order the requests were
+    made."""
+    return driver.execute_script("""
+      return Array.prototype.map.call(
+        document.querySelectorAll('#jwt-log tbody.jwt-action'), function (tb) {
+          return [tb.querySelector('tr.action-h th').textContent,
+            Array.prototype.map.call(tb.querySelectorAll('tr.jwt-step'),
+              function (tr) {
+                return [tr.getAttribute('data-method'), tr.getAttribute('data-path'),
+                        tr.getAttribute('data-status'), tr.hasAttribute('data-retry')];
+              })];
+        });""")
+
+
+def last_group(driver):
+    return log_groups(driver)[-1]
+
+
+def step_raw(driver, group, step):
+    """The raw answer (the <details>) of one step, 1-based."""
+    return driver.execute_script(
+        "var tb = document.querySelectorAll('#jwt-log tbody.jwt-action')"
+        "[arguments[0]];"
+        "return tb.querySelectorAll('tr.jwt-step')[arguments[1] - 1]"
+        ".querySelector('details pre').textContent;", group, step)
 
 
 def login_on_page(driver, site, alg="RS256", bind=False):
@@ -70,7 +97,9 @@ def test_s_j4_login_reload_auto_login_from_refresh_cookie(site, driver,
     wait(driver).until(lambda d: status_state(d) == "in")
     second = driver.find_element(By.ID, "jwt-raw").text
     assert second.startswith("eyJ") and second != first
-    assert "/api/auth/refresh" in log_text(driver)
+    label, steps = log_groups(driver)[0]
+    assert label == "Page opened: trying auto-login with the refresh cookie"
+    assert steps == [["POST", "/api/auth/refresh", "200", False]]
     assert storage_is_empty(driver)
     driver.get(site.url("/api/auth/jwks.json"))
     cookies = {c["name"]: c for c in driver.get_cookies()}
@@ -85,19 +114,35 @@ def test_s_j4_login_reload_auto_login_from_refresh_cookie(site, driver,
 
 def test_s_j4_dropped_token_refreshes_silently(site, driver):
     """S-J4: with the access token gone, /api/me answers 401, the page
-    refreshes and retries, and the retry succeeds."""
+    refreshes and retries, and the log shows the three steps in that
+    order, as rows of one group, with the raw answers on demand."""
     login_on_page(driver, site, "HS256")
     driver.find_element(By.ID, "jwt-forget").click()
     driver.find_element(By.ID, "jwt-me").click()
-    wait(driver).until(lambda d: top_entry(d)[0].startswith(
-        "GET /api/me  (Authorization"))
-    entries = log_text(driver).split("\n\n")
-    me_calls = [e for e in entries if e.startswith("GET /api/me")]
-    assert me_calls[0].split("\n")[1] == "→ 200"
-    assert me_calls[1].startswith("GET /api/me\n→ 401")
-    refreshes = [e for e in entries
-                 if e.startswith("POST /api/auth/refresh")]
-    assert refreshes[0].split("\n")[1] == "→ 200"
+    wait(driver).until(lambda d: last_group(d)[0] ==
+                       "Button: GET /api/me" and
+                       len(last_group(d)[1]) == 3)
+    assert last_group(driver)[1] == [
+        ["GET", "/api/me", "401", False],
+        ["POST", "/api/auth/refresh", "200", False],
+        ["GET", "/api/me", "200", True]]
+    groups = log_groups(driver)
+    assert groups[-2] == ["Button: drop the token from memory", []]
+    n = len(groups) - 1
+    assert step_raw(driver, n, 1).startswith(
+        "GET /api/me\n\nHTTP 401\nWWW-Authenticate: Bearer "
+        'realm="web-state"\n\n{')
+    meaning = driver.execute_script(
+        "var rows = document.querySelectorAll('#jwt-log tbody.jwt-action')"
+        "[arguments[0]].querySelectorAll('tr.jwt-step');"
+        "return Array.prototype.map.call(rows, function (r) {"
+        " return r.querySelector('td.meaning').firstChild.textContent; });", n)
+    assert meaning[0] == "no bearer token"
+    # The raw answer is folded away until asked for.
+    details = driver.find_elements(By.CSS_SELECTOR,
+                                   "#jwt-log tr.jwt-step details")
+    assert details and not any(d.get_attribute("open") for d in details)
+    assert not csp_errors(driver)
 
 
 def test_s_j6_logout_blacklist_vs_stateless(site, driver):
@@ -105,13 +150,19 @@ def test_s_j6_logout_blacklist_vs_stateless(site, driver):
     200 on /api/me/stateless; a reload does not log back in."""
     login_on_page(driver, site)
     driver.find_element(By.ID, "jwt-logout").click()
-    wait(driver).until(lambda d: "GET /api/me/stateless" in log_text(d))
-    log = log_text(driver)
-    assert 'error_description="revoked"' in log
-    assert log.split("\n\n")[0].split("\n")[1] == "→ 200"
+    wait(driver).until(lambda d: len(last_group(d)[1]) == 3)
+    label, steps = last_group(driver)
+    assert label == "Button: log out"
+    assert steps == [["POST", "/api/auth/logout", "200", False],
+                     ["GET", "/api/me", "401", False],
+                     ["GET", "/api/me/stateless", "200", False]]
+    n = len(log_groups(driver)) - 1
+    assert 'error_description="revoked"' in step_raw(driver, n, 2)
     driver.refresh()
     wait(driver).until(lambda d: status_state(d) == "out" and
-                       "/api/auth/refresh" in log_text(d))
+                       d.find_elements(By.CSS_SELECTOR, "#jwt-log tr.jwt-step"))
+    assert log_groups(driver)[0][1] == [
+        ["POST", "/api/auth/refresh", "401", False]]
     assert driver.find_element(By.ID, "jwt-login").is_displayed()
 
 
@@ -121,17 +172,21 @@ def test_s_j5_pair_binding_refresh_in_page_but_not_after_reload(site,
     token) works; after a reload the memory copy is gone, so the refresh
     is a pair mismatch and the family is revoked."""
     login_on_page(driver, site, bind=True)
-    before = log_text(driver).count("POST /api/auth/refresh")
     driver.find_element(By.ID, "jwt-refresh").click()
-    wait(driver).until(lambda d: log_text(d).count(
-        "POST /api/auth/refresh") > before)
-    newest = [e for e in log_text(driver).split("\n\n")
-              if e.startswith("POST /api/auth/refresh")][0]
-    assert newest.split("\n")[1] == "→ 200"
+    wait(driver).until(lambda d: last_group(d)[0] ==
+                       "Button: POST /api/auth/refresh" and
+                       len(last_group(d)[1]) == 2)
+    assert last_group(driver)[1] == [
+        ["POST", "/api/auth/refresh", "200", False],
+        ["GET", "/api/auth/families", "200", False]]
     driver.refresh()
     wait(driver).until(lambda d: "pair mismatch" in d.find_element(
         By.ID, "jwt-status").text)
     assert status_state(driver) == "out"
+    assert driver.find_element(By.ID, "jwt-status").text == (
+        "The refresh was refused (pair mismatch): a pair-bound family, and "
+        "its last access token did not come along: the family is revoked. "
+        "Log in again.")
     assert storage_is_empty(driver)
 
 
@@ -145,6 +200,10 @@ def test_s_j8_forgery_page_sends_token_to_api(site, driver):
         By.ID, "forge-answer").get_attribute("data-status") == "401")
     text = driver.find_element(By.ID, "forge-answer").text
     assert 'error_description="alg not allowed for this key"' in text
+    assert driver.find_element(By.ID, "forge-meaning").text == (
+        "The API answered 401 with the reason alg not allowed for this key "
+        "— the header's alg is not the algorithm of the key its kid names; "
+        "this site's verifier never lets the header choose.")
     assert not csp_errors(driver)
 
 
@@ -159,9 +218,8 @@ def test_s_j9_injected_script_reads_local_storage_only(site, driver,
     driver.find_element(By.ID, "storage-local").click()
     driver.find_element(By.ID, "storage-memory").click()
     driver.find_element(By.CSS_SELECTOR, 'button[value="set"]').click()
-    wait(driver).until(EC.presence_of_element_located(
-        (By.ID, "storage-inject")))
-    driver.find_element(By.ID, "storage-memory").click()
+    wait(driver).until(lambda d: d.find_element(
+        By.ID, "storage-cookie-state").get_attribute("data-sent") == "1")
     driver.find_element(By.ID, "storage-inject").click()
     wait(driver).until(lambda d: d.find_element(
         By.ID, "storage-loot").get_attribute("data-done") == "1")
@@ -171,5 +229,41 @@ def test_s_j9_injected_script_reads_local_storage_only(site, driver,
     assert "none (a closure variable is out of reach)" in loot
     assert "lab_cookie_sent: true" in loot
     driver.save_screenshot(str(output_dir / "jwt-storage-lab.png"))
+    driver.execute_script("localStorage.clear()")
+    assert not csp_errors(driver)
+
+
+def test_s_j9_three_put_buttons_keep_the_memory_copy(site, driver):
+    """S-J9: pressing the three "Put" buttons from top to bottom leaves
+    the token in all three places: the HttpOnly cookie button does not
+    reload the page (a reload empties memory), and the cookie's state
+    comes from the server. A real reload then empties memory only."""
+    driver.get(site.url("/jwt/storage"))
+    wait(driver).until(lambda d: d.find_element(
+        By.ID, "storage-memory-state").text == "empty")
+    driver.execute_script("window.pageMark = 'this page';")
+    driver.find_element(By.ID, "storage-local").click()
+    driver.find_element(By.ID, "storage-memory").click()
+    driver.find_element(By.CSS_SELECTOR, 'button[value="set"]').click()
+    wait(driver).until(lambda d: d.find_element(
+        By.ID, "storage-cookie-state").get_attribute("data-sent") == "1")
+    assert driver.execute_script("return window.pageMark") == "this page"
+    assert driver.find_element(By.ID, "storage-local-state").text == "stored"
+    assert driver.find_element(By.ID, "storage-memory-state").text == (
+        "held in a closure variable (a reload loses it)")
+    assert driver.find_element(By.ID, "storage-cookie-state").text == (
+        "held by the browser (it reached the server)")
+    driver.refresh()
+    wait(driver).until(lambda d: d.find_element(
+        By.ID, "storage-memory-state").text == "empty")
+    assert driver.execute_script("return window.pageMark") is None
+    assert driver.find_element(By.ID, "storage-local-state").text == "stored"
+    assert driver.find_element(By.ID, "storage-cookie-state").text == (
+        "held by the browser (it reached the server)")
+    # The clear button goes the same way, and the server confirms.
+    driver.find_element(By.CSS_SELECTOR, 'button[value="clear"]').click()
+    wait(driver).until(lambda d: d.find_element(
+        By.ID, "storage-cookie-state").get_attribute("data-sent") == "0")
+    assert driver.find_element(By.ID, "storage-cookie-state").text == "none"
     driver.execute_script("localStorage.clear()")
     assert not csp_errors(driver)

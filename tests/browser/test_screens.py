@@ -19,6 +19,18 @@ The two static pages (the 431 page lighttpd serves, and the S-C9 other
 site) are bilingual and declare lang="ko"; the other site is always dark,
 so that it looks like somebody else's site.
 
+Issue 15 §13 adds two layout checks to every view: no IP address in the
+text (127.0.0.1, with its :port when it has one; not inside a URL) is
+broken across lines, and no button (a <button>, an a.button) is broken
+across lines when its label would fit on one line of the box it sits in
+(its nearest block, flex or grid container: a squeezed table cell does
+not count as the box). A label wider than that box, on a phone, has to
+wrap.
+Each is measured on the text itself: a Range over it, and its client
+rects grouped into lines. /session/devices is photographed with a second
+session of alice, so that its "log out" button is on the page, and
+/lab/costs once more with its measured table.
+
 The page ids carry the page name and the scenario IDs the page teaches.
 test_keyboard_login_s_s1 logs in on /session/login with the keyboard only,
 and test_contrast_of_theme_colours computes the WCAG contrast of the
@@ -50,6 +62,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sitectl  # noqa: E402
 from sitectl import Client, csrf_from  # noqa: E402
 from browserkit import WAIT, chromium  # noqa: E402
+from browserkit import wait as bk_wait  # noqa: E402
 
 THEMES = ("light", "dark")
 LANGS = ("ko", "en")
@@ -112,6 +125,16 @@ def _decode_load(driver, site, state):
             state["access_token"])
 
 
+def _costs_load(driver, site, state):
+    """S-X2: the measured figures (the button posts the form; the wait
+    outlasts the page being replaced under it)."""
+    driver.get(site.url("/lab/costs"))
+    driver.execute_script("document.getElementById('costs-run').click();")
+    bk_wait(driver).until(lambda d: d.execute_script(
+        "return document.readyState === 'complete' &&"
+        " !!document.getElementById('costs-table')"))
+
+
 # jwt.js tries a silent refresh when /jwt opens (S-J4); without a refresh
 # cookie the issuer answers 401, which Chromium logs as a failed load.
 SILENT_REFRESH = r"/api/auth/refresh - Failed to load resource: .* 401"
@@ -165,6 +188,7 @@ PAGES = [
     Page("lab-jwt", "/lab/jwt", "S-J1 S-J8"),
     Page("lab-jwt-decoded", "/lab/jwt", "S-J1", load=_decode_load),
     Page("lab-costs", "/lab/costs", "S-X2"),
+    Page("lab-costs-measured", "/lab/costs", "S-X2", load=_costs_load),
     Page("lab-scale", "/lab/scale", "S-X3"),
     Page("compare", "/compare", "S-X1"),
 ]
@@ -293,6 +317,79 @@ return out;
 """
 
 
+# Issue 15 §13: what must stay on one line. lines() groups a Range's
+# client rects into lines: a rect whose middle lies below the line so far
+# starts a new one (inline code and padding do not).
+LINES_JS = r"""
+const lines = range => {
+  const rs = Array.from(range.getClientRects())
+      .filter(r => r.width > 0.5 && r.height > 0.5)
+      .sort((a, b) => a.top - b.top);
+  let n = 0, bottom = -Infinity;
+  for (const r of rs) {
+    if ((r.top + r.bottom) / 2 > bottom) { n++; bottom = r.bottom; }
+    else bottom = Math.max(bottom, r.bottom);
+  }
+  return n;
+};
+const out = [];
+const short = s => s.replace(/\s+/g, ' ').trim().slice(0, 60);
+// The room a button has: the content width of its nearest block, flex or
+// grid container. Table cells and inline boxes do not count: a squeezed
+// cell is the defect, not an excuse. A label that fits in that room has
+// no reason to break; one wider than it (on a phone) has to wrap.
+const room = el => {
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    const cs = getComputedStyle(a);
+    if (/^(block|flex|grid|flow-root|list-item)$/.test(cs.display))
+      return a.clientWidth - parseFloat(cs.paddingLeft) -
+             parseFloat(cs.paddingRight);
+  }
+  return window.innerWidth;
+};
+const textWidth = el => {
+  let w = 0;
+  const tw = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let t; (t = tw.nextNode());) {
+    const r = document.createRange();
+    r.selectNodeContents(t);
+    for (const q of r.getClientRects()) w += q.width;
+  }
+  return w;
+};
+for (const el of document.querySelectorAll('button, a.button')) {
+  const r = document.createRange();
+  r.selectNodeContents(el);
+  const n = lines(r);
+  if (n < 2) continue;
+  const cs = getComputedStyle(el);
+  const need = textWidth(el) + ['paddingLeft', 'paddingRight',
+      'borderLeftWidth', 'borderRightWidth']
+      .reduce((w, k) => w + parseFloat(cs[k]), 0);
+  const has = room(el);
+  if (need <= has)
+    out.push('button on ' + n + ' lines: "' + short(el.textContent) +
+             '" (' + Math.ceil(need) + ' px would fit in ' +
+             Math.floor(has) + ' px)');
+}
+const ip = /(^|[^\w.\/:-])((?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?)(?!\w|\.\d)/g;
+const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node; (node = walk.nextNode());) {
+  const s = node.nodeValue;
+  for (let m; (m = ip.exec(s));) {
+    const r = document.createRange();
+    const at = m.index + m[1].length;
+    r.setStart(node, at);
+    r.setEnd(node, at + m[2].length);
+    const n = lines(r);
+    if (n > 1) out.push('IP address on ' + n + ' lines: ' + m[2] + ' in <' +
+                        node.parentElement.tagName.toLowerCase() + '>');
+  }
+}
+return out;
+"""
+
+
 def console_errors(driver, page: Page):
     """Console errors since the last call, minus the page's own expected
     status (Chromium logs a 404 or 431 answer as a failed resource)."""
@@ -390,6 +487,9 @@ def _jwt_tokens(site):
 def state(site):
     """Session IDs and tokens made once for the module."""
     return {"alice": _login_sid(site, "alice"),
+            # a second device of alice's: /session/devices then lists a
+            # session with its "log out" button
+            "alice-other-device": _login_sid(site, "alice"),
             "admin": _login_sid(site, "admin"),
             "cart": _cart_sid(site),
             **_jwt_tokens(site)}
@@ -413,7 +513,8 @@ BIG = [(f"big{i}", "x" * 4000, "/lab/limits/") for i in range(5)]
 def test_page_views(page, site, browser, state, output_dir):
     """Every page in light/dark, ko/en, at 1280x720 and 390x844: a PNG
     each, no sideways scroll, no console errors, the basic
-    accessibility checks (issue 6)."""
+    accessibility checks (issue 6), and no button or IP address broken
+    across lines (issue 15 §13)."""
     shots = output_dir / "screens"
     shots.mkdir(parents=True, exist_ok=True)
     driver = browser
@@ -436,6 +537,7 @@ def test_page_views(page, site, browser, state, output_dir):
                 else:
                     driver.get(url)
                 a = driver.execute_script(AUDIT_JS, page.layout)
+                one_line = driver.execute_script(LINES_JS)
                 save_png(driver, shots / f"{view}.png")
                 want_lang = page.static_lang or lang
                 if a["lang"] != want_lang:
@@ -450,11 +552,38 @@ def test_page_views(page, site, browser, state, output_dir):
                     problems.append(
                         f"{view}: scrolls sideways, {a['scrollWidth']} > "
                         f"{a['innerWidth']}: {a['wide']}")
-                for p in a["problems"]:
+                for p in a["problems"] + one_line:
                     problems.append(f"{view}: {p}")
                 for msg in console_errors(driver, page):
                     problems.append(f"{view}: console: {msg}")
     assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+# ---- /lab/costs: the description column -----------------------------------------
+def test_costs_table_gives_the_description_room_s_x2(site, browser):
+    """S-X2 (issue 15 §13): at 1280 px the measured costs table gives the
+    "what was done" column the room the figures do not need: it is the
+    widest column, over 40 % of the table, and no description takes more
+    than two lines, in either language."""
+    driver = browser
+    set_viewport(driver, 1280, 720)
+    for lang in LANGS:
+        set_cookies(driver, site, {"theme": "light", "lang": lang})
+        _costs_load(driver, site, {})
+        got = driver.execute_script(LINES_JS.replace(
+            "const out = [];", "const out = [];\n"
+            "const t = document.getElementById('costs-table');\n"
+            "const widths = Array.from(t.tHead.rows[0].cells)"
+            ".map(c => c.getBoundingClientRect().width);\n"
+            "const most = Array.from(t.querySelectorAll('td.what'))"
+            ".map(td => { const r = document.createRange();"
+            " r.selectNodeContents(td); return lines(r); });\n"
+            "return {widths: widths, table: t.getBoundingClientRect().width,"
+            " lines: most};"))
+        what = got["widths"][3]
+        assert what == max(got["widths"]), (lang, got)
+        assert what > 0.4 * got["table"], (lang, got)
+        assert len(got["lines"]) == 6 and max(got["lines"]) <= 2, (lang, got)
 
 
 # ---- the keyboard ------------------------------------------------------------

@@ -133,8 +133,8 @@ def test_s_x1_page_in_korean(site):
     on the page either way."""
     r = Client(site, accept_language="ko").get("/compare")
     assert r.status_code == 200
-    assert "<h1>세 가지 방식 나란히: 쿠키만, 서버 세션, JWT</h1>" in r.text
-    assert '<th scope="row">폐기</th>' in r.text
+    assert "<h1>쿠키만, 서버 세션, JWT 나란히 보기</h1>" in r.text
+    assert '<th scope="row">만료 전에 끝내기</th>' in r.text
 
 
 def test_s_x1_home_links_to_compare(site):
@@ -546,9 +546,11 @@ def test_s_x1_state_json_measures_sizes(site):
     assert {p["name"]: p["bytes"] for p in s["cookies_received"]} == {
         k: len(k) + 1 + len(v) for k, v in c.cookies.items()}
     assert s["session"]["cookie"]["bytes"] == 47
-    assert s["jwt"] == {"refresh_cookie_bytes": 57,
-                        "refresh_cookie_path": "/api/auth",
+    # The refresh cookie never reaches /compare (Path=/api/auth), so the
+    # state says where to ask instead of claiming a size (issue 15 §2).
+    assert s["jwt"] == {"refresh_cookie_path": "/api/auth",
                         "refresh_cookie_sent_here": False,
+                        "refresh_cookie_probe": "/api/auth/cookie",
                         "server": "/api/auth/families"}
     assert s["csrf"] == tok
     # The page shows the same measured numbers without script.
@@ -561,12 +563,117 @@ def test_s_x1_state_without_anything(site):
     r = Client(site).get("/compare/state")
     assert r.status_code == 200
     s = r.json()
+    # No session: no cart is kept anywhere (issue 15 §2).
     assert s["session"] == {"authenticated": False, "user": None,
                             "cookie": None, "row": None,
-                            "cart_kept_in": "session data", "cart": []}
+                            "cart_kept_in": None, "cart": []}
     assert s["cookie"]["bytes"] == 0 and s["cookie"]["browser"] == []
     assert s["cookie"]["login"]["status"] == "missing"
     assert s["csrf"] == "" and s["cookie_header_bytes"] == 0
+
+
+# ---- each pane describes only what exists now (issue 15 §2) -------------
+
+def jwt_browser_p(html):
+    m = re.search(r'<p id="jwt-browser"[^>]*>(.*?)</p>', html, re.S)
+    assert m, html[:300]
+    return m.group(1)
+
+
+def test_s_x1_fresh_page_claims_no_refresh_cookie(site):
+    """S-X1/S-J4: a brand-new browser has no refresh cookie, and /compare
+    never receives one (Path=/api/auth): the served JWT pane must not
+    state a refresh_token of 57 bytes; it says the server building the
+    page cannot see it, and where the script asks."""
+    for lang, unknown in (
+            ("en", "The refresh_token cookie travels only with requests to "
+                   "/api/auth, so the server that built this page cannot "
+                   "tell whether there is one. With script on, the page "
+                   "asks /api/auth/cookie and shows the answer here."),
+            ("ko", "refresh_token 쿠키는 /api/auth로 가는 요청에만 "
+                   "실리므로, 이 페이지를 만든 서버는 그 쿠키가 있는지 알 수 "
+                   "없습니다. 스크립트가 켜져 있으면 /api/auth/cookie에 "
+                   "물어본 답을 여기에 보여 줍니다.")):
+        html = Client(site, accept_language=lang).get("/compare").text
+        p = jwt_browser_p(html)
+        assert p == unknown
+        assert "57" not in p and "bytes" not in p and "바이트" not in p
+
+
+def test_s_x1_cookie_pane_lists_only_the_cookies_it_has(site):
+    """S-X1/S-C5: the cookie pane's "what the browser holds" names the
+    cookies the browser sent, not both names at 0 bytes."""
+    c, tok = open_page(site)
+    html = c.get("/compare").text
+    assert '<p id="cookie-browser">no cookies</p>' in html
+    cookie_login(site, c, tok)
+    login = c.cookies["cmp_login"]
+    html = c.get("/compare").text
+    n = len("cmp_login=" + login)
+    assert (f'<p id="cookie-browser">cmp_login: <strong>{n}</strong> '
+            f'bytes<br><code>') in html
+    cookie_add(site, c, tok, "6", "1")
+    html = c.get("/compare").text
+    assert '<p id="cookie-browser">cmp_login, cmp_cart: <strong>' in html
+
+
+def test_s_x1_session_cart_heading_follows_the_login(site):
+    """S-X1/S-S5: a guest's cart heading says the session data; once
+    logged in, the account's user_carts table (where /cart/add now
+    writes)."""
+    c, tok = open_page(site)
+    guest = '<small id="session-kept-in">(the session data)</small>'
+    user = ('<small id="session-kept-in">(the account&#39;s user_carts '
+            'table)</small>')
+    html = c.get("/compare").text
+    assert guest in html and user not in html
+    r = c.post("/session/login", data={"username": "bob",
+                                       "password": "bob-password",
+                                       "next": "/compare", "csrf": tok})
+    assert r.status_code == 303
+    html = c.get("/compare").text
+    assert user in html and guest not in html
+    ko = c.get("/compare", headers={"Accept-Language": "ko"}).text
+    assert '<small id="session-kept-in">(계정의 user_carts 표)</small>' in ko
+
+
+def test_s_x1_refresh_cookie_probe(site):
+    """S-X1/S-J4: GET /api/auth/cookie says whether the refresh cookie came
+    and its size in the Cookie header, never its value, and spends
+    nothing (the refresh tables are unchanged)."""
+    r = requests.get(site.url("/api/auth/cookie"), timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert r.json() == {"present": False, "bytes": 0, "path": "/api/auth"}
+    login = requests.post(site.url("/api/auth/login"), json={
+        "username": "alice", "password": "alice-password", "alg": "RS256"},
+        timeout=HTTP_TIMEOUT)
+    assert login.status_code == 200
+    value = login.cookies["refresh_token"]
+    before = site.dump(normalise_touch=True)
+    r = requests.get(site.url("/api/auth/cookie"), timeout=HTTP_TIMEOUT,
+                     headers={"Cookie": "refresh_token=" + value})
+    assert r.status_code == 200
+    assert r.json() == {"present": True, "bytes": 57, "path": "/api/auth"}
+    assert value not in r.text
+    assert site.dump(normalise_touch=True) == before
+    # Any value counts as present: the probe reports the cookie, not
+    # whether its family is live (the families list says that).
+    r = requests.get(site.url("/api/auth/cookie"), timeout=HTTP_TIMEOUT,
+                     headers={"Cookie": "refresh_token=x"})
+    assert r.json() == {"present": True, "bytes": 15, "path": "/api/auth"}
+
+
+def test_s_x1_refresh_cookie_probe_refuses_other_origins_query_post(site):
+    r = requests.get(site.url("/api/auth/cookie"), timeout=HTTP_TIMEOUT,
+                     headers={"Cookie": "refresh_token=x",
+                              "Origin": "http://localhost:%d" %
+                              site.other_port})
+    assert r.status_code == 403
+    assert requests.get(site.url("/api/auth/cookie?x=1"),
+                        timeout=HTTP_TIMEOUT).status_code == 400
+    assert requests.post(site.url("/api/auth/cookie"), json={},
+                         timeout=HTTP_TIMEOUT).status_code == 405
 
 
 def test_s_x1_state_refuses_query_and_post(site):

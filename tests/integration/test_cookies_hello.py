@@ -1,5 +1,7 @@
 """S-H1 stateless HTTP (a name given on one page is forgotten on the next,
 unless a cookie carries it) and S-C3 session vs persistent cookies."""
+import re
+
 import pytest
 
 from sitectl import Client, set_cookie_headers
@@ -105,3 +107,50 @@ def test_s_c3_session_and_persistent_cookie(site):
     assert set_cookie_headers(r) == [
         "keep_session=; Max-Age=0; Path=/cookies/; SameSite=Lax",
         "keep_persistent=; Max-Age=0; Path=/cookies/; SameSite=Lax"]
+
+
+STEP3_WHY = re.compile(r'<div id="hello-step3-why" data-why="(\w+)">(.*?)</div>',
+                       re.S)
+
+
+@pytest.mark.parametrize("cookie,why,says", [
+    (None, "none",
+     "This request carried no <code>Cookie</code> header at all"),
+    ("theme=dark", "other",
+     "carried other cookies but no <code>hello</code> cookie"),
+    ("hello=Kim", "hello",
+     "this request&#39;s <code>Cookie</code> header carried the "
+     "<code>hello</code> cookie"),
+])
+def test_s_h1_step3_says_what_really_arrived(site, cookie, why, says):
+    """S-H1 step 3: the "with a cookie" column says a Cookie header came
+    only when one did, and names what was missing otherwise."""
+    h = {"Cookie": cookie} if cookie else {}
+    r = Client(site).get("/cookies/hello/step3", headers=h, cookies=False)
+    assert r.status_code == 200
+    found = STEP3_WHY.findall(r.text)
+    assert [w for w, _ in found] == [why]
+    assert says in found[0][1]
+    if why != "hello":
+        assert "carried the <code>hello</code> cookie" not in r.text
+        assert "Welcome back" not in r.text
+
+
+def test_s_h1_step3_in_korean(site):
+    """S-H1 step 3 in Korean: no Cookie header, said in Korean first."""
+    r = Client(site, accept_language="ko").get("/cookies/hello/step3",
+                                               cookies=False)
+    (why, text), = STEP3_WHY.findall(r.text)
+    assert why == "none"
+    assert text.lstrip().startswith(
+        '<p lang="ko">이 요청에는 <code>Cookie</code> 헤더가 아예 '
+        '없었습니다.')
+
+
+def test_s_h1_remembered_name_is_a_sentence_in_korean(site):
+    """S-H1: the remembered name reads as a Korean sentence, no colon."""
+    r = Client(site, accept_language="ko").get(
+        "/cookies/hello/step3", headers={"Cookie": "hello=Kim"},
+        cookies=False)
+    assert ('id="hello-remembered">쿠키에 기억된 이름은 <strong>Kim</strong>'
+            '입니다.</p>') in r.text

@@ -196,3 +196,73 @@ def test_s_c1_echo_rejects_unknown_cors_mode(site):
     assert r.status_code == 400
     assert r.headers["Content-Type"] == JSON_TYPE
     assert r.json()["error"] == "invalid_input"
+
+
+@pytest.mark.parametrize("path", ["/lab/", "/lab/path/"])
+def test_s_c1_server_view_lists_every_pair_escaped(site, path):
+    """S-C1: "what the server received" lists each name and value the
+    Cookie header carried, escaped, a repeated name marked, with the count
+    and the header's size next to the lab's budget."""
+    header = "demo=a<b>&'x; theme=dark; demo=second; empty="
+    r = Client(site).get(path, headers={"Cookie": header}, cookies=False)
+    assert r.status_code == 200
+    m = re.search(r'<table class="pairs" id="lab-received">.*?<tbody>\n'
+                  r'(.*?)    </tbody>', r.text, re.S)
+    assert m, r.text[:500]
+    assert m.group(1) == (
+        '<tr data-name="demo"><td><code>demo</code></td><td><code '
+        'class="val">a&lt;b&gt;&amp;&#39;x</code></td></tr>\n'
+        '<tr data-name="theme"><td><code>theme</code></td><td><code '
+        'class="val">dark</code></td></tr>\n'
+        '<tr class="dup" data-name="demo"><td><code>demo</code></td><td>'
+        '<code class="val">second</code> (a repeated name: the server uses '
+        'the first)</td></tr>\n'
+        '<tr data-name="empty"><td><code>empty</code></td><td><code '
+        'class="val"></code> (empty)</td></tr>\n')
+    assert '<td id="lab-received-count">4</td>' in r.text
+    assert f'<td id="lab-header-bytes">{len(header)} B</td>' in r.text
+    assert '<td id="lab-budget">2048 B</td>' in r.text
+    assert "<b>" not in r.text.split('<section class="wire"')[0]
+
+
+def test_s_c1_server_view_without_cookies(site):
+    """S-C1: no Cookie header: the card says so instead of a table."""
+    r = Client(site, accept_language="ko").get("/lab/", cookies=False)
+    assert 'id="lab-received"' not in r.text
+    assert ('<p id="lab-received-none">이 요청에는 <code>Cookie</code> '
+            '헤더가 없었습니다.</p>') in r.text
+    assert '<td id="lab-received-count">0</td>' in r.text
+
+
+def test_s_c1_lab_page_says_sizes_in_words(site):
+    """S-C1: no "budget 2048 B"-style shorthand: each size has a label
+    from the string table, in the page's language."""
+    for lang, label in (("ko", "실험실의 한도"), ("en", "The lab&#39;s budget")):
+        page = Client(site, accept_language=lang).get("/lab/").text
+        main = page.split('<section class="wire"')[0]
+        assert "(budget" not in main and "budget 2048" not in main
+        assert f"<th>{label}</th>" in main
+    main = Client(site, accept_language="ko").get("/lab/").text
+    for english in (">prefix<", ">name<", ">value<"):
+        assert english not in main.split('<section class="wire"')[0]
+
+
+@pytest.mark.parametrize("fields,ko", [
+    ({"name": "a b"}, "쿠키 이름은 RFC 7230의 토큰이어야 합니다."),
+    ({"value": "x;Path=/"}, "쿠키 값에는 cookie-octet만 쓸 수 있습니다."),
+    ({"domain": "exa mple"}, "Domain에는 글자, 숫자"),
+])
+def test_s_c2_builder_reason_in_both_languages(site, fields, ko):
+    """S-C2: the builder's own reason is translated, Korean first on a
+    Korean page, English as the alternative."""
+    c = Client(site, accept_language="ko")
+    r = lab_set(site, c, **fields)
+    assert r.status_code == 400
+    m = re.search(r'id="lab-refused">(.*?)</div>', r.text, re.S)
+    ps = re.findall(r'<p lang="(ko|en)"( class="alt")?>(.*?)</p>',
+                    m.group(1), re.S)
+    assert [(lang, alt) for lang, alt, _ in ps] == [
+        ("ko", ""), ("en", ' class="alt"'), ("ko", ""),
+        ("en", ' class="alt"')]
+    assert ko in re.sub(r"</?code>", "", ps[2][2])
+    assert "cookie_build" not in m.group(1)

@@ -162,3 +162,130 @@ def test_s_c4_static_431_for_any_path(site):
     status, hdrs, body = raw_request(site, req)
     assert status == 431
     assert b"/cookies/clear-lab" in body
+
+
+SITE_COOKIES = ["sid", "__Host-sid", "theme", "lang", "sort", "hideNotice",
+                "visitId", "hello", "keep_session", "keep_persistent",
+                "ss_strict", "ss_lax", "ss_none", "ss_default", "user",
+                "role", "signed_login", "refresh_token", "lab_token",
+                "cmp_login", "cmp_cart", "scale_sid", "scale_node"]
+
+
+def states(html):
+    """name -> state of every site cookie in the limits page's table."""
+    return dict(re.findall(r'<span class="site-state" data-name="([^"]+)" '
+                           r'data-state="(\w+)"', html))
+
+
+def test_s_c4_warns_by_name_before_the_batches(site):
+    """S-C4: before the 200-cookie buttons the page warns which of the
+    site's own cookies (those this request carried) the browser may
+    evict, and lists every site cookie with how to get it back."""
+    r = Client(site).get("/lab/limits/", headers={
+        "Cookie": "lang=ko; theme=dark; c001=1; visitId=x"}, cookies=False)
+    assert r.status_code == 200
+    warn = r.text.index('id="limits-warn"')
+    assert warn < r.text.index('id="many-1"')
+    m = re.search(r'<td id="limits-at-risk" data-none="[^"]*">(.*?)</td>',
+                  r.text)
+    assert m.group(1) == ("<code>theme</code>, <code>lang</code>, "
+                          "<code>visitId</code>")
+    assert 'id="limits-warn-sid"' not in r.text
+    st = states(r.text)
+    assert list(st) == SITE_COOKIES
+    assert st["theme"] == st["lang"] == st["visitId"] == "here"
+    assert st["sid"] == st["sort"] == "absent"
+    assert st["hello"] == st["keep_persistent"] == "unseen"
+    for href in ("/session/login", "/prefs", "/cookies/hello",
+                 "/cookies/lifetime", "/cookies/samesite", "/jwt"):
+        assert f'<a href="{href}">{href}</a></td></tr>' in r.text
+
+
+def test_s_c4_logged_in_student_is_warned_about_sid(site):
+    """S-C4: for a logged-in student the warning says sid can go too."""
+    c = Client(site)
+    assert c.login("alice", "alice-password").status_code == 303
+    r = c.get("/lab/limits/")
+    assert 'id="limits-warn-sid"' in r.text
+    assert "If the <code>sid</code> cookie goes, you are logged out" in r.text
+    assert "<code>sid</code>" in re.search(
+        r'<td id="limits-at-risk"[^>]*>(.*?)</td>', r.text).group(1)
+
+
+def test_s_c4_batch_offers_the_check_and_the_check_names_drops(site):
+    """S-C4: after a batch the page offers to ask again with the site
+    cookies the server saw; asked again, it names the ones the browser
+    dropped meanwhile (HttpOnly visitId included) and how to get each
+    back, and says so when none went."""
+    c = Client(site)
+    r = post(site, c, "/lab/limits/many", {"first": "151"},
+             headers={"Origin": site.origin,
+                      "Cookie": "lang=ko; theme=dark; visitId=v"},
+             cookies=False)
+    assert r.status_code == 200
+    m = re.search(r'<form class="card wide" method="get" '
+                  r'action="/lab/limits/" id="limits-check">\s*<input '
+                  r'type="hidden" name="had" value="([^"]*)">', r.text)
+    assert m and m.group(1) == "theme,lang,visitId"
+    # The browser evicted lang and visitId in between.
+    r = Client(site).get("/lab/limits/?had=theme,lang,visitId",
+                         headers={"Cookie": "theme=dark; c151=1"},
+                         cookies=False)
+    assert r.status_code == 200
+    box = re.search(r'id="limits-dropped">(.*?)</div>', r.text, re.S)
+    assert box, r.text[:300]
+    items = re.findall(r"<li>(.*?)</li>", box.group(1))
+    assert items[0].startswith("<code>lang</code> — Theme, language")
+    assert items[0].endswith('<a href="/prefs">/prefs</a>')
+    assert items[1].startswith("<code>visitId</code> — The server counts")
+    assert len(items) == 2
+    st = states(r.text)
+    assert st["lang"] == st["visitId"] == "gone" and st["theme"] == "here"
+    assert 'id="limits-kept"' not in r.text
+    r = Client(site).get("/lab/limits/?had=theme",
+                         headers={"Cookie": "theme=dark"}, cookies=False)
+    assert 'id="limits-kept"' in r.text and 'id="limits-dropped"' not in \
+        r.text
+
+
+def test_s_c4_no_check_offered_without_a_batch_or_site_cookies(site):
+    r = Client(site).get("/lab/limits/", headers={"Cookie": "lang=ko"},
+                         cookies=False)
+    assert 'id="limits-check"' not in r.text
+    r = post(site, Client(site), "/lab/limits/many", {"first": "1"},
+             headers={"Origin": site.origin, "Cookie": "c001=1"},
+             cookies=False)
+    assert r.status_code == 200 and 'id="limits-check"' not in r.text
+
+
+@pytest.mark.parametrize("had", ["bogus", "lang,lang", "lang,", ",", "c001",
+                                 "lang;theme", "x" * 600])
+def test_s_c4_bad_had_is_400(site, had):
+    r = Client(site).get("/lab/limits/", params={"had": had})
+    assert r.status_code == 400
+    assert set_cookie_headers(r) == []
+
+
+def test_s_c4_echo_on_the_lesson_paths(site):
+    """S-C4: the script's inventory asks /cookies/hello/echo and
+    /cookies/tamper/echo, whose Paths carry hello and the tampering
+    cookies."""
+    c = Client(site)
+    r = c.get("/cookies/hello/echo", headers={"Cookie": "hello=Kim; sid=x"},
+              cookies=False)
+    assert r.status_code == 200
+    assert [p["name"] for p in r.json()["pairs"]] == ["hello", "sid"]
+    r = c.get("/cookies/tamper/echo", headers={"Cookie": "role=admin"},
+              cookies=False)
+    assert [p["name"] for p in r.json()["pairs"]] == ["role"]
+
+
+def test_s_c4_limits_page_in_korean_words(site):
+    """S-C4: labels and buttons come from the string table (no "big: 4096
+    B", no "fill1–fill5: 5 × 4000 B"), with Korean punctuation."""
+    r = Client(site, accept_language="ko").get("/lab/limits/")
+    main = r.text.split('<section class="wire"')[0]
+    assert ">4096바이트 big 쿠키 받기</button>" in main
+    assert ">4000바이트 쿠키 다섯 개 받기</button>" in main
+    assert "big: 4096 B" not in main and "5 × 4000 B" not in main
+    assert "<th>작은 쿠키 c001…c200</th>" in main

@@ -142,3 +142,32 @@ def test_s_c5_insecure_page_escapes_what_it_believes(site):
         "Cookie": "user=%3Cb%3E; role=<img/src=x>"})
     assert r.status_code == 403
     assert "<img/src=x>" not in r.text
+
+
+@pytest.mark.parametrize("lang,label,links", [
+    ("en", "insecure by design", ("Admin page (insecure)",
+                                  "Admin page (signed)")),
+    ("ko", "일부러 안전하지 않음", ("안전하지 않은 관리자 페이지",
+                                "서명을 검증하는 관리자 페이지")),
+])
+def test_s_c5_badge_and_links_in_the_page_language(site, lang, label, links):
+    """S-C5: the "insecure by design" badge is one short label in the
+    page's language (it must not wrap), and the admin links are
+    translated, not "(insecure)" / "(signed)" on a Korean page."""
+    r = Client(site, accept_language=lang).get("/cookies/tamper/")
+    assert re.findall(r'<span class="insecure">([^<]*)</span>', r.text) == \
+        [label]
+    assert f'id="to-insecure">{links[0]}</a>' in r.text
+    assert f'id="to-signed">{links[1]}</a>' in r.text
+    r = Client(site, accept_language=lang).get(
+        "/cookies/tamper/admin-insecure")
+    assert f'<span class="insecure">{label}</span>' in r.text
+
+
+def test_s_c5_login_and_logout_share_one_card(site):
+    """S-C5: both forms sit in one full-width card."""
+    r = Client(site).get("/cookies/tamper/")
+    card = re.search(r'<div class="card wide tamper-forms">(.*?)\n</div>',
+                     r.text, re.S).group(1)
+    assert 'action="/cookies/tamper/login"' in card
+    assert 'action="/cookies/tamper/logout"' in card

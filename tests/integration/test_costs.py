@@ -12,7 +12,7 @@ OPS = ["signed_cookie", "session_lookup", "session_touch", "jwt_hs256",
 
 
 def figure(html, op):
-    m = re.search(rf'<tr id="cost-{op}"><th>[^<]*</th>'
+    m = re.search(rf'<tr id="cost-{op}"><th scope="row">[^<]*</th>'
                   rf'<td class="num">([0-9.]+)</td><td class="num">(\d+)</td>',
                   html)
     assert m, op
@@ -39,9 +39,9 @@ def test_s_x2_measurement_returns_numbers_sizes_and_verdicts(site):
         assert us > 0 and reps >= 300, (op, us, reps)
     # an RSA verification costs more than an HMAC one
     assert figure(r.text, "jwt_rs256")[0] > figure(r.text, "jwt_hs256")[0]
-    assert re.search(r'id="size-session">47 B<', r.text)   # sid= + 43
-    hs = int(re.search(r'id="size-hs256">(\d+) B<', r.text).group(1))
-    rs = int(re.search(r'id="size-rs256">(\d+) B<', r.text).group(1))
+    assert re.search(r'id="size-session">47 bytes<', r.text)   # sid= + 43
+    hs = int(re.search(r'id="size-hs256">(\d+) bytes<', r.text).group(1))
+    rs = int(re.search(r'id="size-rs256">(\d+) bytes<', r.text).group(1))
     assert rs > hs > 47
     assert 'id="claim1"' in r.text and 'id="claim2"' in r.text
     revocable = float(re.search(r'id="cost-revocable">([0-9.]+) µs<',
@@ -61,3 +61,25 @@ def test_s_x2_measurement_needs_csrf(site):
     assert c.post("/lab/costs", data={"csrf": csrf_from(
         c.get("/lab/costs").text), "extra": "1"}).status_code == 400
     c.close()
+
+
+def test_s_x2_claims_name_their_articles_in_words(site):
+    """S-X2 (issue 15 §12): each claim names the article and section it
+    comes from in words (the article's title), not by its file number,
+    in both languages; the units are words of the page language."""
+    for lang, first, second, unit in (
+            ("en", "From the article “Cookies, sessions, tokens, JWT”, "
+                   "section 3.4 (cookies vs sessions)",
+             "From the article “Cookies vs sessions vs JWT, the complete "
+             "guide”, section 6 (JWT)", "bytes"),
+            ("ko", "「쿠키, 세션, 토큰, JWT」 글, 3장 4절(쿠키 vs 세션)",
+             "「쿠키 vs 세션 vs JWT 완벽 정리」 글, 6장(JWT)", "바이트")):
+        c = Client(site, accept_language=lang)
+        token = csrf_from(c.get("/lab/costs").text)
+        r = c.post("/lab/costs", data={"csrf": token})
+        assert r.status_code == 200, r.text[:300]
+        assert f'<span class="cost-source">{first}</span>' in r.text
+        assert f'<span class="cost-source">{second}</span>' in r.text
+        assert "000 §" not in r.text and "002 §" not in r.text
+        assert re.search(rf'id="size-session">47 {unit}<', r.text)
+        c.close()

@@ -35,7 +35,7 @@ def rows(html):
     for m in re.finditer(
             r'<tr data-session="([0-9a-f]{8})"( class="current")?>\s*'
             r'<td>.*?</td>\s*<td title="[^"]*">([^<]*)</td>\s*'
-            r'<td><code>([^<]*)</code></td>', html, re.S):
+            r'<td><code class="addr">([^<]*)</code></td>', html, re.S):
         out.append((m.group(1), bool(m.group(2)), m.group(3), m.group(4)))
     return out
 

@@ -150,6 +150,14 @@ def decode(client, tok):
     return main_part(r.text)
 
 
+def verdict_row(m, which):
+    """The verdict cell of the real or the weak verifier's row."""
+    row = re.search(r'<tr id="verdict-' + which + r'"><th>.*?</th><td>(.*?)'
+                    r"</td></tr>", m, re.S)
+    assert row, which
+    return row.group(1)
+
+
 def check_row(m, name):
     row = re.search(r'<tr class="(pass|fail|skip)"><td><code>' + name +
                     r"</code>", m)
@@ -171,7 +179,11 @@ def test_s_j1_decoder_shows_parts_and_valid_verdict(site, client):
                  "iss", "aud", "token_use", "exp", "nbf", "iat", "sub",
                  "jti"):
         assert check_row(m, name) == "pass", name
-    assert "verdict ok" in m
+    ok = ('<strong class="verdict accepted"><span aria-hidden="true">✓</span>'
+          ' accepted</strong>')
+    assert verdict_row(m, "real") == ok
+    assert verdict_row(m, "weak").startswith(ok + ' <span class="why">')
+    assert 'id="weak-fooled"' not in m
 
 
 def test_s_j1_decoder_lists_every_problem(site, client):
@@ -218,20 +230,29 @@ def test_s_j1_decoder_shows_revoked_and_escapes(site, client):
     ("hs512", "alg not allowed for this key", True),
     ("expired", "expired", True),
     ("wrong_aud", "wrong aud", True),
+    ("not_yet_valid", "not yet valid", True),
 ])
 def test_s_j8_forgery_button(site, client, kind, reason, weak):
-    """S-J8: each button forges a token; the page shows this site's
-    verifier refusing it with the reason, the labelled weak verifier's
-    verdict, and the token; the real API refuses it with the same
-    reason."""
+    """S-J8 (and S-J3 for not_yet_valid): each button forges a token; the
+    page shows this site's verifier refusing it with the reason, the
+    labelled weak verifier's verdict, and the token; the real API refuses
+    it with the same reason."""
     token = csrf_from(page(client, "/lab/jwt").text)
     r = client.post("/lab/jwt/forge", data={"csrf": token, "kind": kind})
     assert r.status_code == 200, r.text[:500]
     m = main_part(r.text)
     assert bilingual(m) and "S-J8" in m
     assert f"<code>{reason}</code>" in m
-    assert ('class="verdict bad">Accepted' in m or
-            'class="verdict bad">accepted' in m) == weak
+    real = verdict_row(m, "real")
+    assert real.startswith('<strong class="verdict refused">'
+                           '<span aria-hidden="true">✗</span> refused</strong>'
+                           f' <code>{reason}</code> <span class="why">')
+    assert verdict_row(m, "weak").startswith(
+        '<strong class="verdict accepted"><span aria-hidden="true">✓</span>'
+        ' accepted</strong>' if weak else
+        '<strong class="verdict refused"><span aria-hidden="true">✗</span>'
+        ' refused</strong>')
+    assert ('id="weak-fooled"' in m) == weak
     assert "insecure by design" in m
     assert "/static/js/jwt_lab.js" in no_inline_script(r.text)
     forged = html.unescape(re.search(r'data-token="([^"]*)"', m).group(1))
@@ -253,12 +274,15 @@ def test_s_j8_forge_refuses_unknown_kind_and_missing_csrf(client):
 
 
 def test_s_j8_lab_page_labels_the_weak_verifier(client):
-    """S-J8: the lab page names the weak verifier as insecure by design,
-    in both languages, with seven forgery buttons."""
+    """S-J8, S-J3: the lab page names the weak verifier as insecure by
+    design, in both languages, with eight forgery buttons, the last one
+    the not-yet-valid token (nbf ahead)."""
     m = main_part(page(client, "/lab/jwt").text)
     assert bilingual(m)
     assert "src/weakjwt.c" in m
-    assert len(re.findall(r'action="/lab/jwt/forge"', m)) == 7
+    assert len(re.findall(r'action="/lab/jwt/forge"', m)) == 8
+    assert re.findall(r'name="kind" value="([a-z_0-9]+)"', m)[-1] == (
+        "not_yet_valid")
 
 
 # ---- S-J9: the storage lab ----------------------------------------------------------------

@@ -193,9 +193,136 @@ static void test_expire_received(void **state)
 	cookie_jar_free(&jar);
 }
 
+/* The site's own cookies (S-C4): names to a mask and back, with hostile
+ * lists; every name is reserved in the builder. */
+static void test_site_cookies(void **state)
+{
+	static const struct {
+		const char *list;
+		enum err    want;
+		const char *back;      /* lab_site_format(mask, ",") */
+	} rows[] = {
+		{ NULL, ERR_OK, "" },
+		{ "", ERR_OK, "" },
+		{ "lang", ERR_OK, "lang" },
+		{ "visitId,lang,sid", ERR_OK, "sid,lang,visitId" },
+		{ "scale_node,refresh_token,hello", ERR_OK,
+		  "hello,refresh_token,scale_node" },
+		{ "lang,lang", ERR_INVAL, "" },
+		{ "lang,", ERR_INVAL, "" },
+		{ ",lang", ERR_INVAL, "" },
+		{ ",", ERR_INVAL, "" },
+		{ "Lang", ERR_INVAL, "" },
+		{ "lang ", ERR_INVAL, "" },
+		{ "c001", ERR_INVAL, "" },
+		{ "sid\001", ERR_INVAL, "" },
+		{ "langx", ERR_INVAL, "" },
+		{ "lan", ERR_INVAL, "" },
+	};
+	const struct lab_site_cookie *sc;
+	const struct lab_site_group *g;
+	unsigned long mask;
+	struct buf b;
+	char long_list[LAB_SITE_LIST_MAX + 8];
+	size_t i, n, ng;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		mask = 99;
+		assert_int_equal(lab_site_parse(rows[i].list, &mask),
+				 rows[i].want);
+		buf_init(&b);
+		assert_int_equal(lab_site_format(mask, ",", &b), ERR_OK);
+		assert_string_equal(b.data ? b.data : "", rows[i].back);
+		if (rows[i].want)
+			assert_int_equal(mask, 0);
+		buf_cleanup(&b);
+	}
+	/* A list over the limit, even of good names. */
+	for (i = 0; i + 5 <= LAB_SITE_LIST_MAX; i += 5)
+		memcpy(long_list + i, "lang,", 5);
+	memcpy(long_list + i, "theme", 6);
+	assert_true(strlen(long_list) > LAB_SITE_LIST_MAX);
+	assert_int_equal(lab_site_parse(long_list, &mask), ERR_INVAL);
+
+	sc = lab_site_cookies(&n);
+	g = lab_site_groups(&ng);
+	assert_true(n > 20 && n <= LAB_SITE_MAX);
+	for (i = 0; i < n; i++) {
+		assert_true(lab_reserved(sc[i].name));
+		assert_true(sc[i].group < ng);
+		assert_true(sc[i].path[0] == '/');
+		assert_true(g[sc[i].group].href[0] == '/');
+	}
+	assert_false(lab_reserved("demo"));
+	assert_false(lab_reserved("sid2"));
+}
+
+static void test_site_seen_and_format(void **state)
+{
+	struct cookie_jar jar;
+	unsigned long mask;
+	struct buf b;
+	const char *h = "theme=dark; c001=1; sid=x; theme=light; hello=Kim";
+
+	(void)state;
+	assert_int_equal(cookie_parse(h, strlen(h), &jar), ERR_OK);
+	mask = lab_site_seen(&jar);
+	buf_init(&b);
+	assert_int_equal(lab_site_format(mask, ", ", &b), ERR_OK);
+	assert_string_equal(b.data, "sid, theme, hello");
+	buf_cleanup(&b);
+	cookie_jar_free(&jar);
+	assert_int_equal(cookie_parse("", 0, &jar), ERR_OK);
+	assert_int_equal(lab_site_seen(&jar), 0);
+	cookie_jar_free(&jar);
+}
+
+/* Every refusal sentence of cookie_build the lab can meet has a key. */
+static void test_builder_keys(void **state)
+{
+	static const struct {
+		const char *form;
+		const char *key;
+	} rows[] = {
+		{ "name=a%20b", "lab.builder.name_token" },
+		{ "name=a&value=%22x", "lab.builder.value_octets" },
+		{ "name=a&value=x%3BPath%3D%2F", "lab.builder.value_octets" },
+		{ "name=a&domain=a..b", "lab.builder.domain_chars" },
+		{ "name=__secure-a", "lab.why.prefix_secure" },
+		{ "name=__host-a&secure=1", "lab.why.host_path" },
+	};
+	struct http_fields f;
+	struct lab_cookie lc;
+	const char *why_key, *bw;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(http_parse_fields(rows[i].form,
+						   strlen(rows[i].form), &f),
+				 ERR_OK);
+		assert_int_equal(lab_from_form(&f, 1000000000LL, &lc, &why_key,
+					       &bw), ERR_INVAL);
+		assert_string_equal(why_key, "lab.why.builder");
+		assert_non_null(bw);
+		assert_string_equal(lab_builder_key(bw), rows[i].key);
+		http_fields_free(&f);
+	}
+	assert_string_equal(lab_builder_key("Cookie name and value together "
+					    "are longer than 4096 bytes"),
+			    "lab.builder.too_big");
+	assert_null(lab_builder_key("Something else"));
+	assert_null(lab_builder_key(""));
+	assert_null(lab_builder_key(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_site_cookies),
+		cmocka_unit_test(test_site_seen_and_format),
+		cmocka_unit_test(test_builder_keys),
 		cmocka_unit_test(test_form_table),
 		cmocka_unit_test(test_value_limit),
 		cmocka_unit_test(test_parse_long),

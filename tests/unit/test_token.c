@@ -232,6 +232,7 @@ static void test_forgeries_and_weak_verifier(void **state)
 		{ FORGE_HS512,        TOKEN_ALG_NOT_ALLOWED, 1 },
 		{ FORGE_EXPIRED,      TOKEN_EXPIRED,         1 },
 		{ FORGE_WRONG_AUD,    TOKEN_WRONG_AUD,       1 },
+		{ FORGE_NOT_YET_VALID, TOKEN_NOT_YET_VALID,  1 },
 	};
 	struct token_claims cl;
 	char *t;

@@ -5,6 +5,8 @@
 "use strict";
 (function () {
   var LAB_PATHS = ["/lab/limits/", "/lab/path/", "/lab/"];
+  // This static page is in both languages at once, and so is its script.
+  function t(ko, en) { return ko + " · " + en; }
   // The site's own cookies are never touched here.
   var KEEP = { sid: 1, theme: 1, lang: 1, sort: 1, visitId: 1,
                hideNotice: 1 };
@@ -46,8 +48,9 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       var before = clearLab();
-      out.textContent = "document.cookie: " + before + " → " +
-        document.cookie.length + " bytes. 다시 불러옵니다 · Reloading…";
+      out.textContent = "document.cookie " + before + " → " +
+        document.cookie.length + " B. " +
+        t("다시 불러옵니다…", "Reloading…");
       window.setTimeout(function () { window.location.reload(); }, 600);
     });
   });

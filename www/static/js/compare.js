@@ -16,27 +16,29 @@
   var access = null;          // the JWT pane's access token: memory only
   var families = null;        // the last /api/auth/families answer
   var lastState = null;       // the last /compare/state answer
+  var refreshCookie = null;   // the last /api/auth/cookie answer
   var lang = document.documentElement.lang;
 
   /* Why the cookie-only login was refused (compare_why_name). */
   var WHY = {
     missing: ['쿠키 없음', 'no cookie'],
-    malformed: ['모양이 틀린 값, 거부함', 'not a value of the right shape, refused'],
-    bad_tag: ['서명이 맞지 않음(값이 바뀜), 거부함', 'signature does not match (edited), refused'],
+    malformed: ['값의 모양이 틀려 거부함', 'not a value of the right shape, refused'],
+    bad_tag: ['값이 바뀌어 서명이 맞지 않으므로 거부함', 'signature does not match (edited), refused'],
     expired: ['서명 안의 만료 시각이 지남', 'the expiry inside the signature has passed']
   };
 
   function $(id) { return document.getElementById(id); }
   function t(ko, en) { return lang === 'ko' ? ko : en; }
   function text(id, s) { $(id).textContent = s; }
+  function bytes(n) { return n + t('바이트', ' bytes'); }
 
   function b64urlJSON(s) {
     try {
       s = s.replace(/-/g, '+').replace(/_/g, '/');
       while (s.length % 4) s += '=';
-      var bin = atob(s), bytes = new Uint8Array(bin.length);
-      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      return JSON.parse(new TextDecoder().decode(bytes));
+      var bin = atob(s), raw = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) raw[i] = bin.charCodeAt(i);
+      return JSON.parse(new TextDecoder().decode(raw));
     } catch (e) { return {}; }
   }
 
@@ -87,9 +89,9 @@
   function cookieLine(name, attrs) {
     var got = received(name), seen = scriptCookieNames().indexOf(name) >= 0;
     if (!got) return name + ': ' + t('없음', 'none');
-    return name + ': ' + got.bytes + ' bytes' + (attrs ? '  ' + attrs : '') +
+    return name + ': ' + bytes(got.bytes) + (attrs ? '  ' + attrs : '') +
       '\n  document.cookie: ' + (seen ? t('보임', 'visible') :
-        t('안 보임 (HttpOnly)', 'not visible (HttpOnly)'));
+        t('안 보임(HttpOnly)', 'not visible (HttpOnly)'));
   }
 
   /* ---- drawing ----------------------------------------------------------- */
@@ -99,17 +101,20 @@
     ck.browser.forEach(function (b) { attrs[b.name] = b.attributes; });
     $('cookie-status').setAttribute('data-in', l.status === 'ok' ? '1' : '');
     text('cookie-status', l.status === 'ok' ?
-      t('로그인: ', 'Logged in as ') + l.user + ' (' + l.role + '), exp ' + l.exp :
-      t('로그인 안 함: ', 'Not logged in: ') + (WHY[l.status] ?
-        t(WHY[l.status][0], WHY[l.status][1]) : l.status));
+      t('로그인한 사용자 ', 'Logged in as ') + l.user + ' (' + l.role + '), exp ' + l.exp :
+      t('로그인하지 않음(', 'Not logged in: ') + (WHY[l.status] ?
+        t(WHY[l.status][0], WHY[l.status][1]) : l.status) + t(')', ''));
     cartList('cookie-cart', ck.cart);
-    text('cookie-browser', 'cmp_login, cmp_cart: ' + ck.bytes + ' bytes');
+    /* Only the cookies the browser holds now. */
+    text('cookie-browser', ck.browser.length ? ck.browser.map(function (b) {
+      return b.name;
+    }).join(', ') + ': ' + bytes(ck.bytes) : t('쿠키 없음', 'no cookies'));
     text('cookie-browser-live', cookieLine('cmp_login', attrs.cmp_login) + '\n' +
       cookieLine('cmp_cart', attrs.cmp_cart) +
       (l.status === 'ok' ? '\n\ncmp_login = ' + ck.browser[0].payload + '.' +
-        t('[서명 ', '[signature, ') + ck.browser[0].tag_bytes +
-        t(' bytes: HttpOnly라 스크립트에 주지 않음]',
-          ' bytes: HttpOnly, so not given to script]') : ''));
+        t('[서명 ', '[signature, ') + bytes(ck.browser[0].tag_bytes) +
+        t('. HttpOnly라 스크립트에 주지 않음]',
+          ': HttpOnly, so not given to script]') : ''));
     text('t-cookie-bytes', String(ck.bytes));
   }
 
@@ -117,15 +122,19 @@
     var ss = s.session, row = ss.row;
     $('session-status').setAttribute('data-in', ss.authenticated ? '1' : '');
     text('session-status', ss.authenticated ?
-      t('로그인: ', 'Logged in as ') + ss.user.username + ' (' + ss.user.role + ')' :
-      t('손님(로그인 안 함)', 'Guest (not logged in)'));
+      t('로그인한 사용자 ', 'Logged in as ') + ss.user.username + ' (' + ss.user.role + ')' :
+      t('손님(로그인하지 않음)', 'Guest (not logged in)'));
     cartList('session-cart', ss.cart);
-    text('session-browser', ss.cookie ? ss.cookie.name + ': ' + ss.cookie.bytes +
-      ' bytes' : t('세션 쿠키 없음', 'no session cookie'));
+    /* Where this cart is kept now: a login moves it to user_carts. */
+    text('session-kept-in', ss.cart_kept_in === 'user_carts' ?
+      t('(계정의 user_carts 표)', '(the account\'s user_carts table)') :
+      ss.cart_kept_in ? t('(세션 데이터)', '(the session data)') : '');
+    text('session-browser', ss.cookie ? ss.cookie.name + ': ' +
+      bytes(ss.cookie.bytes) : t('세션 쿠키 없음', 'no session cookie'));
     text('session-browser-live', ss.cookie ?
       cookieLine(ss.cookie.name, ss.cookie.attributes) : '');
     text('session-server', row ? t('sessions 행', 'sessions row') +
-      ': data ' + row.data_bytes + ' bytes' : t('없음', 'nothing'));
+      ': data ' + bytes(row.data_bytes) : t('없음', 'nothing'));
     text('session-server-live', row ? JSON.stringify({
       user: ss.user, cart_kept_in: ss.cart_kept_in, created: row.created,
       last_seen: row.last_seen, idle_expires: row.idle_expires,
@@ -133,7 +142,7 @@
       data_bytes: row.data_bytes }, null, 2) : '');
     text('t-session-bytes', ss.cookie ? String(ss.cookie.bytes) : '0');
     text('t-session-server', row ? t('sessions 행', 'sessions row') +
-      ', data ' + row.data_bytes + ' bytes' : t('없음', 'nothing'));
+      ', data ' + bytes(row.data_bytes) : t('없음', 'nothing'));
   }
 
   function drawJwt() {
@@ -141,29 +150,42 @@
     var h = on ? b64urlJSON(access.split('.')[0]) : {};
     var header = on ? 'Authorization: Bearer ' + access : '';
     $('jwt-status').setAttribute('data-in', on ? '1' : '');
-    text('jwt-status', on ? t('토큰: ', 'Token for ') + p.name + ' (' + p.role +
-      '), ' + h.alg + ', exp ' + p.exp : t('토큰 없음', 'No token'));
+    text('jwt-status', on ? t('', 'Token for ') + p.name + ' (' + p.role +
+      ')' + t('의 토큰', '') + ', ' + h.alg + ', exp ' + p.exp :
+      t('토큰 없음', 'No token'));
     $('jwt-me').disabled = !on;
     $('jwt-add-button').disabled = !on;
     $('jwt-logout').disabled = !on;
+    /* The refresh cookie as /api/auth/cookie saw it: HttpOnly and sent to
+     * /api/auth only, so neither this script nor /compare can see it. */
+    var rc = refreshCookie;
+    $('jwt-browser').setAttribute('data-refresh',
+      rc ? (rc.present ? '1' : '0') : '');
+    text('jwt-browser', !rc ? t('refresh_token 쿠키가 있는지 알 수 없습니다(/api/auth/cookie가 답하지 않음).',
+                                'Whether there is a refresh_token cookie is unknown (/api/auth/cookie did not answer).') :
+      rc.present ? 'refresh_token: ' + bytes(rc.bytes) +
+        ', Path=/api/auth; HttpOnly; SameSite=Strict' :
+      t('refresh_token 쿠키 없음. 로그인하면 생깁니다.',
+        'No refresh_token cookie: logging in sets one.'));
     var ls = [];
     for (var i = 0; i < localStorage.length; i++) ls.push(localStorage.key(i));
     text('jwt-browser-live',
       t('메모리의 액세스 토큰: ', 'access token in memory: ') +
-      (on ? access.length + ' bytes (' + header.length + ' bytes as a header)\n' +
+      (on ? bytes(access.length) + t(' (헤더로는 ', ' (') +
+        bytes(header.length) + t(')', ' as a header)') + '\n' +
         access : t('없음', 'none')) +
       '\nlocalStorage: [' + ls.join(', ') + ']' +
       '\ndocument.cookie refresh_token: ' +
       (scriptCookieNames().indexOf('refresh_token') >= 0 ? t('보임', 'visible') :
-        t('안 보임 (HttpOnly, Path=/api/auth)', 'not visible (HttpOnly, Path=/api/auth)')));
+        t('안 보임(HttpOnly, Path=/api/auth)', 'not visible (HttpOnly, Path=/api/auth)')));
     text('t-jwt-bytes', on ? String(header.length) : '0');
     var live = (families || []).filter(function (f) { return !f.revoked_at; });
     text('jwt-server-live', families ? JSON.stringify(families.map(function (f) {
       return { id: f.id, current: f.current, created: f.created,
                last_used: f.last_used, revoked_at: f.revoked_at || 0 };
     }), null, 2) : '');
-    text('t-jwt-server', families ? t('리프레시 패밀리 ', 'refresh families ') +
-      live.length + t('개 살아 있음', ' live') : t('로그인하면 잽니다', 'measured after login'));
+    text('t-jwt-server', families ? t('살아 있는 리프레시 토큰 패밀리 ', 'refresh families ') +
+      live.length + t('개', ' live') : t('로그인하면 잽니다', 'measured after login'));
   }
 
   /* Read both sides again. */
@@ -179,6 +201,10 @@
     if (access) jobs.push(api('GET', '/api/auth/families').then(function (r) {
       families = r.status === 200 && r.data ? r.data.families : null;
     }));
+    jobs.push(fetch('/api/auth/cookie', { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .catch(function () { return null; })
+      .then(function (d) { refreshCookie = d; }));
     return Promise.all(jobs).then(drawJwt);
   }
 
@@ -237,7 +263,8 @@
       if (r.status === 200 && r.data && r.data.access_token) {
         access = r.data.access_token;
         show('jwt-me-out', 'POST /api/auth/login 200', 'access_token: ' +
-             access.length + ' bytes, refresh_token: HttpOnly cookie');
+             bytes(access.length) + t(', refresh_token: HttpOnly 쿠키',
+                                      ', refresh_token: HttpOnly cookie'));
       } else {
         show('jwt-me-out', 'POST /api/auth/login ' + r.status, r.text);
       }
@@ -263,7 +290,7 @@
       .then(function (r) {
         var got = r.status === 200 && r.data && r.data.access_token;
         steps.push('POST /api/auth/refresh ' + r.status + (got ?
-          ' (access_token: ' + got.length + ' bytes)' : '\n' + r.text));
+          ' (access_token: ' + bytes(got.length) + ')' : '\n' + r.text));
         if (got) access = got;
         return !!access;
       });

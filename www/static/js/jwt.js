@@ -1,8 +1,21 @@
 /*
- * jwt.js - the token page (S-J4..S-J7). The access token lives in the
+ * jwt.js - the token page (S-J3..S-J7). The access token lives in the
  * variable `access` of this closure: never in localStorage, sessionStorage
  * or a cookie. The refresh token is an HttpOnly cookie this script cannot
  * see; the browser sends it to /api/auth only.
+ *
+ * Time: the server's clock may run ahead of this computer's (the demo
+ * clock). The page carries the server's now (data-now) and its time zone
+ * (data-tz, data-tz-offset), and every token's iat is the server's clock
+ * when it was signed. The countdown and every time shown use those, never
+ * this computer's clock or zone, in the one format the server uses
+ * ("2026-12-02 09:05:31 KST").
+ *
+ * The request log is a table: one group of rows per thing that happened
+ * (a button, the page opening), one row per request in the order they
+ * were made (401 → refresh → retry), the raw answer in a <details>.
+ * What a token reason or an event means comes from the page's hidden
+ * #jwt-words list, which the server fills from the string table.
  */
 (function () {
   'use strict';
@@ -11,13 +24,44 @@
 
   var access = null;        // the access token: page memory only
   var refreshing = null;    // the one refresh in flight (never two)
-  var refreshError = '';   // why the last refresh was refused
+  var refreshError = '';    // why the last refresh was refused
   var ticker = null;
   var lang = document.documentElement.lang;
-  var logLines = [];
+  var MAX_ACTIONS = 12;     // groups kept in the log
+  var tz = app.getAttribute('data-tz') || 'UTC';
+  var tzOffset = parseInt(app.getAttribute('data-tz-offset'), 10) || 0;
+  // Seconds the server's clock runs ahead of this computer's.
+  var skew = parseInt(app.getAttribute('data-now'), 10) - Date.now() / 1000;
+  if (isNaN(skew)) skew = 0;
+
+  var words = {};
+  Array.prototype.forEach.call(document.querySelectorAll('#jwt-words [data-w]'),
+    function (el) { words[el.getAttribute('data-w')] = el.textContent.trim(); });
 
   function $(id) { return document.getElementById(id); }
   function t(ko, en) { return lang === 'ko' ? ko : en; }
+  function word(group, w) { return words[group + ':' + w] || ''; }
+  function serverNow() { return Date.now() / 1000 + skew; }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+
+  /* Unix seconds as the server's wire_format_time writes them. */
+  function fmtTime(s) {
+    if (!s) return '—';
+    var d = new Date((s + tzOffset) * 1000);
+    return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' +
+      pad(d.getUTCDate()) + ' ' + pad(d.getUTCHours()) + ':' +
+      pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds()) + ' ' + tz;
+  }
+
+  function seconds(n) { return t(n + '초', n + ' s'); }
 
   function b64urlText(s) {
     s = s.replace(/-/g, '+').replace(/_/g, '/');
@@ -35,10 +79,12 @@
     try { return JSON.parse(b64urlText(access.split('.')[1])); } catch (e) { return {}; }
   }
 
-  function log(text) {
-    logLines.unshift(text);
-    logLines = logLines.slice(0, 12);
-    $('jwt-log').textContent = logLines.join('\n\n');
+  /* A new access token. Its iat is the server's clock when it was
+   * signed, a moment ago: the clock this page counts with from now on. */
+  function setAccess(tok) {
+    access = tok;
+    var p = payload();
+    if (typeof p.iat === 'number') skew = p.iat - Date.now() / 1000;
   }
 
   function status(state, text) {
@@ -47,31 +93,87 @@
     s.textContent = text;
   }
 
-  function tick() {
-    if (!access) return;
-    var left = payload().exp - Math.floor(Date.now() / 1000);
-    $('jwt-countdown').textContent = left > 0 ? left + ' s' :
-      t('만료됨: 다음 API 호출이 401을 받고 조용히 리프레시합니다',
-        'expired: the next API call gets a 401 and refreshes silently');
+  /* A code value, then what it means (from the string table). */
+  function explained(parent, code, meaning) {
+    parent.appendChild(el('code', '', code));
+    if (meaning) parent.appendChild(document.createTextNode(' — ' + meaning));
   }
 
-  function show() {
-    var on = !!access;
-    $('jwt-session').hidden = !on;
-    $('jwt-login').hidden = on;
-    if (ticker) { clearInterval(ticker); ticker = null; }
-    if (!on) return;
-    var p = access.split('.');
-    $('jwt-raw').textContent = access;
-    $('jwt-header').textContent = pretty(b64urlText(p[0]));
-    $('jwt-payload').textContent = pretty(b64urlText(p[1]));
-    $('jwt-signature').textContent = p[2];
-    tick();
-    ticker = setInterval(tick, 1000);
+  /* ---- the request log ----------------------------------------------- */
+
+  /* A new group of rows for one thing that happened. */
+  function action(label) {
+    var table = $('jwt-log');
+    var tb = el('tbody', 'jwt-action');
+    var tr = el('tr', 'action-h');
+    var th = el('th', '', label);
+    th.colSpan = 5;
+    th.scope = 'colgroup';
+    tr.appendChild(th);
+    tb.appendChild(tr);
+    table.appendChild(tb);
+    table.hidden = false;
+    while (table.tBodies.length > MAX_ACTIONS) table.removeChild(table.tBodies[0]);
+    return { body: tb, n: 0 };
   }
 
-  /* One request; the log shows the status, WWW-Authenticate and body. */
-  function call(method, path, body, token) {
+  /* A row of the group that is not a request. */
+  function note(act, text) {
+    var tr = el('tr', 'note');
+    var td = el('td', '', text);
+    td.colSpan = 5;
+    tr.appendChild(td);
+    act.body.appendChild(tr);
+  }
+
+  /* What one answer means, in the page language. */
+  function meaning(cell, path, r, retry) {
+    var d = r.data || {};
+    var desc = d.error_description;
+    if (retry) cell.appendChild(document.createTextNode(
+      t('새 토큰으로 다시 보냈습니다. ', 'Sent again with the new token. ')));
+    if (path === '/api/auth/login') {
+      cell.appendChild(document.createTextNode(r.status === 200 ?
+        t('로그인했습니다. 본문에는 액세스 토큰이, Set-Cookie에는 리프레시 토큰이 왔습니다.',
+          'Logged in: the access token came in the body, the refresh token in Set-Cookie.') :
+        t('로그인하지 못했습니다.', 'The login failed.')));
+    } else if (path === '/api/auth/refresh') {
+      if (r.status === 200) {
+        cell.appendChild(document.createTextNode(
+          t('새 액세스 토큰과 새 리프레시 토큰을 받았습니다(토큰 회전).',
+            'A new access token and a new refresh token (token rotation).')));
+      } else if (desc) {
+        explained(cell, desc, word('outcome', desc));
+      } else {
+        cell.appendChild(document.createTextNode(
+          t('리프레시 쿠키가 없습니다. 이 브라우저에서 로그인한 적이 없거나 로그아웃했습니다.',
+            'No refresh cookie: this browser never logged in, or logged out.')));
+      }
+    } else if (path === '/api/auth/logout' && r.status === 200) {
+      cell.appendChild(document.createTextNode(
+        t('로그아웃했습니다. ', 'Logged out. ') +
+        (d.family_revoked ? t('이 기기의 리프레시 토큰 패밀리를 폐기했고, ', "This device's refresh-token family is revoked, ") : '') +
+        (d.access_token_blacklisted ? t('액세스 토큰의 jti를 exp까지 블랙리스트에 올렸습니다.', "the access token's jti is on the blacklist until its exp.") :
+         t('블랙리스트에 올릴 액세스 토큰은 없었습니다.', 'there was no access token to blacklist.'))));
+    } else if (path === '/api/auth/logout-all' && r.status === 200) {
+      cell.appendChild(document.createTextNode(
+        t('모든 곳에서 로그아웃했습니다. 세션 ' + d.sessions_ended + '개와 리프레시 토큰 패밀리 ' +
+          d.families_revoked + '개를 끝냈고, 토큰 버전을 올렸습니다.',
+          'Logged out everywhere: ' + d.sessions_ended + ' sessions and ' + d.families_revoked +
+          ' refresh-token families ended, and the token version moved on.')));
+    } else if (r.status === 401 && desc) {
+      explained(cell, desc, word('reason', desc));
+    } else if (r.status >= 200 && r.status < 300) {
+      cell.appendChild(document.createTextNode(
+        t('통과했습니다. API가 토큰을 받아들였습니다.', 'Passed: the API accepted the token.')));
+    } else {
+      cell.appendChild(document.createTextNode(
+        t('API가 요청을 거절했습니다.', 'The API refused the request.')));
+    }
+  }
+
+  /* One request, logged as the next row of act. */
+  function call(act, method, path, body, token, retry) {
     var h = {};
     var opts = { method: method, headers: h, credentials: 'same-origin' };
     if (token) h.Authorization = 'Bearer ' + token;
@@ -83,46 +185,115 @@
       return r.text().then(function (text) {
         var data = null, www = r.headers.get('WWW-Authenticate');
         try { data = JSON.parse(text); } catch (e) { /* not JSON */ }
-        log(method + ' ' + path + (token ? '  (Authorization: Bearer ' +
-            token.slice(0, 16) + '…)' : '') + '\n→ ' + r.status +
-            (www ? '\n  WWW-Authenticate: ' + www : '') + '\n' +
-            text.trim().slice(0, 600));
-        return { status: r.status, data: data };
+        var res = { status: r.status, data: data };
+        act.n++;
+        var tr = el('tr', 'jwt-step');
+        tr.setAttribute('data-step', String(act.n));
+        tr.setAttribute('data-method', method);
+        tr.setAttribute('data-path', path);
+        tr.setAttribute('data-status', String(r.status));
+        if (retry) tr.setAttribute('data-retry', '1');
+        tr.appendChild(el('td', 'num', String(act.n)));
+        var req = el('td');
+        req.appendChild(el('code', '', method + ' ' + path));
+        tr.appendChild(req);
+        tr.appendChild(el('td', 'tok', token ? 'Bearer ' + token.slice(0, 12) + '…' :
+          path === '/api/auth/login' ? t('비밀번호(JSON 본문)', 'password (JSON body)') :
+          path.indexOf('/api/auth/') === 0 ? t('리프레시 쿠키(있으면)', 'refresh cookie (if any)') : '—'));
+        tr.appendChild(el('td', 'st ' + (r.status < 400 ? 'ok' : 'bad'), String(r.status)));
+        var m = el('td', 'meaning');
+        meaning(m, path, res, retry);
+        var det = el('details');
+        det.appendChild(el('summary', '', t('원문 보기', 'Raw answer')));
+        det.appendChild(el('pre', 'raw', method + ' ' + path +
+          (token ? '\nAuthorization: Bearer ' + token.slice(0, 16) + '…' : '') +
+          '\n\nHTTP ' + r.status + (www ? '\nWWW-Authenticate: ' + www : '') +
+          '\n\n' + (data ? JSON.stringify(data, null, 2) : text.trim()).slice(0, 1200)));
+        m.appendChild(det);
+        tr.appendChild(m);
+        act.body.appendChild(tr);
+        return res;
       });
     });
+  }
+
+  /* ---- the token -------------------------------------------------------- */
+
+  function tick() {
+    if (!access) return;
+    var p = payload();
+    var left = Math.floor(p.exp - serverNow());
+    var c = $('jwt-countdown');
+    c.setAttribute('data-left', String(left));
+    c.textContent = left > 0 ? seconds(left) :
+      t('만료되었습니다. 다음 API 호출은 401을 받고, 이 페이지가 조용히 리프레시합니다.',
+        'Expired. The next API call gets a 401, and this page refreshes silently.');
+  }
+
+  function colored(token) {
+    var box = $('jwt-raw');
+    var parts = token.split('.');
+    box.textContent = '';
+    ['tok-h', 'tok-p', 'tok-s'].forEach(function (cls, i) {
+      if (i) box.appendChild(document.createTextNode('.'));
+      box.appendChild(el('span', cls, parts[i] || ''));
+    });
+  }
+
+  function show() {
+    var on = !!access;
+    $('jwt-session').hidden = !on;
+    $('jwt-login').hidden = on;
+    if (ticker) { clearInterval(ticker); ticker = null; }
+    if (!on) return;
+    var p = access.split('.'), pl = payload();
+    colored(access);
+    $('jwt-header').textContent = pretty(b64urlText(p[0]));
+    $('jwt-payload').textContent = pretty(b64urlText(p[1]));
+    $('jwt-signature').textContent = p[2];
+    $('jwt-exp-at').textContent = fmtTime(pl.exp);
+    $('jwt-life').textContent = seconds(pl.exp - pl.iat) + t('(iat ', ' (iat ') + fmtTime(pl.iat) + ')';
+    tick();
+    ticker = setInterval(tick, 1000);
   }
 
   /* POST /api/auth/refresh, with the last access token for the pair
    * check. Concurrent callers share one request: two refreshes with one
    * token would be a replay and revoke the family. */
-  function refresh() {
-    if (refreshing) return refreshing;
-    refreshing = call('POST', '/api/auth/refresh',
+  function refresh(act) {
+    if (refreshing) {
+      note(act, t('다른 요청이 이미 리프레시하고 있어 그 결과를 함께 기다립니다.',
+                  'Another request is already refreshing: waiting for its result.'));
+      return refreshing;
+    }
+    refreshing = call(act, 'POST', '/api/auth/refresh',
                       access ? { access_token: access } : {}, null)
       .then(function (r) {
         refreshing = null;
         if (r.status === 200 && r.data && r.data.access_token) {
-          access = r.data.access_token;
+          setAccess(r.data.access_token);
           show();
           return true;
         }
         access = null;
         show();
         refreshError = (r.data && r.data.error_description) || '';
-        status('out', t('리프레시 실패', 'Refresh failed') +
-               (refreshError ? ': ' + refreshError : '') +
-               ' — ' + t('다시 로그인하세요.', 'log in again.'));
+        if (refreshError)
+          status('out', t('리프레시가 거부되었습니다(' + refreshError + '). ',
+                          'The refresh was refused (' + refreshError + '): ') +
+                 word('outcome', refreshError) + ' ' +
+                 t('다시 로그인하세요.', 'Log in again.'));
         return false;
       }, function () { refreshing = null; return false; });
     return refreshing;
   }
 
   /* An API call; on 401, refresh silently and retry once (S-J4). */
-  function api(method, path, body) {
-    return call(method, path, body, access).then(function (r) {
+  function api(act, method, path, body) {
+    return call(act, method, path, body, access).then(function (r) {
       if (r.status !== 401) return r;
-      return refresh().then(function (ok) {
-        return ok ? call(method, path, body, access) : r;
+      return refresh(act).then(function (ok) {
+        return ok ? call(act, method, path, body, access, true) : r;
       });
     });
   }
@@ -135,41 +306,56 @@
   }
 
   function loadNotes() {
-    api('GET', '/api/notes').then(function (r) {
+    api(action(t('내 메모 불러오기', 'Loading my notes')), 'GET', '/api/notes').then(function (r) {
       var ul = $('jwt-notes');
       ul.textContent = '';
       ((r.data && r.data.notes) || []).forEach(function (n) {
-        var li = document.createElement('li');
-        li.textContent = n.text;
-        ul.appendChild(li);
+        ul.appendChild(el('li', '', n.text));
       });
     });
   }
 
-  function when(s) { return s ? new Date(s * 1000).toLocaleString() : '—'; }
+  /* A kind of event or a revoke reason: its name, and what it means. */
+  function eventCell(td, kind) {
+    td.appendChild(el('code', '', kind));
+    var m = word('event', kind);
+    if (m) td.lastChild.title = m;
+  }
 
-  function loadDevices() {
-    api('GET', '/api/auth/families').then(function (r) {
+  /* The devices table, as the next step of act or in a group of its own. */
+  function loadDevices(act) {
+    act = act || action(t('내 기기 목록 불러오기', 'Loading my devices'));
+    api(act, 'GET', '/api/auth/families').then(function (r) {
       var tb = $('jwt-devices').tBodies[0];
       tb.textContent = '';
       ((r.data && r.data.families) || []).forEach(function (f) {
-        var tr = document.createElement('tr');
-        var cells = ['#' + f.id + (f.current ? ' ★' : ''), f.alg + (f.bound ? ' +pair' : ''),
-          when(f.created), when(f.last_used),
-          f.revoked_at ? t('폐기됨: ', 'revoked: ') + f.revoked_reason : t('살아 있음', 'live'),
-          (f.events || []).map(function (e) { return e.kind; }).join(', ')];
-        cells.forEach(function (c) {
-          var td = document.createElement('td');
-          td.textContent = c;
-          tr.appendChild(td);
+        var tr = el('tr');
+        tr.setAttribute('data-family', String(f.id));
+        tr.appendChild(el('td', '', '#' + f.id + (f.current ? t('(이 기기)', ' (this device)') : '')));
+        tr.appendChild(el('td', '', f.alg + (f.bound ? t(' · 쌍 묶기', ' · pair-bound') : '')));
+        tr.appendChild(el('td', 'when', fmtTime(f.created)));
+        tr.appendChild(el('td', 'when', fmtTime(f.last_used)));
+        var st = el('td', f.revoked_at ? 'state revoked' : 'state live');
+        if (f.revoked_at) {
+          st.appendChild(document.createTextNode(t('폐기됨', 'revoked') + ' ' + fmtTime(f.revoked_at) + ' · '));
+          explained(st, f.revoked_reason, word('event', f.revoked_reason));
+        } else {
+          st.textContent = t('살아 있음', 'live');
+        }
+        tr.appendChild(st);
+        var ev = el('td', 'events');
+        (f.events || []).forEach(function (e, i) {
+          if (i) ev.appendChild(document.createTextNode(' '));
+          eventCell(ev, e.kind);
         });
-        var td = document.createElement('td');
+        tr.appendChild(ev);
+        var td = el('td');
         if (!f.revoked_at) {
-          var b = document.createElement('button');
+          var b = el('button', '', t('폐기하기', 'Revoke'));
           b.type = 'button';
-          b.textContent = t('폐기', 'Revoke');
           b.addEventListener('click', function () {
-            api('POST', '/api/auth/families/revoke', { id: f.id }).then(loadDevices);
+            var a = action(t('기기 #' + f.id + ' 폐기', 'Revoking device #' + f.id));
+            api(a, 'POST', '/api/auth/families/revoke', { id: f.id }).then(function () { loadDevices(a); });
           });
           td.appendChild(b);
         }
@@ -177,16 +363,15 @@
         tb.appendChild(tr);
       });
       var acc = r.data && r.data.account;
-      var why = {
-        password_change: t('비밀번호 변경', 'password change'),
-        logout_all: t('모든 곳에서 로그아웃', 'log out everywhere'),
-        revoke_all: t('관리자의 전체 종료', "the admin's revoke-all"),
-        reset: t('데모 데이터 초기화', 'demo data reset')
-      };
       $('jwt-token-version').textContent = acc ? String(acc.token_version) : '—';
-      $('jwt-token-cut').textContent = acc && acc.tokens_cut_at ?
-        when(acc.tokens_cut_at) + ' · ' + (why[acc.tokens_cut_reason] || acc.tokens_cut_reason) :
-        (acc ? t('아직 없음', 'never') : '—');
+      var cut = $('jwt-token-cut');
+      cut.textContent = '';
+      if (acc && acc.tokens_cut_at) {
+        cut.appendChild(document.createTextNode(fmtTime(acc.tokens_cut_at) + ' · '));
+        explained(cut, acc.tokens_cut_reason, word('event', acc.tokens_cut_reason));
+      } else {
+        cut.textContent = acc ? t('아직 없습니다', 'never') : '—';
+      }
     });
   }
 
@@ -194,35 +379,44 @@
     ev.preventDefault();
     var f = ev.target;
     var alg = f.querySelector('input[name=alg]:checked').value;
-    call('POST', '/api/auth/login', {
+    var act = action(t('로그인(' + alg + ')', 'Logging in (' + alg + ')'));
+    call(act, 'POST', '/api/auth/login', {
       username: f.username.value, password: f.password.value,
       alg: alg, bind: f.bind.checked
     }, null).then(function (r) {
       if (r.status === 200) {
-        access = r.data.access_token;
+        setAccess(r.data.access_token);
         f.password.value = '';
-        loggedIn(t('로그인했습니다 (', 'Logged in (') + alg + ').');
+        loggedIn(t(alg + '로 서명한 토큰으로 로그인했습니다.', 'Logged in with a token signed with ' + alg + '.'));
       } else {
-        status('out', t('로그인 실패: ', 'Login failed: ') + r.status);
+        status('out', t('로그인하지 못했습니다', 'The login failed') + ' (HTTP ' + r.status + ').');
       }
     });
   });
 
-  $('jwt-me').addEventListener('click', function () { api('GET', '/api/me'); });
-  $('jwt-stateless').addEventListener('click', function () { api('GET', '/api/me/stateless'); });
-  $('jwt-refresh').addEventListener('click', function () { refresh().then(loadDevices); });
+  $('jwt-me').addEventListener('click', function () {
+    api(action(t('‘GET /api/me’ 버튼', 'Button: GET /api/me')), 'GET', '/api/me');
+  });
+  $('jwt-stateless').addEventListener('click', function () {
+    api(action(t('‘GET /api/me/stateless’ 버튼', 'Button: GET /api/me/stateless')), 'GET', '/api/me/stateless');
+  });
+  $('jwt-refresh').addEventListener('click', function () {
+    var act = action(t('‘POST /api/auth/refresh’ 버튼', 'Button: POST /api/auth/refresh'));
+    refresh(act).then(function (ok) { if (ok) loadDevices(act); });
+  });
   $('jwt-forget').addEventListener('click', function () {
     access = null;
     show();
     $('jwt-session').hidden = false;
     $('jwt-login').hidden = true;
-    log(t('메모리의 액세스 토큰을 버렸습니다. 다음 호출은 401 → 리프레시 → 재시도가 됩니다.',
-          'Dropped the access token from memory. The next call goes 401 → refresh → retry.'));
+    note(action(t('‘메모리의 토큰 버리기’ 버튼', 'Button: drop the token from memory')),
+         t('메모리의 액세스 토큰을 버렸습니다. 다음 API 호출은 401 → 리프레시 → 다시 시도 순서로 갑니다.',
+           'The access token is gone from memory. The next API call goes 401 → refresh → retry.'));
   });
   $('jwt-note-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
     var input = $('jwt-note');
-    api('POST', '/api/notes', { text: input.value }).then(function (r) {
+    api(action(t('메모 저장', 'Saving a note')), 'POST', '/api/notes', { text: input.value }).then(function (r) {
       if (r.status === 201) input.value = '';
       loadNotes();
     });
@@ -230,33 +424,39 @@
 
   /* Logout, then show the logged-out token failing on /api/me (blacklist)
    * and still working on /api/me/stateless until its exp (S-J6). */
-  function logout(path) {
+  function logout(path, label) {
     var old = access;
-    call('POST', path, {}, old).then(function () {
+    var act = action(label);
+    call(act, 'POST', path, {}, old).then(function () {
       access = null;
       show();
-      status('out', t('로그아웃했습니다. 아래 기록: 같은 토큰이 /api/me에서는 revoked, /api/me/stateless에서는 여전히 200.',
-                      'Logged out. In the log: the same token is revoked on /api/me, yet still 200 on /api/me/stateless.'));
+      status('out', t('로그아웃했습니다. 아래 기록을 보세요. 같은 토큰이 /api/me에서는 revoked로 거부되지만, /api/me/stateless에서는 여전히 200입니다.',
+                      'Logged out. See the log below: the same token is refused as revoked on /api/me, yet still gets 200 on /api/me/stateless.'));
       if (!old) return null;
-      return call('GET', '/api/me', null, old).then(function () {
-        return call('GET', '/api/me/stateless', null, old);
+      note(act, t('로그아웃 전의 액세스 토큰을 두 API에 다시 보내 봅니다.',
+                  'Now the access token from before the logout goes to both APIs again.'));
+      return call(act, 'GET', '/api/me', null, old).then(function () {
+        return call(act, 'GET', '/api/me/stateless', null, old);
       });
     });
   }
-  $('jwt-logout').addEventListener('click', function () { logout('/api/auth/logout'); });
-  $('jwt-logout-all').addEventListener('click', function () { logout('/api/auth/logout-all'); });
+  $('jwt-logout').addEventListener('click', function () {
+    logout('/api/auth/logout', t('‘로그아웃’ 버튼', 'Button: log out'));
+  });
+  $('jwt-logout-all').addEventListener('click', function () {
+    logout('/api/auth/logout-all', t('‘모든 곳에서 로그아웃’ 버튼', 'Button: log out everywhere'));
+  });
 
   $('jwt-login-button').disabled = false;
 
   /* Auto-login on load: the refresh cookie, if any, buys a new access
    * token (S-J4). */
-  refresh().then(function (ok) {
-    if (ok)
-      loggedIn(t('새로고침 뒤 리프레시 쿠키로 다시 로그인했습니다(자동 로그인).',
-                 'Logged in again from the refresh cookie after the reload (auto-login).'));
-    else
-      status('out', t('로그인하지 않았습니다', 'Not logged in') +
-             (refreshError ? ' (' + t('리프레시 실패: ', 'refresh refused: ') +
-              refreshError + ')' : '') + '.');
-  });
+  refresh(action(t('페이지 열기(리프레시 쿠키로 자동 로그인 시도)', 'Page opened: trying auto-login with the refresh cookie')))
+    .then(function (ok) {
+      if (ok)
+        loggedIn(t('새로고침한 뒤 리프레시 쿠키로 다시 로그인했습니다(자동 로그인).',
+                   'Logged in again from the refresh cookie after the reload (auto-login).'));
+      else if (!refreshError)
+        status('out', t('로그인하지 않았습니다. 리프레시 쿠키가 없습니다.', 'Not logged in: there is no refresh cookie.'));
+    });
 })();

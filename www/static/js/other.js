@@ -5,6 +5,8 @@
 "use strict";
 (function () {
   var MODES = ["none", "star", "origin", "credentials"];
+  // This static page is in both languages at once, and so is its script.
+  function t(ko, en) { return ko + " · " + en; }
 
   function mainOrigin() {
     var m = new URLSearchParams(window.location.search).get("main") || "";
@@ -31,14 +33,15 @@
       .then(function (r) { return r.json(); })
       .then(function (j) {
         var names = j.pairs.map(function (p) { return p.name; }).join(", ");
-        cell(row, "yes").className = "yes";
-        cell(row, names || "(none)");
+        cell(row, t("읽을 수 있음", "readable")).className = "yes";
+        cell(row, names || t("(없음)", "(none)"));
         row.setAttribute("data-readable", "yes");
         row.setAttribute("data-cookies", names);
       })
       .catch(function (e) {
-        cell(row, "no — " + e.name).className = "no";
-        cell(row, "(hidden from script)");
+        cell(row, t("읽을 수 없음", "not readable") + " — " + e.name)
+          .className = "no";
+        cell(row, t("(스크립트에는 보이지 않음)", "(hidden from script)"));
         row.setAttribute("data-readable", "no");
       });
   }
@@ -53,7 +56,7 @@
     document.getElementById("get-link").href =
       base + "/cookies/samesite/echo?from=other-site";
     document.getElementById("here-cookies").textContent =
-      document.cookie || "(empty)";
+      document.cookie || t("(비어 있음)", "(empty)");
     var button = document.getElementById("run-fetch");
     var tbody = document.querySelector("#fetch-results tbody");
     button.hidden = false;

@@ -39,6 +39,7 @@
   }
 
   go.hidden = false;
+  document.getElementById("race-order").hidden = false;
   out.setAttribute("data-sent", go.getAttribute("data-sent") || "");
   go.addEventListener("click", function () {
     var n = parseInt(document.getElementById("race-n").value, 10);

@@ -14,6 +14,19 @@
 
   function $(id) { return document.getElementById(id); }
   function t(ko, en) { return lang === 'ko' ? ko : en; }
+
+  /* Why a node refused the JWT (token_reason_text, "no token"). */
+  var REASON_KO = {
+    'no token': '토큰 없음', 'malformed': '형식이 잘못됨',
+    'too large': '너무 큼', 'alg not allowed for this key': '이 키의 알고리즘이 아닌 alg',
+    'unknown kid': '모르는 kid', 'bad signature': '서명이 맞지 않음',
+    'wrong iss': 'iss가 다름', 'wrong aud': 'aud가 다름',
+    'wrong token_use': 'token_use가 다름', 'expired': '만료됨',
+    'not yet valid': '아직 쓸 수 없음', 'revoked': '폐기됨',
+    'issued before a revocation': '폐기 전에 발급됨',
+    'no such account': '없는 계정'
+  };
+  function reason(r) { return lang === 'ko' && REASON_KO[r] ? REASON_KO[r] : r; }
   function say(s) { $('scale-login-out').textContent = s; }
 
   /* The node a sticky front picks: the scale_node cookie, else A. */
@@ -40,8 +53,9 @@
     }).then(function (r) {
       var ok = r.type === 'opaqueredirect';
       say('POST ' + action + ' → ' + (ok ? '303' : r.status) + (ok ?
-        '\n' + t('노드 메모리 세션 생성, scale_node=', 'node-local session made, scale_node=') +
-        stickyNode() : ''));
+        '\n' + t('노드 메모리 세션을 만들었습니다(scale_node=',
+                 'node-local session made, scale_node=') +
+        stickyNode() + t(')', '') : ''));
     });
   });
 
@@ -55,8 +69,8 @@
       return r.json().catch(function () { return {}; }).then(function (d) {
         access = r.status === 200 && d.access_token ? d.access_token : null;
         say('POST /api/auth/login → ' + r.status + (access ?
-          '\naccess_token: ' + access.length + ' bytes (' +
-          t('이 페이지 메모리에만', 'in this page\'s memory only') + ')' : ''));
+          '\naccess_token: ' + access.length + t('바이트', ' bytes') + ' (' +
+          t('이 페이지의 메모리에만 있음', 'in this page\'s memory only') + ')' : ''));
       });
     });
   });
@@ -65,10 +79,23 @@
     var td = document.createElement('td');
     td.textContent = s;
     tr.appendChild(td);
+    return td;
   }
 
-  function mark(known, user) {
-    return known ? '✔ ' + user : '✘ ' + t('모름', 'unknown');
+  /* A verdict cell: ✔ or ✘ in colour, named for a screen reader
+   * ("recognised" / "not recognised"), then who or why. */
+  function verdict(tr, known, rest) {
+    var td = cell(tr, ' ' + rest), m = document.createElement('span');
+    m.className = 'mark ' + (known ? 'ok' : 'bad');
+    m.setAttribute('role', 'img');
+    m.setAttribute('aria-label', known ? t('알아봄', 'recognised') :
+      t('알아보지 못함', 'not recognised'));
+    m.textContent = known ? '✔' : '✘';
+    td.insertBefore(m, td.firstChild);
+  }
+
+  function mark(tr, known, user) {
+    verdict(tr, known, known ? user : t('모름', 'unknown'));
   }
 
   /* One request to node n; resolves with its answer (or null). */
@@ -90,9 +117,12 @@
     $('scale-summary').textContent = '';
     function next() {
       if (i === 6) {
-        $('scale-summary').textContent = t('6개 중 알아본 요청: ', 'Of 6 requests, recognised: ') +
-          t('노드 메모리 ', 'node-local ') + counts.local + ', ' +
-          t('공유 저장소 ', 'shared store ') + counts.shared + ', JWT ' + counts.jwt;
+        $('scale-summary').textContent = lang === 'ko' ?
+          '요청 6개 가운데 알아본 요청은 노드 메모리 세션 ' + counts.local +
+          '개, 공유 저장소 세션 ' + counts.shared + '개, JWT ' + counts.jwt +
+          '개입니다.' :
+          'Of 6 requests, recognised: node-local ' + counts.local +
+          ', shared store ' + counts.shared + ', JWT ' + counts.jwt;
         return null;
       }
       var n = sticky ? stickyNode() : (i % 2 ? 'b' : 'a');
@@ -107,9 +137,9 @@
           setCsrf(d.csrf);
           cell(tr, d.node.toUpperCase());
           cell(tr, String(d.pid));
-          cell(tr, mark(d.node_local.found, d.node_local.user));
-          cell(tr, mark(d.shared.logged_in, d.shared.user));
-          cell(tr, d.jwt.valid ? '✔ ' + d.jwt.user : '✘ ' + d.jwt.reason);
+          mark(tr, d.node_local.found, d.node_local.user);
+          mark(tr, d.shared.logged_in, d.shared.user);
+          verdict(tr, d.jwt.valid, d.jwt.valid ? d.jwt.user : reason(d.jwt.reason));
           counts.local += d.node_local.found ? 1 : 0;
           counts.shared += d.shared.logged_in ? 1 : 0;
           counts.jwt += d.jwt.valid ? 1 : 0;
