@@ -27,22 +27,30 @@ char *wire_format_delta(long long t, long long now, enum lang lang,
 			char *out, size_t cap)
 {
 	long long d = t > now ? t - now : now - t;
-	char span[24];
+	char span[40];
 
 	if (d == 0) {
 		snprintf(out, cap, "%s", lang == LANG_KO ? "지금" : "now");
 		return out;
 	}
+	/* Korean counts in its own units: "29분 59초", not "29m 59s". */
+	static const char *const unit[2][4] = {
+		[LANG_KO] = { "일", "시간", "분", "초" },
+		[LANG_EN] = { "d", "h", "m", "s" },
+	};
+	const char *const *u = unit[lang == LANG_KO ? LANG_KO : LANG_EN];
+
 	if (d >= 86400)
-		snprintf(span, sizeof(span), "%lldd %lldh", d / 86400,
-			 d % 86400 / 3600);
+		snprintf(span, sizeof(span), "%lld%s %lld%s", d / 86400, u[0],
+			 d % 86400 / 3600, u[1]);
 	else if (d >= 3600)
-		snprintf(span, sizeof(span), "%lldh %lldm", d / 3600,
-			 d % 3600 / 60);
+		snprintf(span, sizeof(span), "%lld%s %lld%s", d / 3600, u[1],
+			 d % 3600 / 60, u[2]);
 	else if (d >= 60)
-		snprintf(span, sizeof(span), "%lldm %llds", d / 60, d % 60);
+		snprintf(span, sizeof(span), "%lld%s %lld%s", d / 60, u[2],
+			 d % 60, u[3]);
 	else
-		snprintf(span, sizeof(span), "%llds", d);
+		snprintf(span, sizeof(span), "%lld%s", d, u[3]);
 	if (lang == LANG_KO)
 		snprintf(out, cap, t > now ? "%s 후" : "%s 전", span);
 	else

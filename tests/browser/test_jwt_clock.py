@@ -72,12 +72,17 @@ def test_s_j3_countdown_follows_the_demo_clock(clock_site, driver):
     access token shows 900 s or a little less, before and after a
     reload, and its expiry is written in KST as the server writes it."""
     site = clock_site
+    # The browser lives in another zone than the site (make test exports
+    # TZ=Asia/Seoul to everything it starts), so a time written in the
+    # browser's zone would show.
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride",
+                           {"timezoneId": "America/New_York"})
     driver.get(site.url("/jwt"))
     wait(driver).until(lambda d: d.find_element(
         By.ID, "jwt-login-button").is_enabled())
     assert driver.execute_script(
-        "return Intl.DateTimeFormat().resolvedOptions().timeZone") != (
-            "Asia/Seoul")
+        "return Intl.DateTimeFormat().resolvedOptions().timeZone") == (
+            "America/New_York")
     move_clock(site, 60)        # the page was opened before the move
     driver.find_element(By.ID, "jwt-password").send_keys("alice-password")
     clicked = int(time.time())

@@ -186,3 +186,20 @@ def test_theme_cookie(site, cookie, theme):
     """The theme preference cookie is allowlisted (dark or light)."""
     r = Client(site).get("/", headers={"Cookie": cookie} if cookie else {})
     assert f'data-theme="{theme}"' in r.text
+
+
+def test_issue15_glossary_is_linked_from_every_page(site):
+    """Issue 15 §12: the glossary of docs/ is served and every page's
+    footer links it."""
+    import requests
+
+    from sitectl import HTTP_TIMEOUT
+    page = requests.get(site.url("/cookies/hello"), timeout=HTTP_TIMEOUT)
+    assert '<a href="/glossary.md">' in page.text
+    r = requests.get(site.url("/glossary.md"), timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert "| 리프레시 토큰 패밀리 | refresh-token family |" in r.text
+    assert requests.get(site.url("/docs/glossary.md"),
+                        timeout=HTTP_TIMEOUT).status_code == 404

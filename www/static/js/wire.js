@@ -26,19 +26,21 @@
     });
   }
 
-  // The same words as wire_format_delta in src/wire.c.
-  function span(d) {
-    if (d >= 86400) return Math.floor(d / 86400) + "d " + Math.floor(d % 86400 / 3600) + "h";
-    if (d >= 3600) return Math.floor(d / 3600) + "h " + Math.floor(d % 3600 / 60) + "m";
-    if (d >= 60) return Math.floor(d / 60) + "m " + (d % 60) + "s";
-    return d + "s";
+  // The same words as wire_format_delta in src/wire.c: Korean counts in
+  // its own units ("29분 59초"), English in d/h/m/s.
+  function span(d, ko) {
+    var u = ko ? ["일", "시간", "분", "초"] : ["d", "h", "m", "s"];
+    if (d >= 86400) return Math.floor(d / 86400) + u[0] + " " + Math.floor(d % 86400 / 3600) + u[1];
+    if (d >= 3600) return Math.floor(d / 3600) + u[1] + " " + Math.floor(d % 3600 / 60) + u[2];
+    if (d >= 60) return Math.floor(d / 60) + u[2] + " " + (d % 60) + u[3];
+    return d + u[3];
   }
 
   function delta(at, now, ko) {
     var d = Math.abs(at - now);
     if (d === 0) return ko ? "지금" : "now";
-    if (ko) return span(d) + (at > now ? " 후" : " 전");
-    return at > now ? "in " + span(d) : span(d) + " ago";
+    if (ko) return span(d, true) + (at > now ? " 후" : " 전");
+    return at > now ? "in " + span(d, false) : span(d, false) + " ago";
   }
 
   function startCountdowns() {
