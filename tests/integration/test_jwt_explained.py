@@ -66,14 +66,16 @@ def delta(t, now, ko=False):
     d = abs(t - now)
     if d == 0:
         return "지금" if ko else "now"
+    # Korean counts in its own units (issue 15 §11): "14분 59초 후".
+    u = ("일", "시간", "분", "초") if ko else ("d", "h", "m", "s")
     if d >= 86400:
-        span = f"{d // 86400}d {d % 86400 // 3600}h"
+        span = f"{d // 86400}{u[0]} {d % 86400 // 3600}{u[1]}"
     elif d >= 3600:
-        span = f"{d // 3600}h {d % 3600 // 60}m"
+        span = f"{d // 3600}{u[1]} {d % 3600 // 60}{u[2]}"
     elif d >= 60:
-        span = f"{d // 60}m {d % 60}s"
+        span = f"{d // 60}{u[2]} {d % 60}{u[3]}"
     else:
-        span = f"{d}s"
+        span = f"{d}{u[3]}"
     if ko:
         return span + (" 후" if t > now else " 전")
     return f"in {span}" if t > now else f"{span} ago"
