@@ -23,6 +23,7 @@ import sitectl
 from sitectl import Client, csrf_from, main_part
 
 from test_jwt_api import access_token, b64u_json
+from test_jwt_pages import decode, verdict_row
 from test_jwt_refresh import Device
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,25 +82,11 @@ def delta(t, now, ko=False):
     return f"in {span}" if t > now else f"{span} ago"
 
 
-def decode(c, tok):
-    token = csrf_from(c.get("/lab/jwt").text)
-    r = c.post("/lab/jwt", data={"csrf": token, "token": tok})
-    assert r.status_code == 200, r.text[:500]
-    return main_part(r.text)
-
-
 def forge(c, kind):
     token = csrf_from(c.get("/lab/jwt").text)
     r = c.post("/lab/jwt/forge", data={"csrf": token, "kind": kind})
     assert r.status_code == 200, r.text[:500]
     return main_part(r.text)
-
-
-def cell(m, which):
-    row = re.search(r'<tr id="verdict-' + which + r'"><th>.*?</th><td>(.*?)'
-                    r"</td></tr>", m, re.S)
-    assert row, which
-    return row.group(1)
 
 
 def check(m, name):
@@ -124,11 +111,11 @@ def test_s_j1_jwtio_sample_gives_the_real_cause(client):
     says why: no key, so libjwt 1.10.2 checked no signature. The
     signature row says the same, not "the header may not choose"."""
     m = decode(client, JWTIO)
-    assert cell(m, "real") == (
+    assert verdict_row(m, "real") == (
         REFUSED.format("refused") + " <code>unknown kid</code> "
         '<span class="why">the kid is missing or names none of this '
         "site&#39;s keys: there is no key to verify with.</span>")
-    assert cell(m, "weak") == (
+    assert verdict_row(m, "weak") == (
         ACCEPTED.format("accepted") + ' <span class="why">the kid names '
         "none of this site&#39;s keys (missing or unknown), so "
         "<code>jwt_decode</code> was called without a key, and libjwt "
@@ -144,7 +131,7 @@ def test_s_j1_jwtio_sample_gives_the_real_cause(client):
                       "키를 가리키지 않음)</span>")
     # Any signature at all: the weak verifier never looked at it.
     m = decode(client, JWTIO.rsplit(".", 1)[0] + ".AAAA")
-    assert cell(m, "weak").startswith(ACCEPTED.format("accepted"))
+    assert verdict_row(m, "weak").startswith(ACCEPTED.format("accepted"))
 
 
 def test_s_j1_jwtio_sample_in_korean(site):
@@ -154,11 +141,11 @@ def test_s_j1_jwtio_sample_in_korean(site):
         m = decode(c, JWTIO)
     finally:
         c.close()
-    assert cell(m, "real") == (
+    assert verdict_row(m, "real") == (
         REFUSED.format("거부") + " <code>unknown kid</code> "
         '<span class="why">kid가 없거나 이 사이트의 키를 가리키지 않습니다. '
         "검증할 키가 없습니다.</span>")
-    assert cell(m, "weak").startswith(
+    assert verdict_row(m, "weak").startswith(
         ACCEPTED.format("받아들임") + ' <span class="why">kid가 이 사이트의 '
         "키를 가리키지 않습니다(kid가 없거나 모르는 kid). 그래서 키 없이 "
         "<code>jwt_decode</code>를 불렀고,")
@@ -188,8 +175,8 @@ def test_s_j8_weak_verifier_says_why(client, kind, accepted, cause):
     m = forge(client, kind)
     verdict = (ACCEPTED.format("accepted") if accepted else
                REFUSED.format("refused"))
-    assert cell(m, "weak").startswith(verdict + ' <span class="why">')
-    assert cause in cell(m, "weak")
+    assert verdict_row(m, "weak").startswith(verdict + ' <span class="why">')
+    assert cause in verdict_row(m, "weak")
 
 
 def test_s_j1_size_row_reads_as_a_sentence(site, client):
@@ -282,11 +269,11 @@ def test_s_j3_not_yet_valid_token(kst_site):
     assert "(in 1h 0m)" in detail
     assert check(m, "exp")[2] == claim_time_html(now + 7200, now, False)
     assert check(m, "iat")[2] == claim_time_html(now, now, True)
-    assert cell(m, "real") == (
+    assert verdict_row(m, "real") == (
         REFUSED.format("refused") + " <code>not yet valid</code> "
         '<span class="why">not valid yet: its nbf time has not '
         "come.</span>")
-    assert cell(m, "weak").startswith(ACCEPTED.format("accepted"))
+    assert verdict_row(m, "weak").startswith(ACCEPTED.format("accepted"))
     assert "S-J3" in m
 
 
