@@ -39,14 +39,26 @@ DEB_PKGS := build-essential pkg-config clang cppcheck lighttpd lighttpd-mod-open
             python3-jwt chromium chromium-driver fonts-noto-cjk wrk valgrind \
             openssl
 
-SRC      := $(wildcard src/*.c)
+# src/ is in layers, each folder including only the ones before it in
+# LAYERS (tools/layers.py checks it). unsafe/ holds the deliberately
+# insecure demos: it is its own archive, linked only into the programs in
+# UNSAFE_PROGS, and `make lint` proves the real API and issuer hold none
+# of its symbols.
+LAYERS   := base http state site lessons unsafe
+CORE_SRC := $(foreach l,$(filter-out unsafe,$(LAYERS)),$(wildcard src/$(l)/*.c))
+UNSAFE_SRC := $(wildcard src/unsafe/*.c)
+SRC      := $(CORE_SRC) $(UNSAFE_SRC)
+UNSAFE_PROGS := cart cookies jwtlab
+SAFE_PROGS   := api auth
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
-OBJ      := $(SRC:src/%.c=build/obj/%.o) build/obj/migrations.o
+OBJ      := $(CORE_SRC:src/%.c=build/obj/%.o) build/obj/migrations.o
+UNSAFE_OBJ := $(UNSAFE_SRC:src/%.c=build/obj/%.o)
 PROG_SRC := $(wildcard cgi-bin/*.c)
 PROGS    := $(PROG_SRC:.c=.fcgi)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
-ASAN_OBJ := $(SRC:src/%.c=build/asan/obj/%.o) build/asan/obj/migrations.o
+ASAN_OBJ := $(CORE_SRC:src/%.c=build/asan/obj/%.o) build/asan/obj/migrations.o
+ASAN_UNSAFE_OBJ := $(UNSAFE_SRC:src/%.c=build/asan/obj/%.o)
 ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
@@ -93,28 +105,43 @@ build/asan/obj/migrations.o: build/gen/migrations.c
 	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -c $< -o $@
 
 build/libcore.a: $(OBJ)
+	@rm -f $@
 	ar rcs $@ $^
 
-cgi-bin/%.fcgi: cgi-bin/%.c build/libcore.a
-	$(CC) $(CFLAGS) $< build/libcore.a $(LIBS) -o $@
+build/libunsafe.a: $(UNSAFE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# A program links build/libunsafe.a only when it is in UNSAFE_PROGS.
+unsafe_for = $(if $(filter $(1),$(UNSAFE_PROGS)),$(2))
+
+cgi-bin/%.fcgi: cgi-bin/%.c build/libcore.a build/libunsafe.a
+	$(CC) $(CFLAGS) $< $(call unsafe_for,$*,build/libunsafe.a) \
+	  build/libcore.a $(LIBS) -o $@
 
 build/siteinit: tools/siteinit.c build/libcore.a
 	$(CC) $(CFLAGS) $< build/libcore.a $(LIBS) -o $@
 
-build/unit/%: tests/unit/%.c build/libcore.a
+build/unit/%: tests/unit/%.c build/libcore.a build/libunsafe.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< build/libcore.a $(LIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) $< build/libunsafe.a build/libcore.a $(LIBS) -lcmocka -o $@
 
 build/asan/obj/%.o: src/%.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -c $< -o $@
 
 build/asan/libcore.a: $(ASAN_OBJ)
+	@rm -f $@
 	ar rcs $@ $^
 
-build/asan/unit/%: tests/unit/%.c build/asan/libcore.a
+build/asan/libunsafe.a: $(ASAN_UNSAFE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/unit/%: tests/unit/%.c build/asan/libcore.a build/asan/libunsafe.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< build/asan/libcore.a $(LIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< build/asan/libunsafe.a \
+	  build/asan/libcore.a $(LIBS) -lcmocka -o $@
 
 # The library once with coverage instrumentation, then each harness.
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Isrc \
@@ -130,6 +157,7 @@ build/fuzz/obj/migrations.o: build/gen/migrations.c
 	clang $(FUZZ_CFLAGS) -c $< -o $@
 
 build/fuzz/libcore.a: $(FUZZ_OBJ)
+	@rm -f $@
 	ar rcs $@ $^
 
 build/fuzz/%: tests/fuzz/%.c build/fuzz/libcore.a
@@ -163,9 +191,11 @@ asan-unit: $(ASAN_UNITS)
 # The programs built with ASan+UBSan, run by the integration suite.
 ASAN_PROGS := $(PROG_SRC:cgi-bin/%.c=build/asan/cgi-bin/%.fcgi)
 
-build/asan/cgi-bin/%.fcgi: cgi-bin/%.c build/asan/libcore.a
+build/asan/cgi-bin/%.fcgi: cgi-bin/%.c build/asan/libcore.a build/asan/libunsafe.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< build/asan/libcore.a $(LIBS) -o $@
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) $< \
+	  $(call unsafe_for,$*,build/asan/libunsafe.a) build/asan/libcore.a \
+	  $(LIBS) -o $@
 
 # asan: the unit tests, then the whole integration suite against sanitizer
 # builds of every program (a sanitizer report kills the program, and the
@@ -229,11 +259,16 @@ test: setup unit asan-unit fuzz-smoke
 check: setup unit
 	$(PYTHON) -m pytest -q tests/integration
 
-lint: deps
+# lint: cppcheck; the include direction of the layers and no include
+# cycle (tools/layers.py); and no symbol of the unsafe archive in the
+# real API and the issuer.
+lint: deps all
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	  --inline-suppr -Isrc src cgi-bin tools
+	$(PYTHON) tools/layers.py $(LAYERS)
+	tools/no-unsafe.sh build/libunsafe.a $(SAFE_PROGS:%=cgi-bin/%.fcgi)
 
 clean:
 	rm -rf build cgi-bin/*.fcgi
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(PROGS:.fcgi=.d)
+-include $(OBJ:.o=.d) $(UNSAFE_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(ASAN_UNSAFE_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(PROGS:.fcgi=.d)

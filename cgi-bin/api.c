@@ -14,13 +14,13 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "bearer.h"
-#include "cart.h"
-#include "config.h"
-#include "log.h"
-#include "notes.h"
-#include "site.h"
-#include "token.h"
+#include "site/bearer.h"
+#include "lessons/cart.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "lessons/notes.h"
+#include "site/site.h"
+#include "state/token.h"
 
 static struct token_keys keys;
 

@@ -1,17 +1,15 @@
 /*
  * auth - the token issuer, and the pages about tokens.
  *
- * Scenarios: S-J1 the decoder (/lab/jwt), S-J4 access + refresh (login,
- * silent refresh, auto-login from the refresh cookie), S-J5 rotation,
- * reuse detection and pair binding (the replay lab), S-J6 logout,
- * log out everywhere and per-device revocation, S-J7 HS256 vs RS256 (the
- * JWKS), S-J8 the forgery lab with its labelled weak verifier, S-J9 where
- * to keep tokens (/jwt/storage).
+ * Scenarios: S-J4 access + refresh (login, silent refresh, auto-login
+ * from the refresh cookie), S-J5 rotation, reuse detection and pair
+ * binding (the replay lab), S-J6 logout, log out everywhere and
+ * per-device revocation, S-J7 HS256 vs RS256 (the JWKS), S-J9 where to
+ * keep tokens (/jwt/storage).
  *
- * The issuer alone reads the RSA private key (tokensign.h). The resource
- * API is cgi-bin/api.c. /lab/jwt is served here rather than by the
- * cookies program because the decoder and the forgeries need the site's
- * keys.
+ * The issuer links nothing of src/unsafe/ (`make lint` proves it): the
+ * decoder and the forgery lab of S-J1 and S-J8, with the labelled weak
+ * verifier, are cgi-bin/jwtlab.c. The resource API is cgi-bin/api.c.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -20,25 +18,22 @@
 #include <strings.h>
 #include <time.h>
 
-#include "bearer.h"
-#include "config.h"
-#include "forge.h"
-#include "localday.h"
-#include "log.h"
-#include "refresh.h"
-#include "revoke.h"
-#include "site.h"
-#include "token.h"
-#include "tokensign.h"
-#include "weakjwt.h"
-#include "wire.h"
+#include "http/origin.h"
+#include "lessons/jwtpage.h"
+#include "site/bearer.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "state/refresh.h"
+#include "state/revoke.h"
+#include "site/site.h"
+#include "state/token.h"
+#include "state/tokensign.h"
+#include "site/wire.h"
 
 #define LAB_COOKIE       "lab_token"
 #define LAB_COOKIE_PATH  "/jwt/storage"
 #define LAB_TOKEN_TTL    600
 #define LAB_AUDIENCE     "urn:web-state:storage-lab"
-#define PASTE_MAX        (TOKEN_MAX * 2)   /* bytes shown of a paste */
-#define WORD_KEY_MAX     96                /* bytes of an explanation key */
 
 static struct token_signer signer;
 static long long access_ttl;
@@ -75,7 +70,7 @@ static enum err json_request(struct ctx *c, const char *const allowed[])
 	const char *key;
 	json_t *v;
 
-	if (site_same_origin(c) == 0) {
+	if (origin_header_matches(&c->req) == 0) {
 		c->error_key = "token.cross_origin";
 		return ERR_FORBIDDEN;
 	}
@@ -427,198 +422,14 @@ static enum err family_revoke(struct ctx *c)
 
 /* ---- words: protocol values, explained ------------------------------- */
 
-/*
- * The kinds a family's history can hold: the events src/refresh.c writes
- * and the revoke reasons its callers give (logout, the devices page, the
- * password change, the admin, the demo reset).
- */
-static const char *const event_kinds[] = {
-	"login", "refresh", "reuse", "pair_mismatch", "logout", "logout_all",
-	"revoke", "password_change", "revoke_all", "reset", NULL
-};
-
-/* The details src/refresh.c writes with an event. */
-static const char *const event_details[] = {
-	"pair binding on", "a spent refresh token was presented again",
-	"another access token came with it", "no access token came with it",
-	NULL
-};
-
-/*
- * The i18n key that explains word: prefix, then word with every byte
- * other than a-z and 0-9 made '_' ("jwt.reason." and "alg not allowed
- * for this key" give "jwt.reason.alg_not_allowed_for_this_key"), into key
- * (cap bytes). Returns key, or NULL when word is NULL or does not fit.
- */
-static const char *word_key(const char *prefix, const char *word,
-			    char *key, size_t cap)
-{
-	size_t n = strlen(prefix), i;
-
-	if (!word || n + strlen(word) + 1 > cap)
-		return NULL;
-	memcpy(key, prefix, n);
-	for (i = 0; word[i]; i++)
-		key[n + i] = (word[i] >= 'a' && word[i] <= 'z') ||
-			(word[i] >= '0' && word[i] <= '9') ? word[i] : '_';
-	key[n + i] = '\0';
-	return key;
-}
-
-/*
- * Append the explanation of word (under prefix, see word_key) in lang as
- * HTML. A word the string table does not know appends nothing: the page
- * still shows the word itself.
- */
-static enum err put_word(struct buf *o, const char *prefix, const char *word,
-			 enum lang lang)
-{
-	char key[WORD_KEY_MAX];
-
-	if (!word_key(prefix, word, key, sizeof(key)) || !i18n_has(key))
-		return ERR_OK;
-	return i18n_put_html(o, key, lang);
-}
-
-/* One <span data-w="group:word"> of the words list. */
-static enum err put_word_span(struct buf *o, const char *group,
-			      const char *prefix, const char *word,
-			      enum lang lang)
-{
-	enum err e;
-
-	if ((e = buf_printf(o, "<span data-w=\"%s:", group)) ||
-	    (e = buf_put_html(o, word, strlen(word))) ||
-	    (e = buf_puts(o, "\">")) ||
-	    (e = put_word(o, prefix, word, lang)))
-		return e;
-	return buf_puts(o, "</span>\n");
-}
-
-/*
- * The hidden list page scripts read their explanations from, so that
- * every one comes from the string table in the page language: each token
- * reason (the RFC 6750 error_description, which stays English on the
- * wire), refresh outcome, event kind and event detail. Sets "words".
- */
-static enum err words_var(struct ctx *c)
-{
-	struct buf o;
-	int r;
-	size_t i;
-	enum err e;
-
-	buf_init(&o);
-	e = buf_puts(&o, "<div id=\"jwt-words\" hidden>\n");
-	for (r = TOKEN_MALFORMED; !e && r <= TOKEN_NO_ACCOUNT; r++)
-		e = put_word_span(&o, "reason", "jwt.reason.",
-				  token_reason_text((enum token_reason)r),
-				  c->lang);
-	if (!e)
-		e = put_word_span(&o, "reason", "jwt.reason.",
-				  "no bearer token", c->lang);
-	for (r = REFRESH_OK; !e && r <= REFRESH_PAIR_MISMATCH; r++)
-		e = put_word_span(&o, "outcome", "jwt.outcome.",
-				  refresh_outcome_text(
-					  (enum refresh_outcome)r), c->lang);
-	for (i = 0; !e && event_kinds[i]; i++)
-		e = put_word_span(&o, "event", "jwt.event.", event_kinds[i],
-				  c->lang);
-	for (i = 0; !e && event_details[i]; i++)
-		e = put_word_span(&o, "detail", "jwt.detail.",
-				  event_details[i], c->lang);
-	if (!e && !(e = buf_puts(&o, "</div>")))
-		e = tmpl_set_html(&c->vars, "words", o.data);
-	buf_cleanup(&o);
-	return e;
-}
-
-/*
- * The site's time zone at t: its abbreviation ("KST") into label (cap
- * bytes, at least 8; "UTC" when unknown) and its offset east of UTC in
- * seconds into *offset. Page scripts format times with these, never with
- * the browser's zone. A zone with daylight saving gets the offset of t.
- */
-static void site_zone(long long t, char *label, size_t cap,
-		      long long *offset)
-{
-	time_t tt = (time_t)t;
-	struct tm lt, gt;
-	long long days;
-
-	*offset = 0;
-	if (!localday_zone(t, label, (unsigned)cap)[0])
-		snprintf(label, cap, "UTC");
-	if (!localtime_r(&tt, &lt) || !gmtime_r(&tt, &gt))
-		return;
-	if (lt.tm_year != gt.tm_year)
-		days = lt.tm_year > gt.tm_year ? 1 : -1;
-	else
-		days = lt.tm_yday - gt.tm_yday;
-	*offset = days * 86400 + (lt.tm_hour - gt.tm_hour) * 3600LL +
-		(lt.tm_min - gt.tm_min) * 60LL + (lt.tm_sec - gt.tm_sec);
-}
-
-/*
- * Set name to the string key in the page language with its "{n}" made
- * n ("{n}초", "{n} s"): numbers with their unit, from the string table.
- */
-static enum err set_count(struct ctx *c, const char *name, const char *key,
-			  long long n)
-{
-	const char *s = i18n_get(key, c->lang);
-	const char *at = strstr(s, "{n}");
-
-	if (!at)
-		return tmpl_set(&c->vars, name, s);
-	return tmpl_setf(&c->vars, name, "%.*s%lld%s", (int)(at - s), s, n,
-			 at + 3);
-}
-
 /* ---- pages ---------------------------------------------------------------- */
-
-/*
- * Variables every token page shows, and what its script needs to agree
- * with the server: "now" (the site clock, demo offset included), "tz"
- * and "tz_offset" (the site's zone), "site_now" (now, formatted).
- */
-static enum err page_vars(struct ctx *c)
-{
-	char tz[16], when[48];
-	long long tz_offset;
-	enum err e;
-
-	site_zone(c->now, tz, sizeof(tz), &tz_offset);
-	wire_format_time(c->now, when, sizeof(when));
-	if ((e = site_session_ensure(c)) ||
-	    (e = tmpl_set(&c->vars, "hs_kid", signer.keys.hs_kid)) ||
-	    (e = tmpl_set(&c->vars, "rs_kid", signer.keys.rs_kid)) ||
-	    (e = tmpl_setf(&c->vars, "access_ttl", "%lld", access_ttl)) ||
-	    (e = tmpl_setf(&c->vars, "refresh_ttl", "%lld",
-			   refresh_seconds)) ||
-	    (e = set_count(c, "access_life", "jwt.unit.seconds",
-			   access_ttl)) ||
-	    (e = set_count(c, "refresh_life", "jwt.unit.seconds",
-			   refresh_seconds)) ||
-	    (e = tmpl_set(&c->vars, "iss", TOKEN_ISSUER)) ||
-	    (e = tmpl_set(&c->vars, "aud", TOKEN_AUDIENCE)) ||
-	    (e = tmpl_setf(&c->vars, "now", "%lld", c->now)) ||
-	    (e = tmpl_set(&c->vars, "tz", tz)) ||
-	    (e = tmpl_setf(&c->vars, "tz_offset", "%lld", tz_offset)) ||
-	    (e = tmpl_set(&c->vars, "site_now", when)) ||
-	    (e = tmpl_setf(&c->vars, "origin", "%s://%s",
-			   c->req.https ? "https" : "http",
-			   *c->req.host ? c->req.host : "127.0.0.1:8080")))
-		return e;
-	return ERR_OK;
-}
 
 /* GET /jwt: the token page (S-J2, S-J4..S-J7). */
 static enum err jwt_page(struct ctx *c)
 {
 	enum err e;
 
-	if ((e = page_vars(c)) || (e = words_var(c)))
+	if ((e = jwtpage_vars(c, &signer.keys)) || (e = jwtpage_words(c)))
 		return e;
 	site_page(c, "jwt_token", "jwt.title");
 	return ERR_OK;
@@ -633,7 +444,7 @@ static enum err events_html(struct ctx *c, long long family_id,
 			    struct buf *o)
 {
 	json_t *ev = NULL, *v;
-	char when[48], key[WORD_KEY_MAX];
+	char when[48], key[JWTPAGE_WORD_KEY_MAX];
 	size_t i;
 	enum err e;
 
@@ -644,7 +455,7 @@ static enum err events_html(struct ctx *c, long long family_id,
 								      "kind"));
 		const char *detail = json_string_value(json_object_get(
 							       v, "detail"));
-		int known = word_key("jwt.detail.", detail, key,
+		int known = jwtpage_word_key("jwt.detail.", detail, key,
 				     sizeof(key)) && i18n_has(key);
 
 		wire_format_time(json_integer_value(json_object_get(v, "at")),
@@ -656,7 +467,7 @@ static enum err events_html(struct ctx *c, long long family_id,
 				    !strcmp(kind, "login") ? "ok" : "bad")) ||
 		    (e = buf_put_html(o, kind, strlen(kind))) ||
 		    (e = buf_puts(o, "</code> ")) ||
-		    (e = put_word(o, "jwt.event.", kind, c->lang)) ||
+		    (e = jwtpage_put_word(o, "jwt.event.", kind, c->lang)) ||
 		    (e = buf_puts(o, "</td><td>")) ||
 		    (e = known ? i18n_put_html(o, key, c->lang) :
 		     buf_put_html(o, detail, strlen(detail))) ||
@@ -665,36 +476,6 @@ static enum err events_html(struct ctx *c, long long family_id,
 	}
 	json_decref(ev);
 	return e;
-}
-
-/* Set name to the explanation of word (see put_word) as HTML. */
-static enum err set_word(struct ctx *c, const char *name, const char *prefix,
-			 const char *word)
-{
-	struct buf o;
-	enum err e;
-
-	buf_init(&o);
-	if (!(e = put_word(&o, prefix, word, c->lang)))
-		e = tmpl_set_html(&c->vars, name, o.data ? o.data : "");
-	buf_cleanup(&o);
-	return e;
-}
-
-/* The pasted token without surrounding whitespace, in a new buffer. */
-static enum err pasted(const char *s, struct buf *out)
-{
-	size_t n;
-
-	if (!s)
-		return ERR_INVAL;
-	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' ||
-		     s[n - 1] == '\r' || s[n - 1] == '\t'))
-		n--;
-	return buf_append(out, s, n);
 }
 
 static const char *const replay_fields[] = { "refresh_token", NULL };
@@ -719,9 +500,9 @@ static enum err replay(struct ctx *c)
 	buf_init(&tok);
 	buf_init(&rows);
 	memset(&cl, 0, sizeof(cl));
-	if ((e = page_vars(c)))
+	if ((e = jwtpage_vars(c, &signer.keys)))
 		goto out;
-	if (pasted(http_field(&c->req.form, "refresh_token"), &tok) ||
+	if (jwtpage_pasted(http_field(&c->req.form, "refresh_token"), &tok) ||
 	    !tok.len) {
 		c->error_key = "jwt.replay.empty";
 		e = ERR_INVAL;
@@ -747,7 +528,7 @@ static enum err replay(struct ctx *c)
 	if (e || (fam.id && (e = events_html(c, fam.id, &rows))))
 		goto out;
 	if ((e = tmpl_set(&c->vars, "outcome", refresh_outcome_text(o))) ||
-	    (e = set_word(c, "outcome_text", "jwt.outcome.",
+	    (e = jwtpage_set_word(c, "outcome_text", "jwt.outcome.",
 			  refresh_outcome_text(o))) ||
 	    (e = tmpl_set(&c->vars, "ok", o == REFRESH_OK ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "reused", o == REFRESH_REUSED ? "1" :
@@ -799,7 +580,7 @@ static enum err storage_page(struct ctx *c)
 	char *tok = NULL;
 	enum err e;
 
-	if ((e = page_vars(c)) || (e = lab_token(c, &tok)))
+	if ((e = jwtpage_vars(c, &signer.keys)) || (e = lab_token(c, &tok)))
 		goto out;
 	if ((e = tmpl_set(&c->vars, "lab_token", tok)) ||
 	    (e = tmpl_set(&c->vars, "cookie_set", cookie ? "1" : "")))
@@ -858,300 +639,6 @@ static enum err storage_echo(struct ctx *c)
 				      v ? (int)strlen(v) : 0));
 }
 
-/*
- * Append t, a time claim, as the site's local time and its distance from
- * now ("2026-12-02 09:05:31 KST (in 14m 59s)"); wire.js keeps the
- * distance ticking in the browser and marks it once passed, unless
- * past_ok (iat and nbf should be in the past).
- */
-static enum err put_claim_time(struct buf *o, long long t, long long now,
-			       int past_ok, enum lang lang)
-{
-	char when[48], delta[48];
-	enum err e;
-
-	wire_format_time(t, when, sizeof(when));
-	wire_format_delta(t, now, lang, delta, sizeof(delta));
-	if ((e = buf_puts(o, "<time>")) ||
-	    (e = buf_put_html(o, when, strlen(when))) ||
-	    (e = buf_printf(o, "</time> <span class=\"delta%s\" data-at=\"%lld\""
-			    " data-now=\"%lld\">(", past_ok ? " past-ok" : "",
-			    t, now)) ||
-	    (e = buf_put_html(o, delta, strlen(delta))))
-		return e;
-	return buf_puts(o, ")</span>");
-}
-
-/*
- * Escaped HTML rows of a token_checklist array. The rows of exp, nbf and
- * iat also show the claim of payload (may be NULL) as a local time.
- */
-static enum err checklist_html(json_t *list, json_t *payload, long long now,
-			       enum lang lang, struct buf *o)
-{
-	json_t *row;
-	size_t i;
-	enum err e = ERR_OK;
-
-	json_array_foreach(list, i, row) {
-		const char *check = json_string_value(json_object_get(row,
-								       "check"));
-		const char *detail = json_string_value(json_object_get(
-							       row, "detail"));
-		json_t *ok = json_object_get(row, "ok");
-		json_t *t = json_object_get(payload, check);
-		char key[48];
-
-		snprintf(key, sizeof(key), "labjwt.check.%s", check);
-		if ((e = buf_printf(o, "<tr class=\"%s\"><td><code>",
-				    json_is_null(ok) ? "skip" :
-				    json_is_true(ok) ? "pass" : "fail")) ||
-		    (e = buf_put_html(o, check, strlen(check))) ||
-		    (e = buf_puts(o, "</code></td><td>")) ||
-		    (e = tmpl_put_bilingual(o, key, lang, "span")) ||
-		    (e = buf_printf(o, "</td><td><span aria-hidden=\"true\">"
-				    "%s</span> ", json_is_null(ok) ? "—" :
-				    json_is_true(ok) ? "✓" : "✗")) ||
-		    (e = i18n_put_html(o, json_is_null(ok) ?
-				       "labjwt.result.skip" : json_is_true(ok) ?
-				       "labjwt.result.pass" :
-				       "labjwt.result.fail", lang)) ||
-		    (e = buf_puts(o, "</td><td>")))
-			break;
-		/* "@word" names an explanation; anything else is token data. */
-		if (detail[0] == '@') {
-			snprintf(key, sizeof(key), "labjwt.detail.%s", detail + 1);
-			e = tmpl_put_bilingual(o, key, lang, "span");
-		} else if (json_is_integer(t) && (!strcmp(check, "exp") ||
-						  !strcmp(check, "nbf") ||
-						  !strcmp(check, "iat"))) {
-			e = put_claim_time(o, json_integer_value(t), now,
-					   strcmp(check, "exp") != 0, lang);
-		} else {
-			e = buf_put_html(o, detail, strlen(detail));
-		}
-		if (e || (e = buf_puts(o, "</td></tr>\n")))
-			break;
-	}
-	return e;
-}
-
-/*
- * The token as HTML with its three parts coloured as jwt.io does
- * (header, payload, signature), escaped; a token that is not three parts
- * is shown plain.
- */
-static enum err token_parts_html(const char *token, struct buf *o)
-{
-	const char *d1 = strchr(token, '.');
-	const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-	enum err e;
-
-	if (!d2 || strchr(d2 + 1, '.'))
-		return buf_put_html(o, token, strlen(token));
-	if ((e = buf_puts(o, "<span class=\"tok-h\">")) ||
-	    (e = buf_put_html(o, token, (size_t)(d1 - token))) ||
-	    (e = buf_puts(o, "</span>.<span class=\"tok-p\">")) ||
-	    (e = buf_put_html(o, d1 + 1, (size_t)(d2 - d1 - 1))) ||
-	    (e = buf_puts(o, "</span>.<span class=\"tok-s\">")) ||
-	    (e = buf_put_html(o, d2 + 1, strlen(d2 + 1))))
-		return e;
-	return buf_puts(o, "</span>");
-}
-
-/*
- * The i18n key saying why the weak verifier (src/weakjwt.c) decided as it
- * did, from the key its header's kid hands libjwt: none for a kid that
- * names none of the site's keys, and then libjwt 1.10.2 checks no
- * signature at all; the RSA public key's PEM text under whatever alg the
- * header names; or the right key under the right alg, and then only the
- * claims went unchecked. accepted is weakjwt_accepts' answer.
- */
-static const char *weak_cause(const struct token_parts *p, size_t len,
-			      int accepted)
-{
-	const char *kid = json_string_value(json_object_get(p->header, "kid"));
-	const char *alg = json_string_value(json_object_get(p->header, "alg"));
-	int rs = kid && !strcmp(kid, signer.keys.rs_kid);
-	int hs = kid && !strcmp(kid, signer.keys.hs_kid);
-
-	if (len > TOKEN_MAX)
-		return "labjwt.weak.why.too_large";
-	if (!p->header || !p->payload)
-		return "labjwt.weak.why.malformed";
-	if (!accepted)
-		return rs || hs ? "labjwt.weak.why.bad_signature" :
-			"labjwt.weak.why.unreadable";
-	if (!rs && !hs)
-		return alg && !strcasecmp(alg, "none") ?
-			"labjwt.weak.why.none" : "labjwt.weak.why.no_key";
-	if (!alg || strcmp(alg, rs ? "RS256" : "HS256"))
-		return "labjwt.weak.why.confused";
-	return "labjwt.weak.why.no_claims";
-}
-
-/* Set name to the string key in the page language, as HTML. */
-static enum err set_text(struct ctx *c, const char *name, const char *key)
-{
-	struct buf o;
-	enum err e;
-
-	buf_init(&o);
-	if (!(e = i18n_put_html(&o, key, c->lang)))
-		e = tmpl_set_html(&c->vars, name, o.data ? o.data : "");
-	buf_cleanup(&o);
-	return e;
-}
-
-/*
- * Fill the decoder's variables for token: the parts (coloured), the
- * checklist with its times, the real verdict (the API's verifier,
- * blacklist included) with what its reason means, and the weak
- * verifier's verdict with its cause.
- */
-static enum err describe_token(struct ctx *c, const char *token)
-{
-	struct token_parts p;
-	json_t *list = NULL;
-	char *hdr = NULL, *pl = NULL;
-	const char *d1, *d2;
-	struct buf rows, sig, th;
-	struct token_claims cl;
-	enum token_reason r;
-	size_t len = strlen(token);
-	int weak;
-	enum err e;
-
-	buf_init(&rows);
-	buf_init(&sig);
-	buf_init(&th);
-	token_parse(token, len, &p);
-	r = token_checklist(&signer.keys, token, c->now, &list);
-	if (r == TOKEN_VALID &&
-	    token_verify(&signer.keys, token, c->now, 0, &cl) ==
-	    TOKEN_VALID) {
-		r = revoke_access_check(c->db, &cl, &e);
-		token_claims_cleanup(&cl);
-		if (e)
-			goto out;
-	}
-	weak = weakjwt_accepts(&signer.keys, token);
-	d1 = len <= TOKEN_MAX ? strchr(token, '.') : NULL;
-	d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-	if (d2 && (e = buf_puts(&sig, d2 + 1)))
-		goto out;
-	if (p.header)
-		hdr = json_dumps(p.header, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (p.payload)
-		pl = json_dumps(p.payload, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if ((list && (e = checklist_html(list, p.payload, c->now, c->lang,
-					 &rows))) ||
-	    (len <= PASTE_MAX && (e = token_parts_html(token, &th))))
-		goto out;
-	if ((e = tmpl_set(&c->vars, "token", len > PASTE_MAX ? "" : token)) ||
-	    (e = tmpl_set_html(&c->vars, "token_html",
-			       th.data ? th.data : "")) ||
-	    (e = tmpl_setf(&c->vars, "token_bytes", "%zu", len)) ||
-	    (e = tmpl_set(&c->vars, "eyj", !strncmp(token, "eyJ", 3) ?
-			  "1" : "")) ||
-	    (e = tmpl_set(&c->vars, "header_json", hdr ? hdr : "")) ||
-	    (e = tmpl_set(&c->vars, "payload_json", pl ? pl : "")) ||
-	    (e = tmpl_set(&c->vars, "signature", sig.data ? sig.data : "")) ||
-	    (e = tmpl_setf(&c->vars, "sig_bytes", "%zu", p.sig_len)) ||
-	    (e = tmpl_set(&c->vars, "valid", r == TOKEN_VALID ? "1" : "")) ||
-	    (e = tmpl_set(&c->vars, "reason", token_reason_text(r))) ||
-	    (e = set_word(c, "reason_text", "jwt.reason.",
-			  token_reason_text(r))) ||
-	    (e = tmpl_set(&c->vars, "weak_accepts", weak ? "1" : "")) ||
-	    (e = tmpl_set(&c->vars, "weak_fooled",
-			  weak && r != TOKEN_VALID ? "1" : "")) ||
-	    (e = set_text(c, "weak_cause", weak_cause(&p, len, weak))) ||
-	    (e = tmpl_set_html(&c->vars, "check_rows",
-			       rows.data ? rows.data : "")))
-		goto out;
-out:
-	free(hdr);
-	free(pl);
-	json_decref(list);
-	token_parts_cleanup(&p);
-	buf_cleanup(&rows);
-	buf_cleanup(&sig);
-	buf_cleanup(&th);
-	return e;
-}
-
-/* GET /lab/jwt: the decoder form and the forgery buttons (S-J1, S-J8). */
-static enum err lab_page(struct ctx *c)
-{
-	enum err e;
-
-	if ((e = page_vars(c)) ||
-	    (e = tmpl_set(&c->vars, "decoded", "")) ||
-	    (e = tmpl_set(&c->vars, "token", "")))
-		return e;
-	site_page(c, "lab_jwt", "labjwt.title");
-	return ERR_OK;
-}
-
-static const char *const decode_fields[] = { "token", NULL };
-
-/* POST /lab/jwt token=...: decode and check a pasted token (S-J1). */
-static enum err lab_decode(struct ctx *c)
-{
-	struct buf tok;
-	enum err e;
-
-	buf_init(&tok);
-	if ((e = page_vars(c)))
-		goto out;
-	if (pasted(http_field(&c->req.form, "token"), &tok) || !tok.len) {
-		c->error_key = "labjwt.empty";
-		e = ERR_INVAL;
-		goto out;
-	}
-	if ((e = describe_token(c, tok.data)) ||
-	    (e = tmpl_set(&c->vars, "decoded", "1")))
-		goto out;
-	site_page(c, "lab_jwt", "labjwt.title");
-out:
-	buf_cleanup(&tok);
-	return e;
-}
-
-static const char *const forge_fields[] = { "kind", NULL };
-
-/* POST /lab/jwt/forge kind=...: one forged token, both verdicts (S-J8). */
-static enum err lab_forge(struct ctx *c)
-{
-	int kind = forge_kind_parse(http_field(&c->req.form, "kind"));
-	char *tok = NULL;
-	char key[48];
-	struct buf text;
-	enum err e;
-
-	buf_init(&text);
-	if (kind < 0) {
-		c->error_key = "labjwt.kind";
-		return ERR_INVAL;
-	}
-	snprintf(key, sizeof(key), "labjwt.forge.%s.text",
-		 forge_kind_name((enum forge_kind)kind));
-	if ((e = page_vars(c)) ||
-	    (e = forge_token(&signer, (enum forge_kind)kind, c->now, &tok)) ||
-	    (e = describe_token(c, tok)) ||
-	    (e = tmpl_set(&c->vars, "kind",
-			  forge_kind_name((enum forge_kind)kind))) ||
-	    (e = tmpl_put_bilingual(&text, key, c->lang, "p")) ||
-	    (e = tmpl_set_html(&c->vars, "kind_text", text.data)) ||
-	    (e = words_var(c)))
-		goto out;
-	site_page(c, "lab_jwt_forge", "labjwt.forge.title");
-out:
-	buf_cleanup(&text);
-	free(tok);
-	return e;
-}
-
 static const struct route routes[] = {
 	{ HTTP_POST, "/api/auth/login",      login,      ROUTE_JSON, NULL },
 	{ HTTP_POST, "/api/auth/refresh",    refresh,    ROUTE_JSON, NULL },
@@ -1169,11 +656,6 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/jwt/storage/cookie",  storage_cookie, ROUTE_CSRF,
 	  storage_fields },
 	{ HTTP_GET,  "/jwt/storage/echo",    storage_echo, ROUTE_JSON, NULL },
-	{ HTTP_GET,  "/lab/jwt",             lab_page,   0,          NULL },
-	{ HTTP_POST, "/lab/jwt",             lab_decode, ROUTE_CSRF,
-	  decode_fields },
-	{ HTTP_POST, "/lab/jwt/forge",       lab_forge,  ROUTE_CSRF,
-	  forge_fields },
 };
 
 int main(void)

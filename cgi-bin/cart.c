@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cart.h"
-#include "csrf.h"
-#include "race.h"
-#include "site.h"
+#include "http/origin.h"
+#include "lessons/cart.h"
+#include "site/csrf.h"
+#include "lessons/race.h"
+#include "unsafe/race_naive.h"
+#include "site/site.h"
 
 /* Render template row with vars v, appending to out. */
 static enum err render_row(struct ctx *c, const char *row,
@@ -216,7 +218,7 @@ static enum err cart_clear(struct ctx *c)
 /* GET /cart/race: the two counters and how to race them. */
 static enum err race_page(struct ctx *c)
 {
-	const char *host = *c->req.host ? c->req.host : "127.0.0.1:8080";
+	const char *host = origin_host(&c->req);
 	long long safe, naive;
 	enum err e;
 

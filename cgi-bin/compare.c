@@ -16,13 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cart.h"
-#include "compare.h"
-#include "config.h"
-#include "csrf.h"
-#include "refresh.h"
-#include "session.h"
-#include "site.h"
+#include "lessons/cart.h"
+#include "lessons/compare.h"
+#include "base/config.h"
+#include "site/csrf.h"
+#include "state/refresh.h"
+#include "state/session.h"
+#include "site/site.h"
 
 
 /* The cookie-only login's lifetime (its signed expiry and both cookies'

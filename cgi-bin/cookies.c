@@ -19,17 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "cookieval.h"
-#include "cors.h"
-#include "lab.h"
-#include "localday.h"
-#include "naive_login.h"
-#include "prefs.h"
-#include "signed.h"
-#include "site.h"
-#include "visits.h"
-#include "wire.h"
+#include "http/origin.h"
+#include "base/config.h"
+#include "lessons/cookieval.h"
+#include "lessons/cors.h"
+#include "lessons/lab.h"
+#include "base/localday.h"
+#include "unsafe/naive_login.h"
+#include "site/prefs.h"
+#include "state/signed.h"
+#include "site/site.h"
+#include "lessons/visits.h"
+#include "site/wire.h"
 
 #define SAMESITE_PATH "/cookies/"          /* the ss_* and keep_* cookies */
 #define HELLO_PATH    "/cookies/hello"
@@ -320,7 +321,7 @@ static enum err prefs_post(struct ctx *c)
 				     0)))
 			return e;
 	}
-	back = prefs_back_path(&c->req);
+	back = origin_back_path(&c->req);
 	return response_redirect(&c->res, 303, back ? back : "/prefs");
 }
 
@@ -953,7 +954,7 @@ static enum err clear_lab_post(struct ctx *c)
 	size_t left;
 	enum err e;
 
-	if (!prefs_same_origin(&c->req)) {
+	if (!origin_sent_by_us(&c->req)) {
 		c->error_key = "cookies.guard.origin";
 		return ERR_FORBIDDEN;
 	}

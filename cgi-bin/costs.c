@@ -6,8 +6,8 @@
  */
 #include <stdio.h>
 
-#include "costs.h"
-#include "site.h"
+#include "lessons/costs.h"
+#include "site/site.h"
 
 /* GET /lab/costs: what will be measured, and the button. */
 static enum err costs_form(struct ctx *c)

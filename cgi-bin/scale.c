@@ -15,13 +15,13 @@
 
 #include <sodium.h>
 
-#include "bearer.h"
-#include "config.h"
-#include "csrf.h"
-#include "log.h"
-#include "nodestore.h"
-#include "site.h"
-#include "token.h"
+#include "site/bearer.h"
+#include "base/config.h"
+#include "site/csrf.h"
+#include "base/log.h"
+#include "lessons/nodestore.h"
+#include "site/site.h"
+#include "state/token.h"
 
 #define SCALE_PATH        "/lab/scale"
 #define SCALE_SID_COOKIE  "scale_sid"    /* HttpOnly: the node-local ID */

@@ -14,15 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "account.h"
-#include "cart.h"
-#include "clock.h"
-#include "csrf.h"
-#include "demo.h"
-#include "refresh.h"
-#include "revoke.h"
-#include "site.h"
-#include "wire.h"
+#include "http/origin.h"
+#include "state/account.h"
+#include "lessons/cart.h"
+#include "base/clock.h"
+#include "site/csrf.h"
+#include "lessons/demo.h"
+#include "state/refresh.h"
+#include "state/revoke.h"
+#include "site/site.h"
+#include "site/wire.h"
 
 /* GET /session/login: the form, with a CSRF token bound to a guest
  * session created here (its ID is replaced at login). */
@@ -32,7 +33,7 @@ static enum err login_form(struct ctx *c)
 	enum err e;
 
 	if ((e = site_session_ensure(c)) ||
-	    (e = tmpl_set(&c->vars, "next", site_safe_next(next) ? next : "")) ||
+	    (e = tmpl_set(&c->vars, "next", origin_safe_next(next) ? next : "")) ||
 	    (e = tmpl_set(&c->vars, "message", "")) ||
 	    (e = tmpl_set(&c->vars, "form_username", "")))
 		return e;
@@ -47,7 +48,7 @@ static enum err login_again(struct ctx *c, int status, const char *msg_key,
 	enum err e;
 
 	c->res.status = status;
-	if ((e = tmpl_set(&c->vars, "next", site_safe_next(next) ? next : "")) ||
+	if ((e = tmpl_set(&c->vars, "next", origin_safe_next(next) ? next : "")) ||
 	    (e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "form_username", username)))
 		return e;
@@ -96,7 +97,7 @@ static enum err login_post(struct ctx *c)
 	if ((e = cart_merge_at_login(c->db, &c->sess, u.id, c->now, NULL)))
 		return e;
 	return response_redirect(&c->res, 303,
-				 site_safe_next(next) ? next : "/session/me");
+				 origin_safe_next(next) ? next : "/session/me");
 }
 
 /* Fill the variables that describe the current session for the pages. */
@@ -106,7 +107,7 @@ static enum err describe_session(struct ctx *c)
 	json_t *login = json_object_get(c->sess.data, "login");
 	const char *from = json_string_value(json_object_get(login,
 							     "rotated_from"));
-	const char *host = *c->req.host ? c->req.host : "127.0.0.1:8080";
+	const char *host = origin_host(&c->req);
 	enum err e;
 
 	json_int_t login_at = json_integer_value(json_object_get(login, "at"));
@@ -346,7 +347,7 @@ static enum err jwt_vars(struct ctx *c)
 static enum err devices_render(struct ctx *c, const char *msg_key, int n)
 {
 	char tok[CSRF_TOKEN_LEN + 1];
-	const char *host = *c->req.host ? c->req.host : "127.0.0.1:8080";
+	const char *host = origin_host(&c->req);
 	struct buf rows;
 	size_t count;
 	enum err e;

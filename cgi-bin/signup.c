@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "account.h"
-#include "cart.h"
-#include "signup.h"
-#include "site.h"
-#include "wire.h"
+#include "state/account.h"
+#include "lessons/cart.h"
+#include "lessons/signup.h"
+#include "site/site.h"
+#include "site/wire.h"
 
 /* The progress bar: which steps are done, which one is shown. */
 static enum err set_steps(struct ctx *c, enum signup_step shown)

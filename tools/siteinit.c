@@ -28,12 +28,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "db.h"
-#include "demo.h"
-#include "keys.h"
-#include "log.h"
-#include "tokensign.h"
+#include "base/buf.h"
+#include "base/db.h"
+#include "lessons/demo.h"
+#include "base/keys.h"
+#include "base/log.h"
+#include "state/tokensign.h"
 
 /* Every symmetric secret the programs load. */
 static const char *const key_files[] = {

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cookie.h"
-#include "http.h"
-#include "utf8.h"
+#include "http/cookie.h"
+#include "http/http.h"
+#include "base/utf8.h"
 
 #define ENSURE(c) do { if (!(c)) abort(); } while (0)
 

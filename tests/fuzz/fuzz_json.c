@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
+#include "http/http.h"
 
 #define ENSURE(c) do { if (!(c)) abort(); } while (0)
 

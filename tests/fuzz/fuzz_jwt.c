@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sodium.h>
 
-#include "token.h"
-#include "tokensign.h"
-#include "weakjwt.h"
+#include "state/token.h"
+#include "state/tokensign.h"
+#include "unsafe/weakjwt.h"
 
 #define ENSURE(c) do { if (!(c)) abort(); } while (0)
 #define NOW 1800000000LL

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab.h"
+#include "lessons/lab.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "http/i18n.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cors.h"
-#include "prefs.h"
+#include "http/origin.h"
+#include "lessons/cors.h"
+#include "site/prefs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.origin = origin;
 	r.referer = referer;
 	r.https = size & 1;
-	(void)prefs_same_origin(&r);
-	back = prefs_back_path(&r);
+	(void)origin_sent_by_us(&r);
+	back = origin_back_path(&r);
 	if (back && (back[0] != '/' || back[1] == '/'))
 		abort();
 	(void)cors_relation(origin, r.https, s);

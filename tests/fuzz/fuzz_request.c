@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
-#include "utf8.h"
+#include "http/http.h"
+#include "base/utf8.h"
 
 #define ENSURE(c) do { if (!(c)) abort(); } while (0)
 #define NLINES 7

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "cookieval.h"
-#include "signed.h"
+#include "lessons/compare.h"
+#include "lessons/cookieval.h"
+#include "state/signed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

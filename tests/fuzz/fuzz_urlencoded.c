@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "http.h"
-#include "utf8.h"
+#include "base/buf.h"
+#include "http/http.h"
+#include "base/utf8.h"
 
 #define ENSURE(c) do { if (!(c)) abort(); } while (0)
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 
 static void test_init_cleanup(void **state)

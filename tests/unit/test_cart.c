@@ -15,11 +15,12 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "auth.h"
-#include "cart.h"
-#include "db.h"
-#include "race.h"
-#include "session.h"
+#include "state/auth.h"
+#include "lessons/cart.h"
+#include "base/db.h"
+#include "lessons/race.h"
+#include "unsafe/race_naive.h"
+#include "state/session.h"
 #include "unit.h"
 
 static const struct session_config cfg = { 100, 1000, 5000 };

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "clock.h"
+#include "base/clock.h"
 
 static void test_clock(void **state)
 {

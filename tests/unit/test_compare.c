@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "compare.h"
+#include "lessons/compare.h"
 #include "unit.h"
 
 static const unsigned char key[32] = {

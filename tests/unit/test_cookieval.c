@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "cookieval.h"
+#include "lessons/cookieval.h"
 #include "unit.h"
 
 static void test_encode_table(void **state)

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "cors.h"
+#include "lessons/cors.h"
 #include "unit.h"
 
 static const char *hdr(const struct response *r, const char *name)

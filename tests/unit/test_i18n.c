@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "i18n.h"
+#include "http/i18n.h"
 
 struct row {
 	const char *cookie;

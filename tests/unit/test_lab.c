@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "lab.h"
+#include "lessons/lab.h"
 #include "unit.h"
 
 /* Parse "a=1&b=2" into fields, build, return the error and the line. */

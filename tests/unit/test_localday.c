@@ -15,7 +15,7 @@
 
 #include <time.h>
 
-#include "localday.h"
+#include "base/localday.h"
 #include "unit.h"
 
 static void test_midnight_table(void **state)

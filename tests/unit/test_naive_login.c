@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "naive_login.h"
+#include "unsafe/naive_login.h"
 #include "unit.h"
 
 static void test_set_and_clear(void **state)

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "nodestore.h"
+#include "lessons/nodestore.h"
 #include "unit.h"
 
 /* 1 when the n bytes at p hold the string id anywhere. */

@@ -13,8 +13,9 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "csrf.h"
-#include "prefs.h"
+#include "http/origin.h"
+#include "site/csrf.h"
+#include "site/prefs.h"
 #include "unit.h"
 
 static void test_allowlists(void **state)
@@ -98,7 +99,7 @@ static void test_same_origin(void **state)
 		r.origin = (char *)rows[i].origin;
 		r.referer = (char *)rows[i].referer;
 		r.https = rows[i].https;
-		CHECK(prefs_same_origin(&r) == rows[i].want, i);
+		CHECK(origin_sent_by_us(&r) == rows[i].want, i);
 	}
 }
 
@@ -123,7 +124,7 @@ static void test_back_path(void **state)
 		memset(&r, 0, sizeof(r));
 		r.host = (char *)"h:1";
 		r.referer = (char *)rows[i].referer;
-		got = prefs_back_path(&r);
+		got = origin_back_path(&r);
 		if (!rows[i].want)
 			CHECK(got == NULL, i);
 		else
@@ -146,16 +147,16 @@ static void test_check_form(void **state)
 	r.host = (char *)"h:1";
 	r.origin = (char *)"http://h:1";
 	r.referer = (char *)"";
-	assert_int_equal(prefs_check_form(&r, 0, hash, NULL, &why), ERR_OK);
+	assert_int_equal(csrf_check_visitor(&r, 0, hash, NULL, &why), ERR_OK);
 	assert_null(why);
-	assert_int_equal(prefs_check_form(&r, 1, hash, tok, &why), ERR_OK);
-	assert_int_equal(prefs_check_form(&r, 1, hash, NULL, &why),
+	assert_int_equal(csrf_check_visitor(&r, 1, hash, tok, &why), ERR_OK);
+	assert_int_equal(csrf_check_visitor(&r, 1, hash, NULL, &why),
 			 ERR_FORBIDDEN);
 	assert_string_equal(why, "cookies.guard.token");
-	assert_int_equal(prefs_check_form(&r, 1, hash, bad, &why),
+	assert_int_equal(csrf_check_visitor(&r, 1, hash, bad, &why),
 			 ERR_FORBIDDEN);
 	r.origin = (char *)"http://evil";
-	assert_int_equal(prefs_check_form(&r, 1, hash, tok, &why),
+	assert_int_equal(csrf_check_visitor(&r, 1, hash, tok, &why),
 			 ERR_FORBIDDEN);
 	assert_string_equal(why, "cookies.guard.origin");
 }

@@ -15,10 +15,10 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "auth.h"
-#include "csrf.h"
-#include "db.h"
-#include "session.h"
+#include "state/auth.h"
+#include "site/csrf.h"
+#include "base/db.h"
+#include "state/session.h"
 #include "unit.h"
 
 static const struct session_config cfg = { 100, 1000, 5000 };

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "signed.h"
+#include "state/signed.h"
 #include "unit.h"
 
 static const unsigned char key[32] = {

@@ -14,11 +14,11 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "account.h"
-#include "auth.h"
-#include "db.h"
-#include "session.h"
-#include "signup.h"
+#include "state/account.h"
+#include "state/auth.h"
+#include "base/db.h"
+#include "state/session.h"
+#include "lessons/signup.h"
 #include "unit.h"
 
 static const struct session_config cfg = { 1000, 5000, 5000 };

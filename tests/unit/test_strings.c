@@ -21,7 +21,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "i18n.h"
+#include "http/i18n.h"
 #include "unit.h"
 
 #define STRINGS_DIR   "templates/strings"

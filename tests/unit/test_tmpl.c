@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "i18n.h"
-#include "tmpl.h"
+#include "http/i18n.h"
+#include "http/tmpl.h"
 
 struct row {
 	const char *src;

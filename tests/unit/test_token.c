@@ -17,15 +17,15 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "auth.h"
-#include "db.h"
-#include "forge.h"
-#include "refresh.h"
-#include "revoke.h"
-#include "token.h"
-#include "tokensign.h"
+#include "state/auth.h"
+#include "base/db.h"
+#include "unsafe/forge.h"
+#include "state/refresh.h"
+#include "state/revoke.h"
+#include "state/token.h"
+#include "state/tokensign.h"
 #include "unit.h"
-#include "weakjwt.h"
+#include "unsafe/weakjwt.h"
 
 #define NOW 1800000000LL
 

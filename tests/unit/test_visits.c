@@ -14,8 +14,8 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "db.h"
-#include "visits.h"
+#include "base/db.h"
+#include "lessons/visits.h"
 #include "unit.h"
 
 struct fixture {

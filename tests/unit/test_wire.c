@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "unit.h"
-#include "wire.h"
+#include "site/wire.h"
 
 static void test_delta(void **state)
 {

@@ -1,0 +1,105 @@
+/*
+ * tmpl.h - HTML templates that escape by default.
+ *
+ * Templates are the *.html files of one directory (templates/), loaded
+ * once per process. The syntax is a small subset of Mustache:
+ *
+ *   {{name}}              the variable, HTML-escaped (unless it was set
+ *                         with tmpl_set_html, for markup this code built)
+ *   {{#name}}...{{/name}} the block when name is set and non-empty
+ *   {{^name}}...{{/name}} the block when name is unset or empty
+ *   {{@key}}              the i18n string in the page language, escaped;
+ *                         `text` in backticks becomes <code>text</code>
+ *   {{%key}}              the i18n string in both languages, page language
+ *                         first, as <p lang=..> paragraphs
+ *   {{>name}}             another template, with the same variables
+ *
+ * A variable the template names but the caller did not set is a bug: the
+ * render fails with ERR_INTERNAL and logs the name.
+ */
+#ifndef TMPL_H
+#define TMPL_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "http/i18n.h"
+
+#define TMPL_VARS_MAX   64           /* variables in one render */
+#define TMPL_FILES_MAX  256          /* templates in the directory */
+#define TMPL_FILE_MAX   (256u * 1024u)
+#define TMPL_DEPTH_MAX  8            /* nesting of blocks and partials */
+
+struct tmpl_var {
+	char  *name;     /* owned */
+	size_t name_len; /* strlen(name) */
+	char  *value;    /* owned */
+	int    is_html;  /* 1: trusted markup, emitted as is */
+};
+
+struct tmpl_vars {
+	struct tmpl_var v[TMPL_VARS_MAX];
+	size_t          n;
+};
+
+/* tmpl_vars_init: an empty set. */
+void tmpl_vars_init(struct tmpl_vars *vars);
+
+/* tmpl_vars_cleanup: free every variable; the set is empty after. */
+void tmpl_vars_cleanup(struct tmpl_vars *vars);
+
+/*
+ * tmpl_set: set name to text (copied), replacing an earlier value. The text
+ * is escaped when rendered. ERR_TOOBIG past TMPL_VARS_MAX.
+ */
+enum err tmpl_set(struct tmpl_vars *vars, const char *name, const char *text);
+
+/* tmpl_setf: tmpl_set with printf-style formatting. */
+enum err tmpl_setf(struct tmpl_vars *vars, const char *name,
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * tmpl_set_html: set name to markup that is already safe (copied). Only
+ * for HTML this program built through tmpl_render or buf_put_html.
+ */
+enum err tmpl_set_html(struct tmpl_vars *vars, const char *name,
+		       const char *html);
+
+/* tmpl_get: the value of name, or NULL when unset. Owned by vars. */
+const char *tmpl_get(const struct tmpl_vars *vars, const char *name);
+
+/*
+ * tmpl_load_dir: load every *.html file of dir (the name without ".html"
+ * is the template name), replacing any loaded before.
+ */
+enum err tmpl_load_dir(const char *dir);
+
+/* tmpl_free_all: drop the loaded templates. */
+void tmpl_free_all(void);
+
+/*
+ * tmpl_render: render template name with vars in lang, appending to out.
+ * ERR_NOTFOUND for an unknown template, ERR_INTERNAL for a syntax error or
+ * an unset variable, ERR_TOOBIG from the buffer.
+ */
+enum err tmpl_render(const char *name, const struct tmpl_vars *vars,
+		     enum lang lang, struct buf *out);
+
+/*
+ * tmpl_render_string: as tmpl_render, over src[0..n) (used by tests and
+ * fuzzers).
+ */
+enum err tmpl_render_string(const char *src, size_t n,
+			    const struct tmpl_vars *vars, enum lang lang,
+			    struct buf *out);
+
+/*
+ * tmpl_put_bilingual: the i18n string key in both languages, page language
+ * first, each in its own <tag lang=".."> element (tag is "p" or "span");
+ * the second gets class="alt". The text is HTML as i18n_put_html makes it.
+ */
+enum err tmpl_put_bilingual(struct buf *out, const char *key, enum lang lang,
+			    const char *tag);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * bearer.h - what the JSON token endpoints of the issuer and the resource
+ * API share: the Authorization: Bearer header (RFC 6750 §2.1), the 401
+ * with WWW-Authenticate (RFC 6750 §3), and the Origin check for requests
+ * that carry cookies (a JSON API is exempt from the CSRF form token).
+ */
+#ifndef BEARER_H
+#define BEARER_H
+
+#include "site/ctx.h"
+#include "state/token.h"
+
+#define BEARER_REALM "web-state"
+
+/*
+ * bearer_token: the token of "Authorization: Bearer <token>" (scheme
+ * matched ignoring case, RFC 6750 §2.1), pointing into the request, or
+ * NULL when there is no such header.
+ */
+const char *bearer_token(const struct ctx *c);
+
+/*
+ * bearer_origin_ok: 0 (and c->error_key set) when the request carries
+ * cookies and an Origin that is not this site; 1 otherwise. Callers answer
+ * ERR_FORBIDDEN on 0.
+ */
+int bearer_origin_ok(struct ctx *c);
+
+/*
+ * bearer_unauthorized: answer 401 with WWW-Authenticate: Bearer
+ * error="invalid_token", error_description="<reason>" and the JSON body
+ * {error, error_description}; with r == TOKEN_VALID (no token was sent)
+ * the challenge is Bearer realm="web-state", without an error code (RFC
+ * 6750 §3.1).
+ */
+enum err bearer_unauthorized(struct ctx *c, enum token_reason r);
+
+/*
+ * bearer_check: verify the request's bearer token with token_verify and,
+ * when stateful is set, revoke_access_check (the blacklist and the
+ * account's token version). Returns 1 and fills *out (release with
+ * token_claims_cleanup) when it passes; otherwise answers with
+ * bearer_unauthorized, sets *e to what that returned, and returns 0. When
+ * the store could not be read, nothing is answered: *e is the error.
+ */
+int bearer_check(struct ctx *c, const struct token_keys *k, int stateful,
+		 struct token_claims *out, enum err *e);
+
+/* bearer_claims_json: the verified claims and header facts as a JSON
+ * object {header:{alg,kid}, claims:{...}} (new reference, NULL on OOM). */
+json_t *bearer_claims_json(const struct token_claims *cl);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * wire.h - the "wire view": the panel at the end of every page that shows
+ * what travelled and what is stored, in Korean and English:
+ *
+ *   1. the raw Cookie header this request carried, split into pairs
+ *      (duplicates flagged: the first one wins, RFC 6265 §5.4);
+ *   2. each Set-Cookie this response sends, every attribute explained;
+ *   3. what the server stores for this visitor: the session row and its
+ *      data as JSON, or why there is none.
+ *
+ * www/js/wire.js adds, in the browser, which received cookies script can
+ * see (HttpOnly ones it cannot).
+ */
+#ifndef WIRE_H
+#define WIRE_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "site/ctx.h"
+
+/* wire_render: append the panel's HTML for request c to out. */
+enum err wire_render(struct ctx *c, struct buf *out);
+
+/*
+ * wire_format_time: "2026-11-23 18:00:05 KST" in the server's TZ, into out
+ * (cap bytes, at least 32). Returns out.
+ */
+char *wire_format_time(long long t, char *out, size_t cap);
+
+/*
+ * wire_format_delta: "in 29m 59s", "3s ago" or "now" for t relative to
+ * now, into out (cap bytes, at least 32), in lang. Returns out.
+ */
+char *wire_format_delta(long long t, long long now, enum lang lang,
+			char *out, size_t cap);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * jwk.c - the public key file and the public JWK. See jwk.h.
+ */
+#include "state/jwk.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+
+#define B64_MAX 512   /* base64url of a 4096-bit modulus fits */
+
+enum err jwk_read_pem(const char *dir, const char *name, char **out,
+		      size_t *len)
+{
+	struct buf path;
+	struct stat st;
+	char *p = NULL;
+	int fd = -1;
+	enum err e = ERR_OK;
+
+	*out = NULL;
+	*len = 0;
+	buf_init(&path);
+	if ((e = buf_printf(&path, "%s/%s", dir, name)))
+		goto out;
+	if ((fd = open(path.data, O_RDONLY)) < 0) {
+		log_msg("error", "key %s: %s", path.data, strerror(errno));
+		e = ERR_NOTFOUND;
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || st.st_size <= 0 ||
+	    st.st_size > JWK_PEM_MAX || (st.st_mode & 077)) {
+		log_msg("error", "key %s: want at most %d bytes, mode 0600",
+			path.data, JWK_PEM_MAX);
+		e = ERR_INVAL;
+		goto out;
+	}
+	if (!(p = malloc((size_t)st.st_size + 1))) {
+		e = ERR_NOMEM;
+		goto out;
+	}
+	if (read(fd, p, (size_t)st.st_size) != (ssize_t)st.st_size) {
+		e = ERR_INVAL;
+		goto out;
+	}
+	p[st.st_size] = '\0';
+	*out = p;
+	*len = (size_t)st.st_size;
+	p = NULL;
+out:
+	free(p);
+	if (fd >= 0)
+		close(fd);
+	buf_cleanup(&path);
+	return e;
+}
+
+/* base64url (no padding) of the big-endian bytes of parameter name. */
+static enum err b64_param(EVP_PKEY *pk, const char *name, char *out,
+			  size_t cap)
+{
+	BIGNUM *bn = NULL;
+	unsigned char bin[B64_MAX];
+	int n;
+	enum err e = ERR_CRYPTO;
+
+	if (EVP_PKEY_get_bn_param(pk, name, &bn) != 1)
+		return ERR_CRYPTO;
+	n = BN_num_bytes(bn);
+	if (n > 0 && (size_t)n <= sizeof(bin) &&
+	    sodium_base64_ENCODED_LEN((size_t)n,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING) <= cap &&
+	    BN_bn2bin(bn, bin) == n) {
+		sodium_bin2base64(out, cap, bin, (size_t)n,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		e = ERR_OK;
+	}
+	BN_free(bn);
+	return e;
+}
+
+enum err jwk_public(const char *pem, size_t len, json_t **jwk,
+		    char kid[JWK_KID_MAX])
+{
+	char n[B64_MAX * 2], ex[32];
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	EVP_PKEY *pk = NULL;
+	BIO *bio = NULL;
+	struct buf canon;
+	enum err e = ERR_INVAL;
+
+	*jwk = NULL;
+	kid[0] = '\0';
+	buf_init(&canon);
+	if (len > JWK_PEM_MAX || !(bio = BIO_new_mem_buf(pem, (int)len)) ||
+	    !(pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL)) ||
+	    EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA ||
+	    EVP_PKEY_get_bits(pk) < JWK_RSA_BITS)
+		goto out;
+	if ((e = b64_param(pk, OSSL_PKEY_PARAM_RSA_N, n, sizeof(n))) ||
+	    (e = b64_param(pk, OSSL_PKEY_PARAM_RSA_E, ex, sizeof(ex))))
+		goto out;
+	/* RFC 7638 §3.2: the required members, sorted, no whitespace. */
+	if ((e = buf_printf(&canon, "{\"e\":\"%s\",\"kty\":\"RSA\",\"n\":\"%s\"}",
+			    ex, n)))
+		goto out;
+	crypto_hash_sha256(digest, (const unsigned char *)canon.data,
+			   canon.len);
+	sodium_bin2base64(kid, JWK_KID_MAX, digest, sizeof(digest),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	*jwk = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "RSA",
+			 "n", n, "e", ex, "kid", kid, "alg", "RS256",
+			 "use", "sig");
+	e = *jwk ? ERR_OK : ERR_NOMEM;
+out:
+	buf_cleanup(&canon);
+	BIO_free(bio);
+	EVP_PKEY_free(pk);
+	return e;
+}

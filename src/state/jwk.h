@@ -1,0 +1,42 @@
+/*
+ * jwk.h - the site's RSA key pair for RS256 (RFC 7518 §3.3) and its
+ * public half as a JSON Web Key (RFC 7517 §4, RFC 7518 §6.3.1), with the
+ * key ID taken from the RFC 7638 thumbprint.
+ *
+ * siteinit creates the pair once, with OpenSSL's EVP API (tokensign.h),
+ * into the keys folder: the private key (PKCS#8 PEM, 0600, read by the
+ * issuer only) and JWK_PUBLIC_FILE (SubjectPublicKeyInfo PEM, 0600), which
+ * verifiers read through this module.
+ */
+#ifndef JWK_H
+#define JWK_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "base/err.h"
+
+#define JWK_RSA_BITS      2048
+#define JWK_PUBLIC_FILE   "jwt_rs256.pub.pem"
+#define JWK_PEM_MAX       8192   /* bytes in a PEM file we accept */
+#define JWK_KID_MAX       64     /* bytes of a kid, with the NUL */
+
+/*
+ * jwk_read_pem: read dir/name (at most JWK_PEM_MAX bytes) into *out
+ * (malloc'd, NUL-terminated, caller frees; *len without the NUL). The file
+ * must not be readable by group or others. ERR_NOTFOUND when missing,
+ * ERR_INVAL when too big or too open; *out NULL on failure.
+ */
+enum err jwk_read_pem(const char *dir, const char *name, char **out,
+		      size_t *len);
+
+/*
+ * jwk_public: from a public-key PEM of len bytes, the JWK object
+ * {kty, n, e, kid, alg:"RS256", use:"sig"} (*jwk, caller decrefs) and the
+ * kid (RFC 7638 SHA-256 thumbprint, base64url) into kid. ERR_INVAL when
+ * the PEM is not an RSA public key of at least JWK_RSA_BITS bits.
+ */
+enum err jwk_public(const char *pem, size_t len, json_t **jwk,
+		    char kid[JWK_KID_MAX]);
+
+#endif
