@@ -38,7 +38,7 @@
 #define KEEP_MAX_AGE  604800L              /* S-C3: one week */
 
 /* Origins trusted with credentialed CORS (the other site), from
- * OTHER_PORT at start. */
+ * OTHER_PORT (else PORT + 1) at start. */
 static char other_127[48], other_localhost[48];
 static const char *cors_allowed[3];
 static long other_port;
@@ -1323,7 +1323,10 @@ static const struct route routes[] = {
 
 int main(void)
 {
-	other_port = (long)config_long("OTHER_PORT", 8081, 1, 65535);
+	/* As the Makefile does: the port after the site's own. */
+	other_port = (long)config_long("OTHER_PORT",
+				       config_long("PORT", 8080, 1, 65534) + 1,
+				       1, 65535);
 	snprintf(other_127, sizeof(other_127), "http://127.0.0.1:%ld",
 		 other_port);
 	snprintf(other_localhost, sizeof(other_localhost),
