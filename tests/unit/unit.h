@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/db.h"
+#include "http/http.h"
 
 /* CHECK: fail the test naming the table row, not just the line. */
 #define CHECK(cond, row) do { \
@@ -33,6 +34,46 @@ static inline char *repeat(char c, size_t n)
 	memset(s, c, n);
 	s[n] = '\0';
 	return s;
+}
+
+/*
+ * unit_env: an http_getenv_fn over ctx, a NULL-terminated array of CGI
+ * variable names and values ("REQUEST_METHOD", "GET", ..., NULL).
+ */
+static inline const char *unit_env(void *ctx, const char *name)
+{
+	const char *const *v = ctx;
+
+	for (; v[0]; v += 2)
+		if (strcmp(v[0], name) == 0)
+			return v[1];
+	return NULL;
+}
+
+/*
+ * unit_request: parse a request of method to uri, with header (a CGI
+ * name such as "HTTP_AUTHORIZATION", or NULL) set to value, and a body
+ * of Content-Type ctype (both NULL: none) into r, which must be
+ * initialised. Returns what http_request_parse returns.
+ */
+static inline enum err unit_request(struct http_request *r,
+				    const char *method, const char *uri,
+				    const char *header, const char *value,
+				    const char *ctype, const char *body)
+{
+	const char *env[9] = { "REQUEST_METHOD", method, "REQUEST_URI", uri };
+	size_t n = 4;
+
+	if (header) {
+		env[n++] = header;
+		env[n++] = value;
+	}
+	if (ctype) {
+		env[n++] = "CONTENT_TYPE";
+		env[n++] = ctype;
+	}
+	return http_request_parse(r, unit_env, (void *)env, body,
+				  body ? strlen(body) : 0);
 }
 
 /*
