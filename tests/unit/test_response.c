@@ -127,7 +127,8 @@ static void test_reasons(void **state)
 
 	(void)state;
 	for (i = 0; i < NROWS(rows); i++)
-		CHECK(!strcmp(response_reason(rows[i].status), rows[i].want), i);
+		CHECK(!strcmp(response_reason(rows[i].status), rows[i].want),
+		      i);
 }
 
 /* What could split the response, or is no header name, is refused. */
@@ -229,7 +230,8 @@ static void test_redirect(void **state)
 		enum err    want;
 	} rows[] = {
 		{ "/", ERR_OK }, { "/a/b?c=d", ERR_OK },
-		{ "//evil.example/", ERR_INVAL }, { "/\\evil.example", ERR_INVAL },
+		{ "//evil.example/", ERR_INVAL },
+		{ "/\\evil.example", ERR_INVAL },
 		{ "https://evil.example/", ERR_INVAL }, { "", ERR_INVAL },
 		{ "a/b", ERR_INVAL }, { "/a\r\nSet-Cookie: x=y", ERR_INVAL },
 	};

@@ -48,7 +48,7 @@ static void test_find(void **state)
 		{ "HEAD", "/only-post", -1, 1 },   /* ...but not by POST */
 		{ "GET",  "/only-post", -1, 1 },   /* 405 */
 		{ "POST", "/list", -1, 1 },        /* 405 */
-		{ "GET",  "/list?sort=name", 2, 1 },   /* the query is not path */
+		{ "GET",  "/list?sort=name", 2, 1 },  /* the query: not path */
 		{ "GET",  "/nowhere", -1, 0 },     /* 404 */
 		{ "POST", "/nowhere", -1, 0 },
 		{ "GET",  "/login/", -1, 0 },      /* exact means exact */
