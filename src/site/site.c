@@ -22,6 +22,7 @@
 #include "base/keys.h"
 #include "base/log.h"
 #include "site/prefs.h"
+#include "site/route.h"
 #include "site/wire.h"
 
 #define SESSION_COOKIE       "sid"
@@ -326,61 +327,6 @@ static enum err check_csrf(struct ctx *c)
 	return ERR_OK;
 }
 
-/*
- * The request may carry only the fields its route names: in the query, and
- * (plus "csrf" on ROUTE_CSRF routes) in a form body. A JSON body is only
- * for ROUTE_JSON routes. Anything else is a 400 before the handler runs.
- */
-static enum err check_fields(struct ctx *c, const struct route *r)
-{
-	static const char *const none[] = { NULL };
-	const char *const *allowed = r->fields ? r->fields : none;
-	size_t i;
-
-	if (c->req.json && !(r->flags & ROUTE_JSON)) {
-		c->error_key = "bad.not_form";
-		return ERR_INVAL;
-	}
-	if (http_fields_only(&c->req.query, allowed)) {
-		c->error_key = "bad.unknown_field";
-		return ERR_INVAL;
-	}
-	for (i = 0; i < c->req.form.n; i++) {
-		const char *name = c->req.form.items[i].name;
-
-		if ((r->flags & ROUTE_CSRF) && !strcmp(name, "csrf"))
-			continue;
-		if (!http_field_allowed(name, allowed)) {
-			c->error_key = "bad.unknown_field";
-			return ERR_INVAL;
-		}
-	}
-	return ERR_OK;
-}
-
-static const struct route *find_route(const struct route *routes, size_t n,
-				      const struct ctx *c, int *path_found)
-{
-	enum http_method m = c->req.method == HTTP_HEAD ? HTTP_GET :
-		c->req.method;
-	size_t i, len;
-
-	*path_found = 0;
-	for (i = 0; i < n; i++) {
-		if (routes[i].flags & ROUTE_PREFIX) {
-			len = strlen(routes[i].path);
-			if (strncmp(c->req.path, routes[i].path, len))
-				continue;
-		} else if (strcmp(c->req.path, routes[i].path)) {
-			continue;
-		}
-		*path_found = 1;
-		if (routes[i].method == m)
-			return &routes[i];
-	}
-	return NULL;
-}
-
 /* Every method the path answers, for the Allow header of a 405. */
 static enum err allow_header(struct ctx *c, const struct route *routes,
 			     size_t n)
@@ -578,14 +524,14 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 	}
 	if ((e = load_session(&c)))
 		goto fail;
-	r = find_route(routes, n, &c, &path_found);
+	r = route_find(routes, n, &c.req, &path_found);
 	if (!r) {
 		e = path_found ? ERR_METHOD : ERR_NOTFOUND;
 		if (path_found)
 			allow_header(&c, routes, n);
 		goto fail;
 	}
-	if ((e = check_fields(&c, r)) ||
+	if ((e = route_check_fields(&c, r)) ||
 	    ((r->flags & ROUTE_CSRF) && (e = check_csrf(&c))))
 		goto fail;
 	if ((e = r->fn(&c)))

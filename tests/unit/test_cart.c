@@ -25,10 +25,10 @@
 
 static const struct session_config cfg = { 100, 1000, 5000 };
 
+/* The database fixture first, so unit_db_teardown releases it all. */
 struct fixture {
-	char        path[64];
-	struct db  *db;
-	long long   uid;
+	struct unit_db t;
+	long long      uid;
 };
 
 static int setup(void **state)
@@ -36,31 +36,14 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct user u;
 
-	snprintf(f->path, sizeof(f->path), "/tmp/test_cart_%ld.sqlite",
-		 (long)getpid());
-	unlink(f->path);
-	assert_int_equal(db_open(f->path, &f->db), ERR_OK);
-	assert_int_equal(auth_create_user(f->db, "carter", "Carter", "user",
+	assert_non_null(f);
+	assert_int_equal(unit_db_open(&f->t), 0);
+	assert_int_equal(auth_create_user(f->t.db, "carter", "Carter", "user",
 					  "carter-password", 1), ERR_OK);
-	assert_int_equal(auth_verify(f->db, "carter", "carter-password", &u),
+	assert_int_equal(auth_verify(f->t.db, "carter", "carter-password", &u),
 			 ERR_OK);
 	f->uid = u.id;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char side[80];
-
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
-	free(f);
 	return 0;
 }
 
@@ -143,15 +126,15 @@ static void test_catalogue(void **state)
 	struct product list[CART_PRODUCTS_MAX], p;
 	size_t n, i;
 
-	assert_int_equal(cart_catalogue(f->db, CART_SORT_PRICE_ASC, LANG_EN,
+	assert_int_equal(cart_catalogue(f->t.db, CART_SORT_PRICE_ASC, LANG_EN,
 					list, &n), ERR_OK);
 	assert_int_equal(n, 12);
 	for (i = 1; i < n; i++)
 		CHECK(list[i - 1].price_krw <= list[i].price_krw, i);
-	assert_int_equal(cart_product(f->db, 3, &p), ERR_OK);
+	assert_int_equal(cart_product(f->t.db, 3, &p), ERR_OK);
 	assert_string_equal(p.sku, "doenjang");
 	assert_string_equal(cart_product_name(&p, LANG_KO), "된장 500g");
-	assert_int_equal(cart_product(f->db, 99, &p), ERR_NOTFOUND);
+	assert_int_equal(cart_product(f->t.db, 99, &p), ERR_NOTFOUND);
 }
 
 static void test_guest_cart(void **state)
@@ -161,25 +144,25 @@ static void test_guest_cart(void **state)
 	struct cart c;
 
 	session_init(&s);
-	assert_int_equal(session_create(f->db, &cfg, 10, "UA", "::1", &s),
+	assert_int_equal(session_create(f->t.db, &cfg, 10, "UA", "::1", &s),
 			 ERR_OK);
-	assert_int_equal(cart_guest_add(f->db, &s, 3, 2), ERR_OK);
-	assert_int_equal(cart_guest_add(f->db, &s, 3, 97), ERR_OK);
-	assert_int_equal(cart_guest_add(f->db, &s, 3, 1), ERR_INVAL);
-	assert_int_equal(cart_guest_add(f->db, &s, 4, 0), ERR_INVAL);
-	assert_int_equal(cart_guest_add(f->db, &s, 4, 100), ERR_INVAL);
+	assert_int_equal(cart_guest_add(f->t.db, &s, 3, 2), ERR_OK);
+	assert_int_equal(cart_guest_add(f->t.db, &s, 3, 97), ERR_OK);
+	assert_int_equal(cart_guest_add(f->t.db, &s, 3, 1), ERR_INVAL);
+	assert_int_equal(cart_guest_add(f->t.db, &s, 4, 0), ERR_INVAL);
+	assert_int_equal(cart_guest_add(f->t.db, &s, 4, 100), ERR_INVAL);
 	cart_guest_read(s.data, &c);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.lines[0].qty, 99);
-	assert_int_equal(cart_guest_remove(f->db, &s, 4, 1), ERR_NOTFOUND);
-	assert_int_equal(cart_guest_remove(f->db, &s, 3, 9), ERR_OK);
+	assert_int_equal(cart_guest_remove(f->t.db, &s, 4, 1), ERR_NOTFOUND);
+	assert_int_equal(cart_guest_remove(f->t.db, &s, 3, 9), ERR_OK);
 	cart_guest_read(s.data, &c);
 	assert_int_equal(c.lines[0].qty, 90);
-	assert_int_equal(cart_guest_remove(f->db, &s, 3, 99), ERR_OK);
+	assert_int_equal(cart_guest_remove(f->t.db, &s, 3, 99), ERR_OK);
 	cart_guest_read(s.data, &c);
 	assert_int_equal(c.n, 0);
-	assert_int_equal(cart_guest_add(f->db, &s, 5, 1), ERR_OK);
-	assert_int_equal(cart_guest_clear(f->db, &s), ERR_OK);
+	assert_int_equal(cart_guest_add(f->t.db, &s, 5, 1), ERR_OK);
+	assert_int_equal(cart_guest_clear(f->t.db, &s), ERR_OK);
 	assert_null(json_object_get(s.data, "cart"));
 	session_cleanup(&s);
 }
@@ -193,34 +176,34 @@ static void test_user_cart_and_merge(void **state)
 	int merged;
 
 	session_init(&s);
-	assert_int_equal(cart_user_add(f->db, f->uid, 1, 98), ERR_OK);
-	assert_int_equal(cart_user_add(f->db, f->uid, 1, 2), ERR_INVAL);
-	assert_int_equal(cart_user_remove(f->db, f->uid, 2, 1), ERR_NOTFOUND);
-	assert_int_equal(session_create(f->db, &cfg, 10, "UA", "::1", &s),
+	assert_int_equal(cart_user_add(f->t.db, f->uid, 1, 98), ERR_OK);
+	assert_int_equal(cart_user_add(f->t.db, f->uid, 1, 2), ERR_INVAL);
+	assert_int_equal(cart_user_remove(f->t.db, f->uid, 2, 1), ERR_NOTFOUND);
+	assert_int_equal(session_create(f->t.db, &cfg, 10, "UA", "::1", &s),
 			 ERR_OK);
-	assert_int_equal(cart_guest_add(f->db, &s, 1, 5), ERR_OK);
-	assert_int_equal(cart_guest_add(f->db, &s, 2, 3), ERR_OK);
-	assert_int_equal(session_login(f->db, &s, &cfg, 20, f->uid, 0),
+	assert_int_equal(cart_guest_add(f->t.db, &s, 1, 5), ERR_OK);
+	assert_int_equal(cart_guest_add(f->t.db, &s, 2, 3), ERR_OK);
+	assert_int_equal(session_login(f->t.db, &s, &cfg, 20, f->uid, 0),
 			 ERR_OK);
-	assert_int_equal(cart_merge_at_login(f->db, &s, f->uid, 20, &merged),
+	assert_int_equal(cart_merge_at_login(f->t.db, &s, f->uid, 20, &merged),
 			 ERR_OK);
 	assert_int_equal(merged, 2);
 	assert_null(json_object_get(s.data, "cart"));
 	items = json_object_get(json_object_get(s.data, "cart_merge"),
 				"items");
 	assert_int_equal(json_array_size(items), 2);
-	assert_int_equal(cart_user_read(f->db, f->uid, &c), ERR_OK);
+	assert_int_equal(cart_user_read(f->t.db, f->uid, &c), ERR_OK);
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.lines[0].product_id, 1);
 	assert_int_equal(c.lines[0].qty, 99);       /* 98 + 5, capped */
 	assert_int_equal(c.lines[1].qty, 3);
 	/* Nothing left to merge: no record. */
-	assert_int_equal(cart_merge_at_login(f->db, &s, f->uid, 30, &merged),
+	assert_int_equal(cart_merge_at_login(f->t.db, &s, f->uid, 30, &merged),
 			 ERR_OK);
 	assert_int_equal(merged, 0);
 	assert_null(json_object_get(s.data, "cart_merge"));
-	assert_int_equal(cart_user_clear(f->db, f->uid), ERR_OK);
-	assert_int_equal(cart_user_read(f->db, f->uid, &c), ERR_OK);
+	assert_int_equal(cart_user_clear(f->t.db, f->uid), ERR_OK);
+	assert_int_equal(cart_user_read(f->t.db, f->uid, &c), ERR_OK);
 	assert_int_equal(c.n, 0);
 	session_cleanup(&s);
 }
@@ -233,18 +216,18 @@ static void test_race_sequential(void **state)
 	int i;
 
 	session_init(&s);
-	assert_int_equal(session_create(f->db, &cfg, 10, "UA", "::1", &s),
+	assert_int_equal(session_create(f->t.db, &cfg, 10, "UA", "::1", &s),
 			 ERR_OK);
 	/* One at a time, both stores count right: the naive one only loses
 	 * updates when requests overlap (the integration test races it). */
 	for (i = 0; i < 3; i++) {
-		assert_int_equal(race_safe_add(f->db, &s), ERR_OK);
-		assert_int_equal(race_naive_add(f->db, &s), ERR_OK);
+		assert_int_equal(race_safe_add(f->t.db, &s), ERR_OK);
+		assert_int_equal(race_naive_add(f->t.db, &s), ERR_OK);
 	}
 	race_counts(s.data, &safe, &naive);
 	assert_int_equal(safe, 3);
 	assert_int_equal(naive, 3);
-	assert_int_equal(race_reset(f->db, &s), ERR_OK);
+	assert_int_equal(race_reset(f->t.db, &s), ERR_OK);
 	race_counts(s.data, &safe, &naive);
 	assert_int_equal(safe + naive, 0);
 	session_cleanup(&s);
@@ -257,12 +240,14 @@ int main(void)
 		cmocka_unit_test(test_parse_id),
 		cmocka_unit_test(test_sort_allowlist),
 		cmocka_unit_test(test_format_krw),
-		cmocka_unit_test_setup_teardown(test_catalogue, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_guest_cart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_catalogue, setup,
+						unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_guest_cart, setup,
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_user_cart_and_merge, setup,
-						teardown),
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_race_sequential, setup,
-						teardown),
+						unit_db_teardown),
 	};
 
 	if (sodium_init() < 0)

@@ -13,19 +13,18 @@
 #include <cmocka.h>
 
 #include "base/clock.h"
+#include "unit.h"
 
 static void test_clock(void **state)
 {
-	char path[64];
+	struct unit_db t;
 	struct db *a, *b;
 	long long off, now;
 
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/test_clock_%ld.sqlite",
-		 (long)getpid());
-	unlink(path);
-	assert_int_equal(db_open(path, &a), ERR_OK);
-	assert_int_equal(db_open(path, &b), ERR_OK);
+	assert_int_equal(unit_db_open(&t), 0);
+	a = t.db;
+	assert_int_equal(db_open(t.path, &b), ERR_OK);
 	assert_int_equal(clock_offset(a, &off), ERR_OK);
 	assert_int_equal(off, 0);
 	now = clock_now(a);
@@ -52,14 +51,8 @@ static void test_clock(void **state)
 	assert_int_equal(clock_reset(a), ERR_OK);
 	assert_int_equal(clock_offset(b, &off), ERR_OK);
 	assert_int_equal(off, 0);
-	db_close(a);
 	db_close(b);
-	unlink(path);
-	snprintf(path + strlen(path), 8, "-wal");
-	unlink(path);
-	path[strlen(path) - 4] = '\0';
-	snprintf(path + strlen(path), 8, "-shm");
-	unlink(path);
+	unit_db_close(&t);
 }
 
 int main(void)

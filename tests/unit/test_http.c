@@ -569,17 +569,6 @@ static void test_json_limits(void **state)
 
 #define ENV_MAX 16   /* name/value pairs in one test request */
 
-/* getter: look name up in a NULL-terminated name, value, ... array. */
-static const char *getter(void *ctx, const char *name)
-{
-	const char *const *v = ctx;
-
-	for (; v[0]; v += 2)
-		if (strcmp(v[0], name) == 0)
-			return v[1];
-	return NULL;
-}
-
 #define FORM "application/x-www-form-urlencoded"
 #define JSON "application/json"
 
@@ -789,7 +778,7 @@ static enum err run_row(size_t row, const char *const *env, const char *body,
 	enum err e;
 
 	memset(r, 0xa5, sizeof(*r));     /* parse must not read r */
-	e = http_request_parse(r, getter, (void *)env, body, body_len);
+	e = http_request_parse(r, unit_env, (void *)env, body, body_len);
 	if (e != want) {
 		print_error("row %zu: got err %d want %d\n", row, (int)e,
 			    (int)want);
@@ -860,7 +849,7 @@ static void test_request_full(void **state)
 	struct http_request r;
 
 	(void)state;
-	assert_int_equal(http_request_parse(&r, getter, (void *)env, body,
+	assert_int_equal(http_request_parse(&r, unit_env, (void *)env, body,
 					    strlen(body)), ERR_OK);
 	assert_int_equal(r.method, HTTP_POST);
 	assert_string_equal(r.method_name, "POST");
@@ -906,7 +895,7 @@ static void test_request_defaults(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(http_request_parse(&r, getter, (void *)env, NULL, 0),
+	assert_int_equal(http_request_parse(&r, unit_env, (void *)env, NULL, 0),
 			 ERR_OK);
 	assert_string_equal(r.query_string, "");
 	assert_string_equal(r.cookie_header, "");
@@ -923,7 +912,7 @@ static void test_request_defaults(void **state)
 	for (i = 0; i < NROWS(https_vals); i++) {
 		env[4] = https_vals[i][0] ? "HTTPS" : NULL;
 		env[5] = https_vals[i][0];
-		assert_int_equal(http_request_parse(&r, getter, (void *)env,
+		assert_int_equal(http_request_parse(&r, unit_env, (void *)env,
 						    NULL, 0), ERR_OK);
 		CHECK(r.https == (https_vals[i][1][0] == '1'), i);
 		http_request_free(&r);
@@ -940,7 +929,7 @@ static void test_request_json(void **state)
 	struct http_request r;
 
 	(void)state;
-	assert_int_equal(http_request_parse(&r, getter, (void *)env, body,
+	assert_int_equal(http_request_parse(&r, unit_env, (void *)env, body,
 					    strlen(body)), ERR_OK);
 	assert_non_null(r.json);
 	assert_string_equal(json_string_value(json_object_get(r.json,
@@ -948,7 +937,7 @@ static void test_request_json(void **state)
 			    "<i>hi</i>");
 	http_request_free(&r);
 
-	assert_int_equal(http_request_parse(&r, getter, (void *)env, "[]", 2),
+	assert_int_equal(http_request_parse(&r, unit_env, (void *)env, "[]", 2),
 			 ERR_INVAL);
 	assert_int_equal(r.method, HTTP_POST);
 	assert_string_equal(r.method_name, "POST");
@@ -1105,7 +1094,7 @@ static void test_request_misuse(void **state)
 			 ERR_INTERNAL);
 	assert_null(r.bad_part);
 	http_request_free(&r);
-	assert_int_equal(http_request_parse(&r, getter, (void *)env, NULL, 5),
+	assert_int_equal(http_request_parse(&r, unit_env, (void *)env, NULL, 5),
 			 ERR_INTERNAL);
 	http_request_free(&r);
 	http_request_init(&r);

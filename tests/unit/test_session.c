@@ -23,53 +23,9 @@
 
 static const struct session_config cfg = { 100, 1000, 5000 };
 
-struct fixture {
-	char        path[64];
-	struct db  *db;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->path, sizeof(f->path), "/tmp/test_session_%ld.sqlite",
-		 (long)getpid());
-	unlink(f->path);
-	assert_int_equal(db_open(f->path, &f->db), ERR_OK);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char side[80];
-
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
-	free(f);
-	return 0;
-}
-
-static long long count_rows(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-	long long n;
-
-	assert_non_null(st);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
-
 static void test_create_and_load(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	struct session s, t;
 	enum session_miss miss;
 	unsigned char h[32];
@@ -110,7 +66,7 @@ static void test_create_and_load(void **state)
 
 static void test_absolute(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	struct session s, t;
 	enum session_miss miss;
 	char id[SESSION_ID_LEN + 1];
@@ -143,7 +99,7 @@ static void test_malformed_ids(void **state)
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",   /* padding */
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+",   /* not url-safe */
 	};
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	struct session t;
 	enum session_miss miss;
 	size_t i;
@@ -179,7 +135,7 @@ static enum err refuse(json_t *data, void *arg)
 
 static void test_login_rotates_and_keeps_data(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	struct session s, t;
 	enum session_miss miss;
 	char old_id[SESSION_ID_LEN + 1], old_hex[9];
@@ -216,19 +172,19 @@ static void test_login_rotates_and_keeps_data(void **state)
 	assert_string_equal(json_string_value(json_object_get(login,
 					"rotated_from")), old_hex);
 	assert_int_equal(t.persistent, 1);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM sessions"),
+	assert_int_equal(unit_count(f->db, "SELECT count(*) FROM sessions"),
 			 1);
 
 	assert_int_equal(session_rotate(f->db, &s), ERR_OK);
 	assert_int_equal(session_destroy(f->db, &s), ERR_OK);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM sessions"),
+	assert_int_equal(unit_count(f->db, "SELECT count(*) FROM sessions"),
 			 0);
 	session_cleanup(&t);
 }
 
 static void test_purge(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	struct session s;
 	int n = -1;
 
@@ -274,7 +230,7 @@ static void test_csrf(void **state)
 
 static void test_auth(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	struct user u;
 	long long retry, attempt;
 	int i;
@@ -309,7 +265,7 @@ static void test_auth(void **state)
 					     &attempt), ERR_THROTTLED);
 	assert_int_equal(attempt, 0);
 	assert_int_equal(retry, 1000 + AUTH_FAIL_WINDOW - 1010);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	assert_int_equal(unit_count(f->db, "SELECT count(*) FROM "
 				    "login_failures"), AUTH_FAIL_MAX);
 	assert_int_equal(auth_throttle_check(f->db, "carol", 1010, &retry),
 			 ERR_THROTTLED);
@@ -344,14 +300,14 @@ static void test_auth(void **state)
 	/* malformed usernames are refused and never recorded */
 	assert_int_equal(auth_login(f->db, "' OR 1=1", "x", 3000, &u, &retry),
 			 ERR_INVAL);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	assert_int_equal(unit_count(f->db, "SELECT count(*) FROM "
 				    "login_failures"), 0);
 }
 
 /* S-S7: listing and revoking by user, revoke-all, the live count. */
 static void test_list_and_revoke(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	struct session a, b, c, g;
 	struct session_info list[SESSION_LIST_MAX];
 	struct user alice, bob;
@@ -425,7 +381,7 @@ static void test_list_and_revoke(void **state)
 	assert_int_equal(session_hash_from_hex(NULL, h), ERR_INVAL);
 	assert_int_equal(session_revoke_all(f->db, &k), ERR_OK);
 	assert_int_equal(k, 3);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM sessions"), 0);
+	assert_int_equal(unit_count(f->db, "SELECT count(*) FROM sessions"), 0);
 	session_cleanup(&a);
 	session_cleanup(&b);
 	session_cleanup(&c);
@@ -464,14 +420,14 @@ static void test_ua_summary(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_and_load, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_absolute, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_ids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_login_rotates_and_keeps_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
+		UNIT_DB_TEST(test_create_and_load),
+		UNIT_DB_TEST(test_absolute),
+		UNIT_DB_TEST(test_malformed_ids),
+		UNIT_DB_TEST(test_login_rotates_and_keeps_data),
+		UNIT_DB_TEST(test_purge),
 		cmocka_unit_test(test_csrf),
-		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_and_revoke, setup, teardown),
+		UNIT_DB_TEST(test_auth),
+		UNIT_DB_TEST(test_list_and_revoke),
 		cmocka_unit_test(test_ua_summary),
 	};
 

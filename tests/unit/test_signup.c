@@ -23,38 +23,6 @@
 
 static const struct session_config cfg = { 1000, 5000, 5000 };
 
-struct fixture {
-	char        path[64];
-	struct db  *db;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->path, sizeof(f->path), "/tmp/test_signup_%ld.sqlite",
-		 (long)getpid());
-	unlink(f->path);
-	assert_int_equal(db_open(f->path, &f->db), ERR_OK);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char side[80];
-
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
-	free(f);
-	return 0;
-}
-
 static void test_password_rules(void **state)
 {
 	char *s11 = repeat('x', 11), *s12 = repeat('x', 12);
@@ -120,7 +88,7 @@ static const char *inbox_code(const struct session *s)
 
 static void test_steps_and_code(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	char hash[AUTH_HASH_MAX], code[8], bad[8];
 	enum signup_code_result r;
 	struct session s;
@@ -188,19 +156,12 @@ static void test_steps_and_code(void **state)
 
 static long long count_users(struct db *db)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM users");
-	long long n;
-
-	assert_non_null(st);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
+	return unit_count(db, "SELECT count(*) FROM users");
 }
 
 static void test_account_create(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	char hash[AUTH_HASH_MAX];
 	struct account_new a;
 	struct user u;
@@ -241,10 +202,8 @@ int main(void)
 		cmocka_unit_test(test_password_rules),
 		cmocka_unit_test(test_email_rules),
 		cmocka_unit_test(test_code_format),
-		cmocka_unit_test_setup_teardown(test_steps_and_code, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_account_create, setup,
-						teardown),
+		UNIT_DB_TEST(test_steps_and_code),
+		UNIT_DB_TEST(test_account_create),
 	};
 
 	if (sodium_init() < 0)

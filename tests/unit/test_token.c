@@ -276,10 +276,10 @@ static void test_checklist(void **state)
 
 /* ---- refresh families ---------------------------------------------------- */
 
+/* The database fixture first, so unit_db_teardown releases it all. */
 struct fixture {
-	char       path[64];
-	struct db *db;
-	long long  uid;
+	struct unit_db t;
+	long long      uid;
 };
 
 static int setup(void **state)
@@ -287,33 +287,15 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	sqlite3_stmt *st;
 
-	snprintf(f->path, sizeof(f->path), "/tmp/test_token_%ld.sqlite",
-		 (long)getpid());
-	unlink(f->path);
-	if (db_open(f->path, &f->db) ||
-	    auth_create_user(f->db, "alice", "Alice", "user", "pw", NOW))
+	if (!f || unit_db_open(&f->t) ||
+	    auth_create_user(f->t.db, "alice", "Alice", "user", "pw", NOW))
 		return -1;
-	st = db_stmt(f->db, "SELECT id FROM users WHERE username = 'alice'");
+	st = db_stmt(f->t.db, "SELECT id FROM users WHERE username = 'alice'");
 	if (!st || sqlite3_step(st) != SQLITE_ROW)
 		return -1;
 	f->uid = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char side[80];
-
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
-	free(f);
 	return 0;
 }
 
@@ -327,31 +309,31 @@ static void test_rotation_and_reuse(void **state)
 	long long fid;
 	int yes;
 
-	assert_int_equal(refresh_login(f->db, f->uid, TOKEN_RS256, 0, "a1",
+	assert_int_equal(refresh_login(f->t.db, f->uid, TOKEN_RS256, 0, "a1",
 				       NOW + 900, "UA", "127.0.0.1", NOW,
 				       3600, t1, &fid), ERR_OK);
 	assert_int_equal(strlen(t1), REFRESH_TOKEN_LEN);
-	assert_int_equal(refresh_rotate(f->db, t1, NULL, "a2", NOW + 960,
+	assert_int_equal(refresh_rotate(f->t.db, t1, NULL, "a2", NOW + 960,
 					NOW + 60, 3600, t2, &fam, &o), ERR_OK);
 	assert_int_equal(o, REFRESH_OK);
 	assert_int_equal(fam.id, fid);
 	assert_string_equal(fam.access_jti, "a2");
 	assert_string_not_equal(t1, t2);
 	/* Replay of t1: the family is revoked, a2 blacklisted, t2 dead. */
-	assert_int_equal(refresh_rotate(f->db, t1, NULL, "a3", NOW + 990,
+	assert_int_equal(refresh_rotate(f->t.db, t1, NULL, "a3", NOW + 990,
 					NOW + 90, 3600, t3, &fam, &o), ERR_OK);
 	assert_int_equal(o, REFRESH_REUSED);
 	assert_string_equal(t3, "");
-	assert_int_equal(refresh_blacklisted(f->db, "a2", &yes), ERR_OK);
+	assert_int_equal(refresh_blacklisted(f->t.db, "a2", &yes), ERR_OK);
 	assert_int_equal(yes, 1);
-	assert_int_equal(refresh_rotate(f->db, t2, NULL, "a4", NOW + 990,
+	assert_int_equal(refresh_rotate(f->t.db, t2, NULL, "a4", NOW + 990,
 					NOW + 90, 3600, t3, &fam, &o), ERR_OK);
 	assert_int_equal(o, REFRESH_REVOKED);
 	/* Garbage and unknown tokens. */
-	assert_int_equal(refresh_rotate(f->db, "x", NULL, "a5", 0, NOW, 3600,
+	assert_int_equal(refresh_rotate(f->t.db, "x", NULL, "a5", 0, NOW, 3600,
 					t3, &fam, &o), ERR_OK);
 	assert_int_equal(o, REFRESH_UNKNOWN);
-	assert_int_equal(refresh_rotate(f->db, NULL, NULL, "a5", 0, NOW, 3600,
+	assert_int_equal(refresh_rotate(f->t.db, NULL, NULL, "a5", 0, NOW, 3600,
 					t3, &fam, &o), ERR_OK);
 	assert_int_equal(o, REFRESH_UNKNOWN);
 }
@@ -366,20 +348,20 @@ static void test_expiry_and_pair(void **state)
 	long long fid;
 
 	good.user_id = bad.user_id = f->uid;
-	assert_int_equal(refresh_login(f->db, f->uid, TOKEN_HS256, 0, "e1",
+	assert_int_equal(refresh_login(f->t.db, f->uid, TOKEN_HS256, 0, "e1",
 				       NOW + 900, "", "", NOW, 10, t1, &fid),
 			 ERR_OK);
-	assert_int_equal(refresh_rotate(f->db, t1, NULL, "e2", 0, NOW + 10,
+	assert_int_equal(refresh_rotate(f->t.db, t1, NULL, "e2", 0, NOW + 10,
 					10, t2, &fam, &o), ERR_OK);
 	assert_int_equal(o, REFRESH_EXPIRED);
 	/* A bound family. */
-	assert_int_equal(refresh_login(f->db, f->uid, TOKEN_HS256, 1, "p1",
+	assert_int_equal(refresh_login(f->t.db, f->uid, TOKEN_HS256, 1, "p1",
 				       NOW + 900, "", "", NOW, 3600, t1, &fid),
 			 ERR_OK);
-	assert_int_equal(refresh_rotate(f->db, t1, &good, "p2", NOW + 900,
+	assert_int_equal(refresh_rotate(f->t.db, t1, &good, "p2", NOW + 900,
 					NOW, 3600, t2, &fam, &o), ERR_OK);
 	assert_int_equal(o, REFRESH_OK);
-	assert_int_equal(refresh_rotate(f->db, t2, &bad, "p3", NOW + 900,
+	assert_int_equal(refresh_rotate(f->t.db, t2, &bad, "p3", NOW + 900,
 					NOW, 3600, t1, &fam, &o), ERR_OK);
 	assert_int_equal(o, REFRESH_PAIR_MISMATCH);
 	assert_true(fam.revoked_at != 0);
@@ -404,52 +386,53 @@ static void test_revoke_all(void **state)
 		char jti[16];
 
 		snprintf(jti, sizeof(jti), "r%d", i);
-		assert_int_equal(refresh_login(f->db, f->uid, TOKEN_RS256, 0,
+		assert_int_equal(refresh_login(f->t.db, f->uid, TOKEN_RS256, 0,
 					       jti, NOW + 900, "", "", NOW,
 					       3600, t[i], &fid), ERR_OK);
 	}
 	/* issue 10 §2: one remedy for every credential of the user */
 	cl.user_id = f->uid;
 	snprintf(cl.jti, sizeof(cl.jti), "live");
-	assert_int_equal(revoke_access_check(f->db, &cl, &e), TOKEN_VALID);
+	assert_int_equal(revoke_access_check(f->t.db, &cl, &e), TOKEN_VALID);
 	assert_int_equal(e, ERR_OK);
-	assert_int_equal(db_begin(f->db), ERR_OK);
-	assert_int_equal(db_finish(f->db, revoke_user_locked(
-		f->db, f->uid, NULL, "logout_all", NOW, &rep)), ERR_OK);
+	assert_int_equal(db_begin(f->t.db), ERR_OK);
+	assert_int_equal(db_finish(f->t.db, revoke_user_locked(
+		f->t.db, f->uid, NULL, "logout_all", NOW, &rep)), ERR_OK);
 	assert_int_equal(rep.families, 4);
 	assert_int_equal(rep.accounts, 1);
-	assert_int_equal(revoke_state(f->db, f->uid, &st), ERR_OK);
+	assert_int_equal(revoke_state(f->t.db, f->uid, &st), ERR_OK);
 	assert_int_equal(st.token_version, 1);
 	assert_int_equal(st.cut_at, NOW);
 	assert_string_equal(st.cut_reason, "logout_all");
 	/* a token of the old version is refused; one of the new passes */
-	assert_int_equal(revoke_access_check(f->db, &cl, &e),
+	assert_int_equal(revoke_access_check(f->t.db, &cl, &e),
 			 TOKEN_SUPERSEDED);
 	cl.ver = 1;
-	assert_int_equal(revoke_access_check(f->db, &cl, &e), TOKEN_VALID);
+	assert_int_equal(revoke_access_check(f->t.db, &cl, &e), TOKEN_VALID);
 	cl.user_id = f->uid + 1000;
-	assert_int_equal(revoke_access_check(f->db, &cl, &e),
+	assert_int_equal(revoke_access_check(f->t.db, &cl, &e),
 			 TOKEN_NO_ACCOUNT);
 	assert_int_equal(e, ERR_OK);
-	assert_int_equal(db_begin(f->db), ERR_OK);
-	assert_int_equal(db_finish(f->db, revoke_user_locked(
-		f->db, f->uid + 1000, NULL, "x", NOW, &rep)), ERR_NOTFOUND);
+	assert_int_equal(db_begin(f->t.db), ERR_OK);
+	assert_int_equal(db_finish(f->t.db, revoke_user_locked(
+		f->t.db, f->uid + 1000, NULL, "x", NOW, &rep)), ERR_NOTFOUND);
 	for (i = 0; i < 4; i++) {
-		assert_int_equal(refresh_rotate(f->db, t[i], NULL, "x", 0, NOW,
-						3600, out, &fam, &o), ERR_OK);
+		assert_int_equal(refresh_rotate(f->t.db, t[i], NULL, "x", 0,
+						NOW, 3600, out, &fam, &o),
+				 ERR_OK);
 		assert_int_equal(o, REFRESH_REVOKED);
 	}
-	assert_int_equal(refresh_blacklisted(f->db, "r3", &yes), ERR_OK);
+	assert_int_equal(refresh_blacklisted(f->t.db, "r3", &yes), ERR_OK);
 	assert_int_equal(yes, 1);
-	assert_int_equal(refresh_families_json(f->db, f->uid, &list), ERR_OK);
+	assert_int_equal(refresh_families_json(f->t.db, f->uid, &list), ERR_OK);
 	assert_int_equal(json_array_size(list), 4);
 	json_decref(list);
 	/* Another user's family cannot be revoked by id. */
-	assert_int_equal(refresh_revoke(f->db, fid, f->uid + 1, "revoke", NOW,
+	assert_int_equal(refresh_revoke(f->t.db, fid, f->uid + 1, "revoke", NOW,
 					NULL), ERR_NOTFOUND);
 	/* The purge forgets what is past its deadline. */
-	assert_int_equal(refresh_purge(f->db, NOW + 100000), ERR_OK);
-	assert_int_equal(refresh_blacklisted(f->db, "r3", &yes), ERR_OK);
+	assert_int_equal(refresh_purge(f->t.db, NOW + 100000), ERR_OK);
+	assert_int_equal(refresh_blacklisted(f->t.db, "r3", &yes), ERR_OK);
 	assert_int_equal(yes, 0);
 }
 
@@ -464,11 +447,11 @@ int main(void)
 		cmocka_unit_test(test_forgeries_and_weak_verifier),
 		cmocka_unit_test(test_checklist),
 		cmocka_unit_test_setup_teardown(test_rotation_and_reuse, setup,
-						teardown),
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_and_pair, setup,
-						teardown),
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_revoke_all, setup,
-						teardown),
+						unit_db_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

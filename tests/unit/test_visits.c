@@ -18,53 +18,14 @@
 #include "lessons/visits.h"
 #include "unit.h"
 
-struct fixture {
-	char       path[64];
-	struct db *db;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->path, sizeof(f->path), "/tmp/test_visits_%ld.sqlite",
-		 (long)getpid());
-	unlink(f->path);
-	assert_int_equal(db_open(f->path, &f->db), ERR_OK);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char side[80];
-
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
-	free(f);
-	return 0;
-}
-
 static long long rows(struct db *db)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM visits");
-	long long n;
-
-	assert_non_null(st);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
+	return unit_count(db, "SELECT count(*) FROM visits");
 }
 
 static void test_count_grows(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	struct visit v, w;
 
 	assert_int_equal(visits_record(f->db, NULL, 1000, &v), ERR_OK);
@@ -84,7 +45,7 @@ static void test_count_grows(void **state)
 
 static void test_made_up_ids(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	static const char *const ids[] = {
 		"AAAAAAAAAAAAAAAAAAAAAA", "short", "AAAAAAAAAAAAAAAAAAAAAAA",
 		"AAAAAAAAAAAAAAAAAAAA+A", "", "' OR 1=1 --aaaaaaaaaaaa",
@@ -101,7 +62,7 @@ static void test_made_up_ids(void **state)
 
 static void test_expiry_and_purge(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	struct visit v, w, x;
 
 	assert_int_equal(visits_record(f->db, NULL, 1000, &v), ERR_OK);
@@ -121,7 +82,7 @@ static void test_expiry_and_purge(void **state)
 
 static void test_forget(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_db *f = *state;
 	struct visit v;
 
 	assert_int_equal(visits_record(f->db, NULL, 1000, &v), ERR_OK);
@@ -135,13 +96,10 @@ static void test_forget(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_count_grows, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_made_up_ids, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_expiry_and_purge, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
+		UNIT_DB_TEST(test_count_grows),
+		UNIT_DB_TEST(test_made_up_ids),
+		UNIT_DB_TEST(test_expiry_and_purge),
+		UNIT_DB_TEST(test_forget),
 	};
 
 	if (sodium_init() < 0)
