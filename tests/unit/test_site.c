@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "unit.h"
 #include "site/site.h"
+#include "unit.h"
 
 static void test_status_for(void **state)
 {
@@ -78,16 +78,6 @@ static void ctx_with_headers(struct ctx *c, size_t used)
 	assert_int_equal(buf_puts(&c->res.body, "the page"), ERR_OK);
 }
 
-static const char *header(const struct response *res, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < res->n_headers; i++)
-		if (!strcmp(res->headers[i].name, name))
-			return res->headers[i].value;
-	return NULL;
-}
-
 /* The security headers are there whatever the response used, and a
  * response that left them no room is a bare 500, not a page without
  * them. Rows: headers already used. */
@@ -117,8 +107,9 @@ static void test_secure_or_fail(void **state)
 		c.res.status = 303;
 		site_secure_or_fail(&c);
 		for (j = 0; j < NROWS(want); j++)
-			CHECK(header(&c.res, want[j]) != NULL, i);
-		CHECK(!strcmp(header(&c.res, "Cache-Control"), "no-store"), i);
+			CHECK(unit_header(&c.res, want[j]) != NULL, i);
+		CHECK(!strcmp(unit_header(&c.res, "Cache-Control"),
+			      "no-store"), i);
 		if (rows[i].fails) {
 			CHECK(c.res.status == 500, i);
 			CHECK(c.page == NULL, i);

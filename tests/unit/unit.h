@@ -30,4 +30,19 @@ static inline char *repeat(char c, size_t n)
 	return s;
 }
 
+#ifdef RESPONSE_H
+/* unit_header: the value of the first header called name in res, or NULL.
+ * For tests that include http/response.h (or a header that does) first. */
+static inline const char *unit_header(const struct response *res,
+				      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < res->n_headers; i++)
+		if (!strcmp(res->headers[i].name, name))
+			return res->headers[i].value;
+	return NULL;
+}
+#endif
+
 #endif
