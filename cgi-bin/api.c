@@ -52,7 +52,7 @@ static enum err me(struct ctx *c)
 
 	if (!bearer_origin_ok(c))
 		return ERR_FORBIDDEN;
-	if (!bearer_check(c, &keys, 1, &cl, &e))
+	if ((e = bearer_check_or_reply(c, &keys, 1, &cl)))
 		return e;
 	e = site_json(c, me_json(&cl, "kid, alg pinned, signature, iss, aud, "
 				 "token_use, exp, nbf, iat, blacklist", 1));
@@ -69,7 +69,7 @@ static enum err me_stateless(struct ctx *c)
 
 	if (!bearer_origin_ok(c))
 		return ERR_FORBIDDEN;
-	if (!bearer_check(c, &keys, 0, &cl, &e))
+	if ((e = bearer_check_or_reply(c, &keys, 0, &cl)))
 		return e;
 	e = site_json(c, me_json(&cl, "kid, alg pinned, signature, iss, aud, "
 				 "token_use, exp, nbf, iat (no blacklist: "
@@ -78,18 +78,20 @@ static enum err me_stateless(struct ctx *c)
 	return e;
 }
 
-/* A verified token for a user of this site (numeric sub). */
-static int user_token(struct ctx *c, struct token_claims *cl, enum err *e)
+/* A verified token for a user of this site (numeric sub): ERR_OK, or
+ * what the handler returns (bearer_check_or_reply, ERR_FORBIDDEN). */
+static enum err user_token(struct ctx *c, struct token_claims *cl)
 {
-	if (!bearer_check(c, &keys, 1, cl, e))
-		return 0;
+	enum err e;
+
+	if ((e = bearer_check_or_reply(c, &keys, 1, cl)))
+		return e;
 	if (cl->user_id <= 0) {
 		token_claims_cleanup(cl);
 		c->error_key = "api.not_a_user";
-		*e = ERR_FORBIDDEN;
-		return 0;
+		return ERR_FORBIDDEN;
 	}
-	return 1;
+	return ERR_OK;
 }
 
 /* GET /api/notes: the token's user's notes. */
@@ -101,7 +103,7 @@ static enum err notes_get(struct ctx *c)
 
 	if (!bearer_origin_ok(c))
 		return ERR_FORBIDDEN;
-	if (!user_token(c, &cl, &e))
+	if ((e = user_token(c, &cl)))
 		return e;
 	e = notes_list(c->db, cl.user_id, &list);
 	if (!e)
@@ -126,7 +128,7 @@ static enum err notes_post(struct ctx *c)
 		c->error_key = "api.note_body";
 		return ERR_INVAL;
 	}
-	if (!user_token(c, &cl, &e))
+	if ((e = user_token(c, &cl)))
 		return e;
 	e = notes_add(c->db, cl.user_id, json_string_value(text), c->now,
 		      &id);
@@ -135,11 +137,11 @@ static enum err notes_post(struct ctx *c)
 	else if (e == ERR_TOOBIG)
 		c->error_key = "api.note_full";
 	if (!e) {
-		c->res.status = 201;
-		e = site_json(c, json_pack("{s:I, s:s, s:I}", "id",
-					   (json_int_t)id, "text",
-					   json_string_value(text), "created",
-					   (json_int_t)c->now));
+		e = site_json_created(c, json_pack("{s:I, s:s, s:I}", "id",
+						   (json_int_t)id, "text",
+						   json_string_value(text),
+						   "created",
+						   (json_int_t)c->now));
 	}
 	token_claims_cleanup(&cl);
 	return e;
@@ -171,7 +173,7 @@ static enum err cart_get(struct ctx *c)
 
 	if (!bearer_origin_ok(c))
 		return ERR_FORBIDDEN;
-	if (!user_token(c, &cl, &e))
+	if ((e = user_token(c, &cl)))
 		return e;
 	e = cart_answer(c, &cl);
 	token_claims_cleanup(&cl);
@@ -206,7 +208,7 @@ static enum err cart_add(struct ctx *c)
 		c->error_key = "cart.bad_qty";
 		return ERR_INVAL;
 	}
-	if (!user_token(c, &cl, &e))
+	if ((e = user_token(c, &cl)))
 		return e;
 	e = cart_product(c->db, (long long)id, &p);
 	if (e == ERR_NOTFOUND)

@@ -116,22 +116,23 @@ static enum err answer_tokens(struct ctx *c, const char *access,
 				      "expires_in", (json_int_t)access_ttl));
 }
 
-/* 401 for a refresh that failed; the dead cookie is expired. */
+/* 401 for a refresh that failed, as its own JSON (ERR_AUTH, kept); the
+ * dead cookie is expired. */
 static enum err refresh_refused(struct ctx *c, enum refresh_outcome o,
 				long long family_id)
 {
 	enum err e;
 
-	c->res.status = 401;
-	if ((e = refresh_cookie(c, "", 0)))
+	if ((e = refresh_cookie(c, "", 0)) ||
+	    (e = site_json(c, json_pack("{s:s, s:s, s:b, s:I}", "error",
+				       "invalid_grant", "error_description",
+				       refresh_outcome_text(o),
+				       "family_revoked",
+				       o == REFRESH_REUSED ||
+				       o == REFRESH_PAIR_MISMATCH,
+				       "family", (json_int_t)family_id))))
 		return e;
-	return site_json(c, json_pack("{s:s, s:s, s:b, s:I}", "error",
-				      "invalid_grant", "error_description",
-				      refresh_outcome_text(o),
-				      "family_revoked",
-				      o == REFRESH_REUSED ||
-				      o == REFRESH_PAIR_MISMATCH,
-				      "family", (json_int_t)family_id));
+	return site_keep_answer(c, ERR_AUTH);
 }
 
 /* ---- the JSON API of the issuer --------------------------------------- */
@@ -295,7 +296,7 @@ static enum err logout_all(struct ctx *c)
 
 	if ((e = json_request(c, no_keys)))
 		return e;
-	if (!bearer_check(c, &signer.keys, 1, &cl, &e))
+	if ((e = bearer_check_or_reply(c, &signer.keys, 1, &cl)))
 		return e;
 	if (cl.user_id <= 0) {
 		token_claims_cleanup(&cl);
@@ -358,7 +359,7 @@ static enum err families(struct ctx *c)
 	memset(&cur, 0, sizeof(cur));
 	if (!bearer_origin_ok(c))
 		return ERR_FORBIDDEN;
-	if (!bearer_check(c, &signer.keys, 1, &cl, &e))
+	if ((e = bearer_check_or_reply(c, &signer.keys, 1, &cl)))
 		return e;
 	e = refresh_families_json(c->db, cl.user_id, &list);
 	if (!e && (!presented || refresh_find(c->db, presented, &cur) ||
@@ -406,7 +407,7 @@ static enum err family_revoke(struct ctx *c)
 		c->error_key = "token.revoke_malformed";
 		return ERR_INVAL;
 	}
-	if (!bearer_check(c, &signer.keys, 1, &cl, &e))
+	if ((e = bearer_check_or_reply(c, &signer.keys, 1, &cl)))
 		return e;
 	e = refresh_revoke(c->db, json_integer_value(id), cl.user_id,
 			   "revoke", c->now, &changed);
@@ -544,9 +545,8 @@ static enum err replay(struct ctx *c)
 	    (e = tmpl_set_html(&c->vars, "event_rows", rows.data ?
 			       rows.data : "")))
 		goto out;
-	if (o != REFRESH_OK)
-		c->res.status = 401;
 	site_page(c, "jwt_replay", "jwt.replay.title");
+	e = site_keep_answer(c, o == REFRESH_OK ? ERR_OK : ERR_AUTH);
 out:
 	sodium_memzero(next, sizeof(next));
 	token_claims_cleanup(&cl);

@@ -466,14 +466,15 @@ static enum err cookie_me(struct ctx *c)
 {
 	struct compare_login l;
 	enum compare_why w = cookie_login(c, &l);
+	enum err e;
 
-	if (w != COMPARE_OK)
-		c->res.status = 401;
-	return site_json(c, json_pack(
+	if ((e = site_json(c, json_pack(
 		"{s:b, s:s, s:s, s:s, s:I, s:s}", "authenticated",
 		w == COMPARE_OK, "status", compare_why_name(w), "user", l.user,
 		"role", l.role, "exp", (json_int_t)l.exp, "server_lookup",
-		"none: the signature was checked with the key"));
+		"none: the signature was checked with the key"))))
+		return e;
+	return site_keep_answer(c, w == COMPARE_OK ? ERR_OK : ERR_AUTH);
 }
 
 /* POST /compare/cookie/logout: expire both cookies. */

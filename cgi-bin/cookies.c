@@ -532,14 +532,12 @@ static enum err lab_set(struct ctx *c)
 	if ((e = site_visitor_guard(c)))
 		return e;
 	if (lab_from_form(&c->req.form, c->now, &lc, &why_key,
-			  &builder_why)) {
-		c->res.status = 400;
-		return lab_render(c, why_key, builder_why);
-	}
-	if (strlen(c->req.cookie_header) > LAB_BUDGET) {
-		c->res.status = 400;
-		return lab_render(c, "lab.why.budget", NULL);
-	}
+			  &builder_why))
+		return (e = lab_render(c, why_key, builder_why)) ? e :
+			site_keep_answer(c, ERR_INVAL);
+	if (strlen(c->req.cookie_header) > LAB_BUDGET)
+		return (e = lab_render(c, "lab.why.budget", NULL)) ? e :
+			site_keep_answer(c, ERR_INVAL);
 	if ((e = response_cookie(&c->res, &lc.spec, &builder_why)))
 		return e;
 	if ((e = show_last_set_cookie(c)))
@@ -877,11 +875,10 @@ static enum err limits_big(struct ctx *c)
 		return ERR_INVAL;
 	}
 	e = lab_big(&c->res, size, &why);
-	if (e == ERR_TOOBIG) {
+	if (e == ERR_TOOBIG)
 		/* The lesson: refused here as a browser would drop it. */
-		c->res.status = 400;
-		return limits_render(c, why);
-	}
+		return (e = limits_render(c, why)) ? e :
+			site_keep_answer(c, ERR_INVAL);
 	if (e)
 		return e;
 	if ((e = tmpl_set(&c->vars, "set_cookie_count", "1")))
@@ -1065,14 +1062,13 @@ static enum err tamper_admin_insecure(struct ctx *c)
 	enum err e;
 
 	naive_login_read(&c->req.cookies, user, role);
-	if (!naive_login_is_admin(role))
-		c->res.status = 403;
 	if ((e = tmpl_set(&c->vars, "user", user)) ||
 	    (e = tmpl_set(&c->vars, "role", role)) ||
 	    (e = flag(c, "admin", naive_login_is_admin(role))))
 		return e;
 	site_page(c, "tamper_admin_insecure", "tamper.insecure.title");
-	return ERR_OK;
+	return site_keep_answer(c, naive_login_is_admin(role) ? ERR_OK :
+				ERR_FORBIDDEN);
 }
 
 /* GET /cookies/tamper/admin-signed: only a correctly signed role=admin. */
@@ -1086,12 +1082,10 @@ static enum err tamper_admin_signed(struct ctx *c)
 	if ((e = tamper_vars(c, &w, srole)))
 		return e;
 	admin = w == SIGNED_OK && !strcmp(srole, "admin");
-	if (!admin)
-		c->res.status = 403;
 	if ((e = flag(c, "admin", admin)))
 		return e;
 	site_page(c, "tamper_admin_signed", "tamper.signed.title");
-	return ERR_OK;
+	return site_keep_answer(c, admin ? ERR_OK : ERR_FORBIDDEN);
 }
 
 /* ---- S-C9: origin, SameSite, CORS ------------------------------------- */

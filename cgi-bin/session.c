@@ -42,18 +42,17 @@ static enum err login_form(struct ctx *c)
 }
 
 /* Show the login form again with a status and a message. */
-static enum err login_again(struct ctx *c, int status, const char *msg_key,
+static enum err login_again(struct ctx *c, enum err why, const char *msg_key,
 			    const char *username, const char *next)
 {
 	enum err e;
 
-	c->res.status = status;
 	if ((e = tmpl_set(&c->vars, "next", origin_safe_next(next) ? next : "")) ||
 	    (e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "form_username", username)))
 		return e;
 	site_page(c, "session_login", "login.title");
-	return ERR_OK;
+	return site_keep_answer(c, why);
 }
 
 /* POST /session/login: throttle, verify, rotate the session ID, redirect. */
@@ -79,9 +78,10 @@ static enum err login_post(struct ctx *c)
 	e = auth_login(c->db, username, password, c->now, &u, &retry_after);
 	if (e == ERR_THROTTLED)
 		return (e = site_retry_after(c, retry_after)) ? e :
-			login_again(c, 429, "login.throttled", username, next);
+			login_again(c, ERR_THROTTLED, "login.throttled",
+				    username, next);
 	if (e == ERR_AUTH)
-		return login_again(c, 401, "login.failed", username, next);
+		return login_again(c, ERR_AUTH, "login.failed", username, next);
 	if (e)
 		return e;
 	/* The visitor got a guest session with the form; CSRF passed, so it
@@ -171,16 +171,20 @@ static enum err set_merged(struct ctx *c)
 	return e;
 }
 
+/* GET pages that need a login answer 401 with the login link. */
+static enum err login_required(struct ctx *c)
+{
+	site_page(c, "session_required", "required.title");
+	return site_keep_answer(c, ERR_AUTH);
+}
+
 /* GET /session/me: who you are, or 401 without a logged-in session. */
 static enum err me(struct ctx *c)
 {
 	enum err e;
 
-	if (!c->logged_in) {
-		c->res.status = 401;
-		site_page(c, "session_required", "required.title");
-		return ERR_OK;
-	}
+	if (!c->logged_in)
+		return login_required(c);
 	if ((e = describe_session(c)) || (e = set_merged(c)))
 		return e;
 	site_page(c, "session_me", "me.title");
@@ -227,13 +231,6 @@ static enum err logout(struct ctx *c)
 
 /* ---- S-S7 active sessions and revocation -------------------------------- */
 
-/* GET pages that need a login answer 401 with the login link. */
-static enum err login_required(struct ctx *c)
-{
-	c->res.status = 401;
-	site_page(c, "session_required", "required.title");
-	return ERR_OK;
-}
 
 /* POST routes that need a login: a 401 error page. */
 static enum err need_user(struct ctx *c)
@@ -439,19 +436,18 @@ static enum err devices_revoke_everywhere(struct ctx *c)
 }
 
 /* The password form with a status and a message. */
-static enum err password_form_page(struct ctx *c, int status,
+static enum err password_form_page(struct ctx *c, enum err why,
 				   const char *msg_key)
 {
 	enum err e;
 
-	c->res.status = status;
 	if ((e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "done", "")) ||
 	    (e = tmpl_setf(&c->vars, "min", "%d", ACCOUNT_PASSWORD_MIN)) ||
 	    (e = tmpl_setf(&c->vars, "max", "%d", ACCOUNT_PASSWORD_MAX)))
 		return e;
 	site_page(c, "session_password", "password.title");
-	return ERR_OK;
+	return site_keep_answer(c, why);
 }
 
 /* GET /session/password: the change form. */
@@ -459,7 +455,7 @@ static enum err password_form(struct ctx *c)
 {
 	if (!c->logged_in)
 		return login_required(c);
-	return password_form_page(c, 200, NULL);
+	return password_form_page(c, ERR_OK, NULL);
 }
 
 /*
@@ -501,16 +497,17 @@ static enum err password_post(struct ctx *c)
 		return ERR_INVAL;
 	}
 	if (!account_password_valid(pw))
-		return password_form_page(c, 400, "password.rules");
+		return password_form_page(c, ERR_INVAL, "password.rules");
 	if (strlen(pw) != strlen(pw2) ||
 	    sodium_memcmp(pw, pw2, strlen(pw)))
-		return password_form_page(c, 400, "password.mismatch");
+		return password_form_page(c, ERR_INVAL, "password.mismatch");
 	e = auth_login(c->db, c->user.username, cur, c->now, &u, &retry_after);
 	if (e == ERR_THROTTLED)
 		return (e = site_retry_after(c, retry_after)) ? e :
-			password_form_page(c, 429, "password.throttled");
+			password_form_page(c, ERR_THROTTLED,
+					   "password.throttled");
 	if (e == ERR_AUTH)
-		return password_form_page(c, 401, "password.wrong");
+		return password_form_page(c, ERR_AUTH, "password.wrong");
 	if (e || (e = auth_hash_password(pw, hash)))
 		return e;
 	e = password_store(c, hash, &rep);

@@ -67,12 +67,11 @@ static enum err start_page(struct ctx *c)
 }
 
 /* Step 1 form, with what was entered (never the password). */
-static enum err details_page(struct ctx *c, int status, const char *msg_key,
+static enum err details_page(struct ctx *c, enum err why, const char *msg_key,
 			     const char *username, const char *email)
 {
 	enum err e;
 
-	c->res.status = status;
 	if ((e = set_steps(c, SIGNUP_DETAILS)) ||
 	    (e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "form_username", username ? username : "")) ||
@@ -84,7 +83,7 @@ static enum err details_page(struct ctx *c, int status, const char *msg_key,
 	    (e = tmpl_setf(&c->vars, "pw_max", "%d", ACCOUNT_PASSWORD_MAX)))
 		return e;
 	site_page(c, "signup_details", "signup.details.title");
-	return ERR_OK;
+	return site_keep_answer(c, why);
 }
 
 /* GET /signup/details */
@@ -94,7 +93,7 @@ static enum err details_form(struct ctx *c)
 
 	if ((e = need_session(c)))
 		return e;
-	return details_page(c, 200, NULL,
+	return details_page(c, ERR_OK, NULL,
 			    signup_get(c->sess.data, "username"),
 			    signup_get(c->sess.data, "email"));
 }
@@ -118,41 +117,43 @@ static enum err details_post(struct ctx *c)
 		return ERR_INVAL;
 	}
 	if (!auth_username_valid(username))
-		return details_page(c, 400, "signup.username.rules", username,
-				    email);
+		return details_page(c, ERR_INVAL, "signup.username.rules",
+				    username, email);
 	if (!account_email_valid(email))
-		return details_page(c, 400, "signup.email.rules", username,
-				    email);
+		return details_page(c, ERR_INVAL, "signup.email.rules",
+				    username, email);
 	/* Going back: both password fields empty keep the stored hash. */
 	if (!(keep && !*pw && !*pw2)) {
 		if (!account_password_valid(pw))
-			return details_page(c, 400, "signup.password.rules",
+			return details_page(c, ERR_INVAL,
+					    "signup.password.rules",
 					    username, email);
 		if (strlen(pw) != strlen(pw2) ||
 		    sodium_memcmp(pw, pw2, strlen(pw)))
-			return details_page(c, 400, "signup.password.mismatch",
+			return details_page(c, ERR_INVAL,
+					    "signup.password.mismatch",
 					    username, email);
 	}
 	if ((e = account_username_taken(c->db, username, &taken)))
 		return e;
 	if (taken)
-		return details_page(c, 409, "signup.username.taken", username,
-				    email);
+		return details_page(c, ERR_CONFLICT, "signup.username.taken",
+				    username, email);
 	if (*pw && (e = auth_hash_password(pw, hash)))
 		return e;
 	e = signup_save_details(c->db, &c->sess, username, email,
 				*pw ? hash : NULL, c->now);
 	sodium_memzero(hash, sizeof(hash));
 	if (e == ERR_THROTTLED)
-		return details_page(c, 429, "signup.code.too_many", username,
-				    email);
+		return details_page(c, ERR_THROTTLED, "signup.code.too_many",
+				    username, email);
 	if (e)
 		return e;
 	return back_to(c, SIGNUP_VERIFY);
 }
 
 /* Step 2 page: the code form, attempts left, deadline. */
-static enum err verify_page(struct ctx *c, int status, const char *msg_key)
+static enum err verify_page(struct ctx *c, enum err why, const char *msg_key)
 {
 	char when[48], delta[48];
 	long long expires;
@@ -160,7 +161,6 @@ static enum err verify_page(struct ctx *c, int status, const char *msg_key)
 	enum err e;
 
 	signup_code_state(c->sess.data, &left, &expires);
-	c->res.status = status;
 	if ((e = set_steps(c, SIGNUP_VERIFY)) ||
 	    (e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "email",
@@ -183,7 +183,7 @@ static enum err verify_page(struct ctx *c, int status, const char *msg_key)
 			   (signup_code_ttl() + 59) / 60)))
 		return e;
 	site_page(c, "signup_verify", "signup.verify.title");
-	return ERR_OK;
+	return site_keep_answer(c, why);
 }
 
 /* GET /signup/verify */
@@ -195,7 +195,7 @@ static enum err verify_form(struct ctx *c)
 		return e;
 	if (signup_first_incomplete(c->sess.data) < SIGNUP_VERIFY)
 		return back_to(c, SIGNUP_DETAILS);
-	return verify_page(c, 200, NULL);
+	return verify_page(c, ERR_OK, NULL);
 }
 
 /* POST /signup/verify: the code from the inbox. */
@@ -218,15 +218,15 @@ static enum err verify_post(struct ctx *c)
 	case SIGNUP_CODE_OK:
 		return back_to(c, SIGNUP_AGREE);
 	case SIGNUP_CODE_WRONG:
-		return verify_page(c, 400, "signup.code.wrong");
+		return verify_page(c, ERR_INVAL, "signup.code.wrong");
 	case SIGNUP_CODE_EXPIRED:
-		return verify_page(c, 400, "signup.code.expired");
+		return verify_page(c, ERR_INVAL, "signup.code.expired");
 	case SIGNUP_CODE_LOCKED:
-		return verify_page(c, 429, "signup.code.locked");
+		return verify_page(c, ERR_THROTTLED, "signup.code.locked");
 	case SIGNUP_CODE_NONE:
 		break;
 	}
-	return verify_page(c, 400, "signup.code.none");
+	return verify_page(c, ERR_INVAL, "signup.code.none");
 }
 
 /* POST /signup/resend: a new code, attempts and deadline reset. */
@@ -239,7 +239,7 @@ static enum err resend_post(struct ctx *c)
 		return back_to(c, next);
 	e = signup_send_code(c->db, &c->sess, c->now);
 	if (e == ERR_THROTTLED)
-		return verify_page(c, 429, "signup.code.too_many");
+		return verify_page(c, ERR_THROTTLED, "signup.code.too_many");
 	if (e)
 		return e;
 	return response_redirect(&c->res, 303, "/signup/inbox");
@@ -284,11 +284,10 @@ static enum err inbox(struct ctx *c)
 }
 
 /* Step 3 page. */
-static enum err agree_page(struct ctx *c, int status, const char *msg_key)
+static enum err agree_page(struct ctx *c, enum err why, const char *msg_key)
 {
 	enum err e;
 
-	c->res.status = status;
 	if ((e = set_steps(c, SIGNUP_AGREE)) ||
 	    (e = site_message(c, msg_key)) ||
 	    (e = tmpl_set(&c->vars, "form_username",
@@ -297,7 +296,7 @@ static enum err agree_page(struct ctx *c, int status, const char *msg_key)
 			  signup_get(c->sess.data, "email"))))
 		return e;
 	site_page(c, "signup_agree", "signup.agree.title");
-	return ERR_OK;
+	return site_keep_answer(c, why);
 }
 
 /* GET /signup/agree */
@@ -311,7 +310,7 @@ static enum err agree_form(struct ctx *c)
 	next = signup_first_incomplete(c->sess.data);
 	if (next < SIGNUP_AGREE)
 		return back_to(c, next);
-	return agree_page(c, 200, NULL);
+	return agree_page(c, ERR_OK, NULL);
 }
 
 /* A checkbox field: absent, or exactly "1". ERR_INVAL otherwise. */
@@ -345,7 +344,7 @@ static enum err agree_post(struct ctx *c)
 	    (e = checkbox(c, "marketing", &marketing)))
 		return e;
 	if (!terms || !privacy)
-		return agree_page(c, 400, "signup.agree.required");
+		return agree_page(c, ERR_INVAL, "signup.agree.required");
 	memset(&a, 0, sizeof(a));
 	a.username = signup_get(c->sess.data, "username");
 	a.email = signup_get(c->sess.data, "email");
@@ -356,7 +355,7 @@ static enum err agree_post(struct ctx *c)
 	a.marketing = marketing;
 	e = account_create(c->db, &a, c->now, &uid);
 	if (e == ERR_FORBIDDEN)        /* taken since step 1 */
-		return details_page(c, 409, "signup.username.taken",
+		return details_page(c, ERR_CONFLICT, "signup.username.taken",
 				    a.username, a.email);
 	if (e)
 		return e;

@@ -14,6 +14,7 @@ const char *err_name(enum err e)
 	case ERR_AUTH:      return "unauthenticated";
 	case ERR_FORBIDDEN: return "forbidden";
 	case ERR_THROTTLED: return "throttled";
+	case ERR_CONFLICT:  return "conflict";
 	case ERR_DB:        return "storage_error";
 	case ERR_UNAVAILABLE: return "store_unavailable";
 	case ERR_CRYPTO:    return "crypto_error";

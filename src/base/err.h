@@ -2,7 +2,9 @@
  * err.h - the one error enum every core function returns.
  *
  * Core code never writes a response: it returns one of these, and the site
- * layer maps it to an HTTP status in one place (site.c, status_for_err).
+ * layer maps it to an HTTP status in one place (site.c, site_status_for).
+ * A handler that shows its own page or JSON for an error still returns the
+ * error (site_keep_answer); only the status comes from the mapping.
  * The names carry an ERR_ prefix because <errno.h> already owns EINVAL.
  */
 #ifndef ERR_H
@@ -17,6 +19,8 @@ enum err {
 	ERR_AUTH,       /* not authenticated, or wrong credentials: 401 */
 	ERR_FORBIDDEN,  /* not allowed, or a failed CSRF check: 403 */
 	ERR_THROTTLED,  /* too many attempts, try later: 429 */
+	ERR_CONFLICT,   /* conflicts with what is stored (a username
+			   already taken): 409 */
 	ERR_DB,         /* storage failure: 500 */
 	ERR_UNAVAILABLE,/* the store cannot take a write now (disk full,
 			   locked past the busy timeout, I/O error, read-only):

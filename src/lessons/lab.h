@@ -9,6 +9,12 @@
  * Path=/ is allowed in the builder, within LAB_BUDGET. Names the site
  * itself uses (sid, theme, lang, sort, visitId..., the lab_site_cookies
  * table) are refused.
+ *
+ * The functions that take a struct response only add Set-Cookie lines to
+ * it: none sets a status or a body, or answers the client. A refusal is
+ * their enum err, which the handler returns (the error page) or shows on
+ * its own page with site_keep_answer (cgi-bin/cookies.c). On failure the
+ * lines added before it stay in the response.
  */
 #ifndef LAB_H
 #define LAB_H

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "http/origin.h"
+#include "site/site.h"
 #include "state/revoke.h"
 
 const char *bearer_token(const struct ctx *c)
@@ -29,13 +30,17 @@ int bearer_origin_ok(struct ctx *c)
 	return 1;
 }
 
-enum err bearer_unauthorized(struct ctx *c, enum token_reason r)
+/*
+ * The 401 of a missing (r == TOKEN_VALID) or refused token, as
+ * bearer_check_or_reply describes it: ERR_AUTH with the answer kept, or
+ * the error that kept it from being made.
+ */
+static enum err reply_unauthorized(struct ctx *c, enum token_reason r)
 {
 	struct buf h;
 	enum err e;
 
 	buf_init(&h);
-	c->res.status = 401;
 	if (r == TOKEN_VALID)
 		e = buf_puts(&h, "Bearer realm=\"" BEARER_REALM "\"");
 	else
@@ -45,44 +50,42 @@ enum err bearer_unauthorized(struct ctx *c, enum token_reason r)
 	if (!e)
 		e = response_header(&c->res, "WWW-Authenticate", h.data);
 	buf_cleanup(&h);
-	if (e)
-		return e;
-	if (r == TOKEN_VALID)
-		return response_json(&c->res, json_pack("{s:s, s:s}", "error",
-					      "unauthorized",
-					      "error_description",
-					      "no bearer token"));
-	return response_json(&c->res, json_pack("{s:s, s:s}", "error", "invalid_token",
-				      "error_description",
-				      token_reason_text(r)));
+	if (!e && r == TOKEN_VALID)
+		e = site_json(c, json_pack("{s:s, s:s}", "error",
+					   "unauthorized",
+					   "error_description",
+					   "no bearer token"));
+	else if (!e)
+		e = site_json(c, json_pack("{s:s, s:s}", "error",
+					   "invalid_token",
+					   "error_description",
+					   token_reason_text(r)));
+	return e ? e : site_keep_answer(c, ERR_AUTH);
 }
 
-int bearer_check(struct ctx *c, const struct token_keys *k, int stateful,
-		 struct token_claims *out, enum err *e)
+enum err bearer_check_or_reply(struct ctx *c, const struct token_keys *k,
+			       int stateful, struct token_claims *out)
 {
 	const char *tok = bearer_token(c);
 	enum token_reason r;
+	enum err e = ERR_OK;
 
-	*e = ERR_OK;
 	memset(out, 0, sizeof(*out));
-	if (!tok) {
-		*e = bearer_unauthorized(c, TOKEN_VALID);
-		return 0;
-	}
+	if (!tok)
+		return reply_unauthorized(c, TOKEN_VALID);
 	r = token_verify(k, tok, c->now, 0, out);
 	if (r == TOKEN_VALID && stateful) {
-		r = revoke_access_check(c->db, out, e);
-		if (*e) {
+		r = revoke_access_check(c->db, out, &e);
+		if (e) {
 			token_claims_cleanup(out);
-			return 0;
+			return e;
 		}
 	}
 	if (r != TOKEN_VALID) {
 		token_claims_cleanup(out);
-		*e = bearer_unauthorized(c, r);
-		return 0;
+		return reply_unauthorized(c, r);
 	}
-	return 1;
+	return ERR_OK;
 }
 
 json_t *bearer_claims_json(const struct token_claims *cl)

@@ -27,24 +27,23 @@ const char *bearer_token(const struct ctx *c);
 int bearer_origin_ok(struct ctx *c);
 
 /*
- * bearer_unauthorized: answer 401 with WWW-Authenticate: Bearer
- * error="invalid_token", error_description="<reason>" and the JSON body
- * {error, error_description}; with r == TOKEN_VALID (no token was sent)
- * the challenge is Bearer realm="web-state", without an error code (RFC
- * 6750 §3.1).
+ * bearer_check_or_reply: verify the request's bearer token with
+ * token_verify and, when stateful is set, revoke_access_check (the
+ * blacklist and the account's token version).
+ *
+ * ERR_OK when it passes: *out is filled (release with
+ * token_claims_cleanup). ERR_AUTH when no token was sent or it was
+ * refused: the 401 is already answered (site_keep_answer) with
+ * WWW-Authenticate: Bearer error="invalid_token",
+ * error_description="<reason>" and the JSON body {error,
+ * error_description}, or, with no token, the challenge Bearer
+ * realm="web-state" without an error code (RFC 6750 §3.1); the handler
+ * returns ERR_AUTH as it is. Any other error (the store could not be
+ * read, or the answer could not be made) answers nothing: the handler
+ * returns it and gets the error page. *out is zeroed on failure.
  */
-enum err bearer_unauthorized(struct ctx *c, enum token_reason r);
-
-/*
- * bearer_check: verify the request's bearer token with token_verify and,
- * when stateful is set, revoke_access_check (the blacklist and the
- * account's token version). Returns 1 and fills *out (release with
- * token_claims_cleanup) when it passes; otherwise answers with
- * bearer_unauthorized, sets *e to what that returned, and returns 0. When
- * the store could not be read, nothing is answered: *e is the error.
- */
-int bearer_check(struct ctx *c, const struct token_keys *k, int stateful,
-		 struct token_claims *out, enum err *e);
+enum err bearer_check_or_reply(struct ctx *c, const struct token_keys *k,
+			       int stateful, struct token_claims *out);
 
 /* bearer_claims_json: the verified claims and header facts as a JSON
  * object {header:{alg,kid}, claims:{...}} (new reference, NULL on OOM). */

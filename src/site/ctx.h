@@ -71,6 +71,9 @@ struct ctx {
 	const char               *error_key;  /* i18n key explaining an error */
 	const char               *store_failed; /* i18n key: what this read
 						   could not record */
+	enum err                  kept;       /* the error whose answer the
+						 handler made itself
+						 (site_keep_answer) */
 };
 
 #endif

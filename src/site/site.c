@@ -49,6 +49,7 @@ int site_status_for(enum err e)
 	case ERR_AUTH:      return 401;
 	case ERR_FORBIDDEN: return 403;
 	case ERR_THROTTLED: return 429;
+	case ERR_CONFLICT:  return 409;
 	case ERR_UNAVAILABLE: return 503;
 	case ERR_DB:
 	case ERR_CRYPTO:
@@ -273,6 +274,18 @@ enum err site_json(struct ctx *c, json_t *obj)
 	return response_json(&c->res, obj);
 }
 
+enum err site_json_created(struct ctx *c, json_t *obj)
+{
+	c->res.status = 201;
+	return site_json(c, obj);
+}
+
+enum err site_keep_answer(struct ctx *c, enum err e)
+{
+	c->kept = e;
+	return e;
+}
+
 /* Load the session named by the cookie, and its user when logged in. */
 static enum err load_session(struct ctx *c)
 {
@@ -351,6 +364,17 @@ static enum err allow_header(struct ctx *c, const struct route *routes,
 }
 
 /*
+ * The status of an error answer: status, or 0 for the one site_status_for
+ * gives, with what that status always carries (a 503's Retry-After).
+ */
+static void error_status(struct ctx *c, enum err err, int status)
+{
+	c->res.status = status ? status : site_status_for(err);
+	if (c->res.status == 503)
+		site_retry_after(c, SITE_STORE_RETRY_AFTER);
+}
+
+/*
  * Turn an error into the response: an error page or a JSON error. status
  * is the HTTP status, or 0 for the one site_status_for gives.
  */
@@ -361,9 +385,7 @@ static void answer_error(struct ctx *c, enum err err, int status, int json)
 	struct buf k;
 
 	buf_init(&k);
-	c->res.status = status ? status : site_status_for(err);
-	if (c->res.status == 503)
-		site_retry_after(c, SITE_STORE_RETRY_AFTER);
+	error_status(c, err, status);
 	if (!key) {
 		buf_printf(&k, "error.%s", err_name(err));
 		key = k.data ? k.data : "error.internal_error";
@@ -400,12 +422,18 @@ static enum err security_headers(struct response *res)
 	return response_header(res, "Cache-Control", "no-store");
 }
 
-/*
- * Add the security headers, or, when the response has no room left for
- * them, throw it away for a bare 500 that carries them: a page never goes
- * out without its Content-Security-Policy.
- */
-static void secure_or_fail(struct ctx *c)
+/* Replace the body with a bare 500 page saying what (no template: the
+ * templates or the response itself are what failed). */
+static void bare_500(struct ctx *c, const char *what)
+{
+	c->res.status = site_status_for(ERR_INTERNAL);
+	c->page = NULL;
+	buf_reset(&c->res.body);
+	buf_printf(&c->res.body, "<!doctype html><title>500</title>"
+		   "<p>Internal error%s.</p>\n", what);
+}
+
+void site_secure_or_fail(struct ctx *c)
 {
 	if (!security_headers(&c->res))
 		return;
@@ -413,10 +441,7 @@ static void secure_or_fail(struct ctx *c)
 		c->req.method_name, c->req.path);
 	response_cleanup(&c->res);
 	response_init(&c->res);
-	c->res.status = 500;
-	c->page = NULL;
-	buf_puts(&c->res.body, "<!doctype html><title>500</title>"
-		 "<p>Internal error: this response was too large.</p>\n");
+	bare_500(c, ": this response was too large");
 	security_headers(&c->res);
 }
 
@@ -549,6 +574,11 @@ fail:
 	if (site_status_for(e) >= 500)
 		log_msg("error", "%s %s: %s", c.req.method_name,
 			c.req.path, err_name(e));
+	if (e == c.kept) {
+		/* The handler made its own answer to e: only the status. */
+		error_status(&c, e, 0);
+		goto respond;
+	}
 	/* A failed handler's half-built answer is dropped, cookies kept. */
 	buf_reset(&c.res.body);
 	answer_error(&c, e, 0, r && (r->flags & ROUTE_JSON));
@@ -557,13 +587,10 @@ respond:
 	if (c.miss != SESSION_MISS_NONE && !c.has_session &&
 	    c.res.n_set_cookies == 0)
 		expire_session_cookie(&c);
-	secure_or_fail(&c);
+	site_secure_or_fail(&c);
 	if (c.page && (e = render_page(&c))) {
 		log_msg("error", "render %s: %s", c.page, err_name(e));
-		buf_reset(&c.res.body);
-		buf_puts(&c.res.body, "<!doctype html><title>500</title>"
-			 "<p>Internal error while rendering this page.</p>\n");
-		c.res.status = 500;
+		bare_500(&c, " while rendering this page");
 	}
 	if (response_serialize(&c.res, c.req.method == HTTP_HEAD, &out) ==
 	    ERR_OK)

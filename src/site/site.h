@@ -19,10 +19,13 @@
  * the route's fields, no JSON body unless the route is ROUTE_JSON, and the
  * CSRF token on ROUTE_CSRF routes.
  *
- * A handler fills c->res (status, headers, cookies) and either names a
- * page template (site_page) or sets a JSON body (site_json); it never
- * writes to the FastCGI stream. When it returns an error, site renders
- * the error page (or JSON error) for it.
+ * A handler fills c->res (headers, cookies) and either names a page
+ * template (site_page) or sets a JSON body (site_json); it never writes
+ * to the FastCGI stream. It does not set the status either: a redirect is
+ * response_redirect, a 201 site_json_created, and an error is what the
+ * handler returns. For an error, site renders the error page (or JSON
+ * error), or keeps the handler's own page or JSON when the handler said
+ * so with site_keep_answer; the status is site_status_for's either way.
  */
 #ifndef SITE_H
 #define SITE_H
@@ -46,6 +49,21 @@ void site_page(struct ctx *c, const char *page, const char *title_key);
 
 /* site_json: answer with obj (reference stolen) as application/json. */
 enum err site_json(struct ctx *c, json_t *obj);
+
+/* site_json_created: site_json with the status 201 Created (a record the
+ * request made). */
+enum err site_json_created(struct ctx *c, json_t *obj);
+
+/*
+ * site_keep_answer: the page (site_page) or JSON (site_json) the handler
+ * has made is its answer to e: returns e, for the handler to return, and
+ * site then sends that answer, with the status site_status_for(e) gives
+ * and a 503's Retry-After, instead of the error page. The request counts
+ * as refused (its session is not touched), as for any error. Only a
+ * handler returning exactly e keeps the answer: another error still gets
+ * the error page. With ERR_OK it does nothing (a 200 answer).
+ */
+enum err site_keep_answer(struct ctx *c, enum err e);
 
 /*
  * site_session_ensure: make sure the visitor has a session, creating a
@@ -121,5 +139,16 @@ enum err site_message(struct ctx *c, const char *key);
 
 /* site_status_for: the HTTP status for an error (the one mapping). */
 int site_status_for(enum err e);
+
+/*
+ * site_secure_or_fail: add the headers every dynamic response carries
+ * (Content-Security-Policy, X-Content-Type-Options, Referrer-Policy,
+ * X-Frame-Options, Cross-Origin-Opener-Policy, Cache-Control: no-store),
+ * or, when c->res has no header slot left for them, throw the response
+ * away (headers, cookies, body, page) for a bare 500 that carries them: a
+ * page never goes out without its Content-Security-Policy. The accept
+ * loop calls it once per response; a handler never does.
+ */
+void site_secure_or_fail(struct ctx *c);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "base/db.h"
 #include "http/http.h"
+#include "http/response.h"
 
 /* CHECK: fail the test naming the table row, not just the line. */
 #define CHECK(cond, row) do { \
@@ -171,5 +172,17 @@ static inline long long unit_count(struct db *db, const char *sql)
 /* UNIT_DB_TEST: test fn, given a fresh struct unit_db as *state. */
 #define UNIT_DB_TEST(fn) \
 	cmocka_unit_test_setup_teardown(fn, unit_db_setup, unit_db_teardown)
+
+/* unit_header: the value of the first header called name in res, or NULL. */
+static inline const char *unit_header(const struct response *res,
+				      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < res->n_headers; i++)
+		if (!strcmp(res->headers[i].name, name))
+			return res->headers[i].value;
+	return NULL;
+}
 
 #endif
