@@ -47,15 +47,9 @@ static enum err refresh_cookie(struct ctx *c, const char *value,
 {
 	struct cookie_spec cs;
 
-	memset(&cs, 0, sizeof(cs));
-	cs.name = REFRESH_COOKIE;
-	cs.value = value;
-	cs.has_max_age = 1;
-	cs.max_age = max_age;
-	cs.path = REFRESH_PATH;
-	cs.secure = c->req.https;
-	cs.http_only = 1;
-	cs.same_site = SAMESITE_STRICT;
+	cookie_spec_init(&cs, REFRESH_COOKIE, value, REFRESH_PATH, max_age,
+			 COOKIE_HTTPONLY | (c->req.https ? COOKIE_SECURE : 0),
+			 SAMESITE_STRICT);
 	return response_cookie(&c->res, &cs, NULL);
 }
 
@@ -605,22 +599,12 @@ static enum err storage_cookie(struct ctx *c)
 		c->error_key = "jwt.storage.action.bad";
 		return ERR_INVAL;
 	}
-	memset(&cs, 0, sizeof(cs));
-	cs.name = LAB_COOKIE;
-	cs.path = LAB_COOKIE_PATH;
-	cs.secure = c->req.https;
-	cs.http_only = 1;
-	cs.same_site = SAMESITE_STRICT;
-	cs.has_max_age = 1;
-	if (!strcmp(action, "set")) {
-		if ((e = lab_token(c, &tok)))
-			return e;
-		cs.value = tok;
-		cs.max_age = LAB_TOKEN_TTL;
-	} else {
-		cs.value = "";
-		cs.max_age = 0;
-	}
+	if (!strcmp(action, "set") && (e = lab_token(c, &tok)))
+		return e;
+	cookie_spec_init(&cs, LAB_COOKIE, tok ? tok : "", LAB_COOKIE_PATH,
+			 tok ? LAB_TOKEN_TTL : 0,
+			 COOKIE_HTTPONLY | (c->req.https ? COOKIE_SECURE : 0),
+			 SAMESITE_STRICT);
 	e = response_cookie(&c->res, &cs, NULL);
 	free(tok);
 	if (e)

@@ -52,16 +52,8 @@ static enum err send_cookie(struct ctx *c, const char *name,
 {
 	struct cookie_spec cs;
 
-	memset(&cs, 0, sizeof(cs));
-	cs.name = name;
-	cs.value = value;
-	cs.path = path;
-	cs.http_only = http_only;
-	cs.same_site = SAMESITE_LAX;
-	if (max_age >= 0) {
-		cs.has_max_age = 1;
-		cs.max_age = max_age;
-	}
+	cookie_spec_init(&cs, name, value, path, max_age,
+			 http_only ? COOKIE_HTTPONLY : 0, SAMESITE_LAX);
 	return response_cookie(&c->res, &cs, NULL);
 }
 
@@ -369,11 +361,8 @@ static enum err notice_hide(struct ctx *c)
 		c->error_key = "notice.bad_field";
 		return ERR_INVAL;
 	}
-	memset(&cs, 0, sizeof(cs));
-	cs.name = "hideNotice";
-	cs.value = today ? "today" : "session";
-	cs.path = "/";
-	cs.same_site = SAMESITE_LAX;
+	cookie_spec_init(&cs, "hideNotice", today ? "today" : "session", "/",
+			 COOKIE_SESSION, 0, SAMESITE_LAX);
 	if (today) {
 		if (localday_next_midnight(c->now, &midnight))
 			return ERR_INTERNAL;
@@ -1022,12 +1011,8 @@ static enum err tamper_login(struct ctx *c)
 	buf_init(&v);
 	if ((e = signed_pair_make(user, "user", &v)))
 		goto out;
-	memset(&cs, 0, sizeof(cs));
-	cs.name = "signed_login";
-	cs.value = v.data;
-	cs.path = TAMPER_PATH;
-	cs.http_only = 1;
-	cs.same_site = SAMESITE_LAX;
+	cookie_spec_init(&cs, "signed_login", v.data, TAMPER_PATH,
+			 COOKIE_SESSION, COOKIE_HTTPONLY, SAMESITE_LAX);
 	if ((e = naive_login_set(&c->res, user)) ||
 	    (e = response_cookie(&c->res, &cs, NULL)))
 		goto out;
@@ -1045,13 +1030,8 @@ static enum err tamper_logout(struct ctx *c)
 
 	if ((e = site_visitor_guard(c)) || (e = naive_login_clear(&c->res)))
 		return e;
-	memset(&cs, 0, sizeof(cs));
-	cs.name = "signed_login";
-	cs.value = "";
-	cs.path = TAMPER_PATH;
-	cs.http_only = 1;
-	cs.same_site = SAMESITE_LAX;
-	cs.has_max_age = 1;
+	cookie_spec_init(&cs, "signed_login", "", TAMPER_PATH, 0,
+			 COOKIE_HTTPONLY, SAMESITE_LAX);
 	if ((e = response_cookie(&c->res, &cs, NULL)))
 		return e;
 	return response_redirect(&c->res, 303, TAMPER_PATH);
@@ -1148,12 +1128,10 @@ static enum err samesite_set(struct ctx *c)
 	if ((e = site_visitor_guard(c)))
 		return e;
 	for (i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
-		memset(&cs, 0, sizeof(cs));
-		cs.name = list[i].name;
-		cs.value = "1";
-		cs.path = SAMESITE_PATH;
-		cs.same_site = list[i].ss;
-		cs.secure = list[i].ss == SAMESITE_NONE;
+		cookie_spec_init(&cs, list[i].name, "1", SAMESITE_PATH,
+				 COOKIE_SESSION,
+				 list[i].ss == SAMESITE_NONE ? COOKIE_SECURE : 0,
+				 list[i].ss);
 		if ((e = response_cookie(&c->res, &cs, NULL)))
 			return e;
 	}

@@ -51,15 +51,10 @@ static int for_me(const struct ctx *c)
 static void lab_cookie(struct cookie_spec *cs, const struct ctx *c,
 		       const char *name, const char *value, long max_age)
 {
-	memset(cs, 0, sizeof(*cs));
-	cs->name = name;
-	cs->value = value;
-	cs->has_max_age = 1;
-	cs->max_age = max_age;
-	cs->path = SCALE_PATH;
-	cs->secure = c->req.https;
-	cs->http_only = !strcmp(name, SCALE_SID_COOKIE);
-	cs->same_site = SAMESITE_LAX;
+	cookie_spec_init(cs, name, value, SCALE_PATH, max_age,
+			 (c->req.https ? COOKIE_SECURE : 0) |
+			 (!strcmp(name, SCALE_SID_COOKIE) ? COOKIE_HTTPONLY : 0),
+			 SAMESITE_LAX);
 }
 
 /* GET /lab/scale: the lesson, the front's controls, the no-script forms. */

@@ -94,6 +94,27 @@ struct cookie_spec {
 	enum cookie_samesite same_site;
 };
 
+/* cookie_spec_init flags. */
+#define COOKIE_SECURE    1   /* send Secure (pass it when the site is https) */
+#define COOKIE_HTTPONLY  2   /* send HttpOnly */
+
+/* cookie_spec_init max_age: no Max-Age, a session cookie. */
+#define COOKIE_SESSION   (-1L)
+
+/*
+ * cookie_spec_init: reset *c and fill the common part of a Set-Cookie:
+ * name, value (NULL sends ""), path (NULL omits it), max_age (seconds, 0
+ * expires the cookie now; COOKIE_SESSION or any negative value sends no
+ * Max-Age), the flags
+ * COOKIE_SECURE and COOKIE_HTTPONLY, and same_site. A name with the
+ * __Secure- or __Host- prefix gets Secure, and a __Host- one Path=/, as
+ * the prefix rules demand. The strings are borrowed, not copied. Set
+ * expires or domain afterwards when a cookie needs them.
+ */
+void cookie_spec_init(struct cookie_spec *c, const char *name,
+		      const char *value, const char *path, long max_age,
+		      int flags, enum cookie_samesite same_site);
+
 /*
  * cookie_build: append the value of one Set-Cookie header (without the
  * "Set-Cookie: " prefix) to out, attributes in a fixed order:

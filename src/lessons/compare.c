@@ -28,15 +28,9 @@ _Static_assert(sizeof(CART_PREFIX) + AUTH_USERNAME_MAX + 1 +
 void compare_cookie_spec(struct cookie_spec *cs, const char *name,
 			 const char *value, long max_age, int https)
 {
-	memset(cs, 0, sizeof(*cs));
-	cs->name = name;
-	cs->value = value;
-	cs->has_max_age = 1;
-	cs->max_age = max_age;
-	cs->path = COMPARE_PATH;
-	cs->secure = https;
-	cs->http_only = 1;
-	cs->same_site = SAMESITE_LAX;
+	cookie_spec_init(cs, name, value, COMPARE_PATH, max_age,
+			 COOKIE_HTTPONLY | (https ? COOKIE_SECURE : 0),
+			 SAMESITE_LAX);
 }
 
 /* Split payload (modified in place) at '.' into exactly want fields. */

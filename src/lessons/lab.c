@@ -339,15 +339,8 @@ static enum err put(struct response *res, const char *name,
 {
 	struct cookie_spec cs;
 
-	memset(&cs, 0, sizeof(cs));
-	cs.name = name;
-	cs.value = value;
-	cs.path = path;
-	cs.same_site = SAMESITE_LAX;
-	if (expire) {
-		cs.has_max_age = 1;
-		cs.max_age = 0;
-	}
+	cookie_spec_init(&cs, name, value, path, expire ? 0 : COOKIE_SESSION,
+			 0, SAMESITE_LAX);
 	return response_cookie(res, &cs, NULL);
 }
 
@@ -375,11 +368,12 @@ enum err lab_expire_received(struct response *res,
 		for (p = 0; lab_paths[p]; p++) {
 			if (host && strcmp(lab_paths[p], "/"))
 				continue;
-			memset(&cs, 0, sizeof(cs));
-			cs.name = name;
-			cs.value = "";
+			cookie_spec_init(&cs, name, "", lab_paths[p], 0, 0,
+					 SAMESITE_UNSET);
+			/* The name as received, unrepaired: every "__" name
+			 * is tried with Secure at each path, and the builder
+			 * refuses a path its prefix forbids. */
 			cs.path = lab_paths[p];
-			cs.has_max_age = 1;
 			cs.secure = name[0] == '_' && name[1] == '_';
 			/* A name the builder would refuse cannot be expired
 			 * by a Set-Cookie either; skip it. */
@@ -407,11 +401,8 @@ enum err lab_big(struct response *res, long size, const char **why)
 		return ERR_NOMEM;
 	memset(value, 'x', (size_t)size - 3);
 	value[size - 3] = '\0';
-	memset(&cs, 0, sizeof(cs));
-	cs.name = "big";
-	cs.value = value;
-	cs.path = LAB_LIMITS_PATH;
-	cs.same_site = SAMESITE_LAX;
+	cookie_spec_init(&cs, "big", value, LAB_LIMITS_PATH, COOKIE_SESSION, 0,
+			 SAMESITE_LAX);
 	e = response_cookie(res, &cs, why);
 	free(value);
 	return e;

@@ -110,12 +110,10 @@ const char *site_session_cookie_name(const struct ctx *c)
 /* The attributes the session cookie always has. */
 static void session_cookie_spec(const struct ctx *c, struct cookie_spec *cs)
 {
-	memset(cs, 0, sizeof(*cs));
-	cs->name = site_session_cookie_name(c);
-	cs->path = "/";
-	cs->http_only = 1;
-	cs->secure = c->req.https;
-	cs->same_site = SAMESITE_LAX;
+	cookie_spec_init(cs, site_session_cookie_name(c), NULL, "/",
+			 COOKIE_SESSION,
+			 COOKIE_HTTPONLY | (c->req.https ? COOKIE_SECURE : 0),
+			 SAMESITE_LAX);
 }
 
 /* The session cookie carrying value, as issued at time at: a persistent
