@@ -277,8 +277,7 @@ char *cookie_format_date(time_t t, char out[30])
 	return out;
 }
 
-/* is_tchar: RFC 7230 §3.2.6 tchar, the bytes of a token. */
-static int is_tchar(unsigned char c)
+int cookie_is_tchar(unsigned char c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9'))
@@ -363,7 +362,7 @@ static enum err spec_check(const struct cookie_spec *c, const char **why)
 		return ERR_TOOBIG;
 	}
 	for (i = 0; i < nlen; i++) {
-		if (!is_tchar((unsigned char)c->name[i])) {
+		if (!cookie_is_tchar((unsigned char)c->name[i])) {
 			*why = "Cookie name must be an RFC 7230 token";
 			return ERR_INVAL;
 		}

@@ -131,6 +131,13 @@ void cookie_spec_init(struct cookie_spec *c, const char *name,
 enum err cookie_build(const struct cookie_spec *c, struct buf *out,
 		      const char **why);
 
+/*
+ * cookie_is_tchar: c is an RFC 9110 §5.6.2 tchar, a byte of a token (a
+ * cookie name, a method, a header field name): ALPHA, DIGIT or one of
+ * !#$%&'*+-.^_`|~. NUL is not.
+ */
+int cookie_is_tchar(unsigned char c);
+
 /* cookie_samesite_name: "Strict", "Lax", "None" or "" for SAMESITE_UNSET. */
 const char *cookie_samesite_name(enum cookie_samesite s);
 

@@ -410,15 +410,6 @@ void http_request_free(struct http_request *r)
 	http_request_init(r);
 }
 
-/* is_tchar: RFC 7230 §3.2.6 tchar, the bytes of a token. */
-static int is_tchar(unsigned char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return 1;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
 /* lower: ASCII tolower, untouched by the locale. */
 static unsigned char lower(unsigned char c)
 {
@@ -468,7 +459,7 @@ static enum err parse_method(struct http_request *r, const char *v)
 	if (n == 0 || n > HTTP_METHOD_MAX)
 		return ERR_INVAL;
 	for (i = 0; i < n; i++)
-		if (!is_tchar((unsigned char)v[i]))
+		if (!cookie_is_tchar((unsigned char)v[i]))
 			return ERR_INVAL;
 	if (!(r->method_name = dup_bytes(v, n)))
 		return ERR_NOMEM;

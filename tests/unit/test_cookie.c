@@ -669,6 +669,26 @@ static void test_spec_init(void **state)
 	}
 }
 
+/* cookie_is_tchar: every byte, against the RFC 9110 list. */
+static void test_is_tchar(void **state)
+{
+	const char *extra = "!#$%&'*+-.^_`|~";
+	unsigned c;
+	int want;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		want = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		       (c >= '0' && c <= '9') ||
+		       (c != 0 && strchr(extra, (int)c) != NULL);
+		CHECK(cookie_is_tchar((unsigned char)c) == want, c);
+	}
+	assert_false(cookie_is_tchar('('));
+	assert_false(cookie_is_tchar(' '));
+	assert_false(cookie_is_tchar('"'));
+	assert_false(cookie_is_tchar(0x80));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -681,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_build_limits),
 		cmocka_unit_test(test_build_full_buffer),
 		cmocka_unit_test(test_spec_init),
+		cmocka_unit_test(test_is_tchar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
