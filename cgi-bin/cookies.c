@@ -57,24 +57,6 @@ static enum err send_cookie(struct ctx *c, const char *name,
 	return response_cookie(&c->res, &cs, NULL);
 }
 
-/* Set a page variable to the i18n string key in both languages, as
- * paragraphs (or spans), page language first; "" when key is NULL. */
-static enum err set_bilingual(struct ctx *c, const char *name,
-			      const char *key, const char *tag)
-{
-	struct buf b;
-	enum err e;
-
-	if (!key)
-		return tmpl_set(&c->vars, name, "");
-	buf_init(&b);
-	e = tmpl_put_bilingual(&b, key, c->lang, tag);
-	if (!e)
-		e = tmpl_set_html(&c->vars, name, b.data ? b.data : "");
-	buf_cleanup(&b);
-	return e;
-}
-
 /* builder_text: why the cookie builder refused (lab and limits pages),
  * in both languages when lab.c knows the sentence, else as it is. */
 static enum err set_builder_text(struct ctx *c, const char *why)
@@ -84,7 +66,7 @@ static enum err set_builder_text(struct ctx *c, const char *why)
 	enum err e;
 
 	if (!why || key)
-		return set_bilingual(c, "builder_text", key, "p");
+		return site_bilingual(c, "builder_text", key, "p");
 	buf_init(&b);
 	if (!(e = buf_puts(&b, "<p><code>cookie_build</code> ")) &&
 	    !(e = buf_put_html(&b, why, strlen(why))) &&
@@ -494,7 +476,7 @@ static enum err lab_render(struct ctx *c, const char *why_key,
 		    (e = tmpl_set(&c->vars, optional[i], "")))
 			return e;
 	if ((e = tmpl_set(&c->vars, "why", why_key ? why_key : "")) ||
-	    (e = set_bilingual(c, "why_text", why_key, "p")) ||
+	    (e = site_bilingual(c, "why_text", why_key, "p")) ||
 	    (e = tmpl_set(&c->vars, "builder_why",
 			  builder_why ? builder_why : "")) ||
 	    (e = set_builder_text(c, builder_why)) ||
@@ -975,7 +957,7 @@ static enum err tamper_vars(struct ctx *c, enum signed_why *w, char *srole)
 	    (e = tmpl_set(&c->vars, "signed_raw",
 			  cookie_get(&c->req.cookies, "signed_login") ?
 			  cookie_get(&c->req.cookies, "signed_login") : "")) ||
-	    (e = set_bilingual(c, "why_text", signed_why_key(*w), "span")) ||
+	    (e = site_bilingual(c, "why_text", signed_why_key(*w), "span")) ||
 	    (e = flag(c, "signed_ok", *w == SIGNED_OK)))
 		return e;
 	return ERR_OK;
@@ -1090,7 +1072,7 @@ static enum err samesite_vars(struct ctx *c)
 	    (e = flag(c, "got_default",
 		      cookie_get(jar, "ss_default") != NULL)) ||
 	    (e = tmpl_set(&c->vars, "origin", c->req.origin)) ||
-	    (e = set_bilingual(c, "rel_text", cors_relation_key(rel),
+	    (e = site_bilingual(c, "rel_text", cors_relation_key(rel),
 			       "span")) ||
 	    (e = tmpl_set(&c->vars, "host", c->req.host)) ||
 	    (e = tmpl_setf(&c->vars, "main_origin", "%s://%s",
@@ -1214,10 +1196,10 @@ static enum err samesite_echo(struct ctx *c)
 	cross = rel == CORS_REL_CROSS_SITE;
 	if ((e = tmpl_set(&c->vars, "method", c->req.method_name)) ||
 	    (e = tmpl_set(&c->vars, "referer", c->req.referer)) ||
-	    (e = set_bilingual(c, "rel_text", cors_relation_key(rel),
+	    (e = site_bilingual(c, "rel_text", cors_relation_key(rel),
 			       "span")) ||
 	    (e = flag(c, "by_referer", !has_origin && *from)) ||
-	    (e = set_bilingual(c, "reading", echo_reading(post, has_origin,
+	    (e = site_bilingual(c, "reading", echo_reading(post, has_origin,
 							  rel), "p")) ||
 	    (e = flag(c, "lang_note", post && cross && !prefs_lang(lang))) ||
 	    (e = flag(c, "lax_post_note", post && cross && got_default &&

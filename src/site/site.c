@@ -258,6 +258,22 @@ enum err site_message(struct ctx *c, const char *key)
 	return tmpl_set(&c->vars, "message_en", i18n_get(key, LANG_EN));
 }
 
+enum err site_bilingual(struct ctx *c, const char *name, const char *key,
+			const char *tag)
+{
+	struct buf b;
+	enum err e;
+
+	if (!key)
+		return tmpl_set(&c->vars, name, "");
+	buf_init(&b);
+	e = tmpl_put_bilingual(&b, key, c->lang, tag);
+	if (!e)
+		e = tmpl_set_html(&c->vars, name, b.data ? b.data : "");
+	buf_cleanup(&b);
+	return e;
+}
+
 void site_page(struct ctx *c, const char *page, const char *title_key)
 {
 	c->page = page;

@@ -119,6 +119,14 @@ enum err site_login(struct ctx *c, const char *username,
  */
 enum err site_message(struct ctx *c, const char *key);
 
+/*
+ * site_bilingual: set the page variable name (as HTML) to the i18n string
+ * key in both languages, page language first, each in a <tag> element
+ * ("p" or "span", tmpl_put_bilingual); "" when key is NULL.
+ */
+enum err site_bilingual(struct ctx *c, const char *name, const char *key,
+			const char *tag);
+
 /* site_status_for: the HTTP status for an error (the one mapping). */
 int site_status_for(enum err e);
 
