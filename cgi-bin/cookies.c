@@ -837,17 +837,17 @@ static enum err limits_page(struct ctx *c)
 static enum err limits_big(struct ctx *c)
 {
 	const char *why = NULL;
-	long size;
+	long long size;
 	enum err e;
 
 	if ((e = site_visitor_guard(c)))
 		return e;
-	if (lab_parse_long(http_field(&c->req.form, "size"), 4, LAB_BIG_MAX,
-			   &size)) {
+	if (http_parse_num(http_field(&c->req.form, "size"), 4, LAB_BIG_MAX,
+			   HTTP_NUM_ZEROS, &size)) {
 		c->error_key = "limits.bad_size";
 		return ERR_INVAL;
 	}
-	e = lab_big(&c->res, size, &why);
+	e = lab_big(&c->res, (long)size, &why);
 	if (e == ERR_TOOBIG) {
 		/* The lesson: refused here as a browser would drop it. */
 		c->res.status = 400;
@@ -863,14 +863,14 @@ static enum err limits_big(struct ctx *c)
 /* POST /lab/limits/many (first): fifty small cookies. */
 static enum err limits_many(struct ctx *c)
 {
-	long first;
+	long long first;
 	enum err e;
 
 	if ((e = site_visitor_guard(c)))
 		return e;
-	if (lab_parse_long(http_field(&c->req.form, "first"), 1,
-			   LAB_MANY_TOTAL, &first) ||
-	    lab_many(&c->res, first)) {
+	if (http_parse_num(http_field(&c->req.form, "first"), 1,
+			   LAB_MANY_TOTAL, HTTP_NUM_ZEROS, &first) ||
+	    lab_many(&c->res, (long)first)) {
 		c->error_key = "limits.bad_first";
 		return ERR_INVAL;
 	}

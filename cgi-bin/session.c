@@ -578,8 +578,8 @@ static enum err admin_clock(struct ctx *c)
 
 	if ((e = need_admin(c)))
 		return e;
-	if (!http_parse_int(http_field(&c->req.form, "minutes"), 1,
-			    ADMIN_CLOCK_STEP_MAX, &minutes)) {
+	if (http_parse_num(http_field(&c->req.form, "minutes"), 1,
+			   ADMIN_CLOCK_STEP_MAX, 0, &minutes)) {
 		c->error_key = "admin.clock.bad";
 		return ERR_INVAL;
 	}

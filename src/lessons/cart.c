@@ -144,14 +144,14 @@ enum err cart_items_json(struct db *db, const struct cart *cart,
 
 int cart_parse_id(const char *s, long long *id)
 {
-	return http_parse_int(s, 1, CART_ID_MAX, id);
+	return http_parse_num(s, 1, CART_ID_MAX, 0, id) == ERR_OK;
 }
 
 int cart_parse_qty(const char *s, int *qty)
 {
 	long long v;
 
-	if (!http_parse_int(s, CART_QTY_MIN, CART_QTY_MAX, &v))
+	if (http_parse_num(s, CART_QTY_MIN, CART_QTY_MAX, 0, &v))
 		return 0;
 	*qty = (int)v;
 	return 1;

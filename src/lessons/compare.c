@@ -94,7 +94,7 @@ enum compare_why compare_login_read(const char *value, long long now,
 	if (!split(payload, f, 4) || strcmp(f[0], LOGIN_PREFIX) ||
 	    !auth_username_valid(f[1]) ||
 	    !signed_field_ok(f[2], strlen(f[2])) ||
-	    !http_parse_int(f[3], 1, EXP_MAX, &exp))
+	    http_parse_num(f[3], 1, EXP_MAX, 0, &exp))
 		return COMPARE_MALFORMED;
 	memcpy(out->user, f[1], strlen(f[1]) + 1);
 	memcpy(out->role, f[2], strlen(f[2]) + 1);

@@ -3,7 +3,6 @@
  */
 #include "lessons/lab.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,28 +182,6 @@ enum err lab_site_format(unsigned long mask, const char *sep,
 	return e;
 }
 
-enum err lab_parse_long(const char *s, long min, long max, long *out)
-{
-	long long v;
-	char *end;
-	size_t i;
-
-	*out = 0;
-	if (!s || !*s || strlen(s) > 20)
-		return ERR_INVAL;
-	for (i = s[0] == '-' ? 1 : 0; s[i]; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return ERR_INVAL;
-	if (s[0] == '-' && !s[1])
-		return ERR_INVAL;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return ERR_INVAL;
-	*out = (long)v;
-	return ERR_OK;
-}
-
 /* A checkbox: absent, or exactly "1". */
 static int checkbox(const struct http_fields *f, const char *name, int *on)
 {
@@ -228,7 +205,7 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 	const char *prefix = http_field(form, "prefix");
 	struct cookie_spec *cs = &out->spec;
 	struct buf probe;
-	long secs = 0;
+	long long secs = 0;
 	size_t i;
 	int n;
 	enum err e;
@@ -256,18 +233,18 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 		return ERR_INVAL;
 	if (!life || !strcmp(life, "session")) {
 		if (seconds && *seconds &&
-		    lab_parse_long(seconds, LAB_SECONDS_MIN, LAB_SECONDS_MAX,
-				   &secs))
+		    http_parse_num(seconds, LAB_SECONDS_MIN, LAB_SECONDS_MAX,
+				   HTTP_NUM_ZEROS, &secs))
 			return ERR_INVAL;
 	} else if (!strcmp(life, "max-age") || !strcmp(life, "expires")) {
-		if (lab_parse_long(seconds, LAB_SECONDS_MIN, LAB_SECONDS_MAX,
-				   &secs)) {
+		if (http_parse_num(seconds, LAB_SECONDS_MIN, LAB_SECONDS_MAX,
+				   HTTP_NUM_ZEROS, &secs)) {
 			*why_key = "lab.why.seconds";
 			return ERR_INVAL;
 		}
 		if (life[0] == 'm') {
 			cs->has_max_age = 1;
-			cs->max_age = secs;
+			cs->max_age = (long)secs;
 		} else {
 			cs->has_expires = 1;
 			cs->expires = (time_t)(now + secs);
