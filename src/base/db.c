@@ -169,16 +169,13 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 	return st;
 }
 
-enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
+/* bind_args: bind the arguments fmt describes (db_exec's letters) to st,
+ * from parameter 1 on. */
+static void bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
-	va_list ap;
-	int i = 1, rc;
 	const void *blob;
+	int i = 1;
 
-	if (!st)
-		return ERR_DB;
-	va_start(ap, fmt);
 	for (; *fmt; fmt++, i++) {
 		switch (*fmt) {
 		case 't':
@@ -195,6 +192,38 @@ enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
 			break;
 		}
 	}
+}
+
+enum err db_int(struct db *db, const char *sql, long long *out,
+		const char *fmt, ...)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	va_list ap;
+	int rc;
+
+	*out = 0;
+	if (!st)
+		return ERR_DB;
+	va_start(ap, fmt);
+	bind_args(st, fmt, ap);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK : ERR_DB;
+}
+
+enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	va_list ap;
+	int rc;
+
+	if (!st)
+		return ERR_DB;
+	va_start(ap, fmt);
+	bind_args(st, fmt, ap);
 	va_end(ap);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
