@@ -404,8 +404,7 @@ static enum err page(struct ctx *c)
  * cookie. Nothing is stored. */
 static enum err cookie_login_post(struct ctx *c)
 {
-	const char *username = http_field(&c->req.form, "username");
-	const char *password = http_field(&c->req.form, "password");
+	const char *username, *password;
 	const char *cv;
 	struct cookie_spec cs;
 	struct cart cart;
@@ -415,11 +414,8 @@ static enum err cookie_login_post(struct ctx *c)
 
 	if ((e = site_visitor_guard(c)))
 		return e;
-	if (!username || !password || !auth_username_valid(username) ||
-	    strlen(password) > AUTH_PASSWORD_MAX) {
-		c->error_key = "login.malformed";
-		return ERR_INVAL;
-	}
+	if ((e = site_login_fields(c, &username, &password)))
+		return e;
 	e = site_login(c, username, password, &u);
 	if (e)
 		return e;

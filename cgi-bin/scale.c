@@ -72,8 +72,7 @@ static enum err page(struct ctx *c)
  * on this node only; scale_node names the node for a sticky front. */
 static enum err login(struct ctx *c)
 {
-	const char *username = http_field(&c->req.form, "username");
-	const char *password = http_field(&c->req.form, "password");
+	const char *username, *password;
 	char id[SESSION_ID_LEN + 1];
 	struct cookie_spec cs;
 	struct user u;
@@ -83,11 +82,8 @@ static enum err login(struct ctx *c)
 		return ERR_NOTFOUND;
 	if ((e = site_visitor_guard(c)))
 		return e;
-	if (!username || !password || !auth_username_valid(username) ||
-	    strlen(password) > AUTH_PASSWORD_MAX) {
-		c->error_key = "login.malformed";
-		return ERR_INVAL;
-	}
+	if ((e = site_login_fields(c, &username, &password)))
+		return e;
 	if ((e = site_login(c, username, password, &u)))
 		return e;
 	nodestore_remove(cookie_get(&c->req.cookies, SCALE_SID_COOKIE));

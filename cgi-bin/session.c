@@ -59,19 +59,15 @@ static enum err login_again(struct ctx *c, int status, const char *msg_key,
 /* POST /session/login: throttle, verify, rotate the session ID, redirect. */
 static enum err login_post(struct ctx *c)
 {
-	const char *username = http_field(&c->req.form, "username");
-	const char *password = http_field(&c->req.form, "password");
+	const char *username, *password;
 	const char *remember = http_field(&c->req.form, "remember");
 	const char *next = http_field(&c->req.form, "next");
 	long long retry_after;
 	struct user u;
 	enum err e;
 
-	if (!username || !password || !auth_username_valid(username) ||
-	    strlen(password) > AUTH_PASSWORD_MAX) {
-		c->error_key = "login.malformed";
-		return ERR_INVAL;
-	}
+	if ((e = site_login_fields(c, &username, &password)))
+		return e;
 	if (remember && strcmp(remember, "1")) {
 		c->error_key = "login.malformed";
 		return ERR_INVAL;
@@ -100,10 +96,27 @@ static enum err login_post(struct ctx *c)
 				 origin_safe_next(next) ? next : "/session/me");
 }
 
+/* Set var time_name to t as a time in the site zone, and delta_name to
+ * its distance from now in the page language. */
+static enum err set_time(const struct ctx *c, struct tmpl_vars *v,
+			 const char *time_name, const char *delta_name,
+			 long long t)
+{
+	char when[48], delta[48];
+	enum err e;
+
+	if ((e = tmpl_set(v, time_name,
+			  wire_format_time(t, when, sizeof(when)))))
+		return e;
+	return tmpl_set(v, delta_name, wire_format_delta(t, c->now, c->lang,
+							 delta,
+							 sizeof(delta)));
+}
+
 /* Fill the variables that describe the current session for the pages. */
 static enum err describe_session(struct ctx *c)
 {
-	char when[48], delta[48], hex[9];
+	char hex[9];
 	json_t *login = json_object_get(c->sess.data, "login");
 	const char *from = json_string_value(json_object_get(login,
 							     "rotated_from"));
@@ -136,18 +149,10 @@ static enum err describe_session(struct ctx *c)
 				     site_session_cookie_name(c)))) ||
 	    (e = tmpl_setf(&c->vars, "origin", "%s://%s",
 			   c->req.https ? "https" : "http", host)) ||
-	    (e = tmpl_set(&c->vars, "idle_expires",
-			  wire_format_time(c->sess.idle_expires, when,
-					   sizeof(when)))) ||
-	    (e = tmpl_set(&c->vars, "idle_in",
-			  wire_format_delta(c->sess.idle_expires, c->now,
-					    c->lang, delta, sizeof(delta)))) ||
-	    (e = tmpl_set(&c->vars, "absolute_expires",
-			  wire_format_time(c->sess.absolute_expires, when,
-					   sizeof(when)))) ||
-	    (e = tmpl_set(&c->vars, "absolute_in",
-			  wire_format_delta(c->sess.absolute_expires, c->now,
-					    c->lang, delta, sizeof(delta)))) ||
+	    (e = set_time(c, &c->vars, "idle_expires", "idle_in",
+			  c->sess.idle_expires)) ||
+	    (e = set_time(c, &c->vars, "absolute_expires", "absolute_in",
+			  c->sess.absolute_expires)) ||
 	    (e = tmpl_setf(&c->vars, "idle_ttl", "%lld", c->sess.idle_ttl)) ||
 	    (e = tmpl_setf(&c->vars, "idle_at", "%lld", c->sess.idle_expires)) ||
 	    (e = tmpl_setf(&c->vars, "absolute_at", "%lld",
@@ -249,8 +254,8 @@ static enum err device_rows(struct ctx *c, const char *csrf,
 			    struct buf *out, size_t *count)
 {
 	struct session_info *list = calloc(SESSION_LIST_MAX, sizeof(*list));
-	char hex[2 * SESSION_HASH_BYTES + 1], shorthex[9], when[48];
-	char delta[48], ua[SESSION_UA_SUMMARY_MAX];
+	char hex[2 * SESSION_HASH_BYTES + 1], shorthex[9];
+	char ua[SESSION_UA_SUMMARY_MAX];
 	struct tmpl_vars v;
 	size_t n = 0, i;
 	enum err e;
@@ -268,20 +273,10 @@ static enum err device_rows(struct ctx *c, const char *csrf,
 		session_hash_hex(si->id_hash, shorthex);
 		if ((e = tmpl_set(&v, "hash", hex)) ||
 		    (e = tmpl_set(&v, "short", shorthex)) ||
-		    (e = tmpl_set(&v, "created",
-				  wire_format_time(si->created, when,
-						   sizeof(when)))) ||
-		    (e = tmpl_set(&v, "created_ago",
-				  wire_format_delta(si->created, c->now,
-						    c->lang, delta,
-						    sizeof(delta)))) ||
-		    (e = tmpl_set(&v, "last_seen",
-				  wire_format_time(si->last_seen, when,
-						   sizeof(when)))) ||
-		    (e = tmpl_set(&v, "last_seen_ago",
-				  wire_format_delta(si->last_seen, c->now,
-						    c->lang, delta,
-						    sizeof(delta)))) ||
+		    (e = set_time(c, &v, "created", "created_ago",
+				  si->created)) ||
+		    (e = set_time(c, &v, "last_seen", "last_seen_ago",
+				  si->last_seen)) ||
 		    (e = tmpl_set(&v, "browser",
 				  session_ua_summary(si->user_agent, ua,
 						     sizeof(ua)))) ||

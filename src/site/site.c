@@ -230,6 +230,19 @@ enum err site_visitor_guard(struct ctx *c)
 	return e;
 }
 
+enum err site_login_fields(struct ctx *c, const char **username,
+			   const char **password)
+{
+	*username = http_field(&c->req.form, "username");
+	*password = http_field(&c->req.form, "password");
+	if (!*username || !*password || !auth_username_valid(*username) ||
+	    strlen(*password) > AUTH_PASSWORD_MAX) {
+		c->error_key = "login.malformed";
+		return ERR_INVAL;
+	}
+	return ERR_OK;
+}
+
 enum err site_login(struct ctx *c, const char *username,
 		    const char *password, struct user *u)
 {

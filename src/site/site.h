@@ -103,6 +103,15 @@ enum err site_retry_after(struct ctx *c, long long seconds);
 enum err site_visitor_guard(struct ctx *c);
 
 /*
+ * site_login_fields: the form's username and password fields into
+ * *username and *password (owned by the request), when both are there and
+ * well shaped (auth_username_valid, at most AUTH_PASSWORD_MAX bytes).
+ * Otherwise ERR_INVAL with error key login.malformed (400).
+ */
+enum err site_login_fields(struct ctx *c, const char **username,
+			   const char **password);
+
+/*
  * site_login: auth_login for a handler whose failures are the error page.
  * ERR_THROTTLED has Retry-After set and error key login.throttled (429);
  * ERR_AUTH has login.failed (401, the same for a wrong password and an
