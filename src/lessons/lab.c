@@ -204,8 +204,10 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 	const char *samesite = http_field(form, "samesite");
 	const char *prefix = http_field(form, "prefix");
 	struct cookie_spec *cs = &out->spec;
+	enum cookie_samesite ss;
 	struct buf probe;
 	long long secs = 0;
+	int secure, http_only, has_max_age = 0, has_expires = 0;
 	size_t i;
 	int n;
 	enum err e;
@@ -218,17 +220,17 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 	if (strcmp(prefix, "") && strcmp(prefix, "__Secure-") &&
 	    strcmp(prefix, "__Host-"))
 		return ERR_INVAL;
-	if (!checkbox(form, "secure", &cs->secure) ||
-	    !checkbox(form, "httponly", &cs->http_only))
+	if (!checkbox(form, "secure", &secure) ||
+	    !checkbox(form, "httponly", &http_only))
 		return ERR_INVAL;
 	if (!samesite || !*samesite)
-		cs->same_site = SAMESITE_UNSET;
+		ss = SAMESITE_UNSET;
 	else if (!strcmp(samesite, "Strict"))
-		cs->same_site = SAMESITE_STRICT;
+		ss = SAMESITE_STRICT;
 	else if (!strcmp(samesite, "Lax"))
-		cs->same_site = SAMESITE_LAX;
+		ss = SAMESITE_LAX;
 	else if (!strcmp(samesite, "None"))
-		cs->same_site = SAMESITE_NONE;
+		ss = SAMESITE_NONE;
 	else
 		return ERR_INVAL;
 	if (!life || !strcmp(life, "session")) {
@@ -242,13 +244,8 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 			*why_key = "lab.why.seconds";
 			return ERR_INVAL;
 		}
-		if (life[0] == 'm') {
-			cs->has_max_age = 1;
-			cs->max_age = (long)secs;
-		} else {
-			cs->has_expires = 1;
-			cs->expires = (time_t)(now + secs);
-		}
+		has_max_age = life[0] == 'm';
+		has_expires = !has_max_age;
 	} else {
 		return ERR_INVAL;
 	}
@@ -260,8 +257,6 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 		*why_key = "lab.why.path";
 		return ERR_INVAL;
 	}
-	cs->path = lab_paths[i];
-	cs->domain = domain && *domain ? domain : NULL;
 	if (!name || !*name) {
 		*why_key = "lab.why.name_empty";
 		return ERR_INVAL;
@@ -275,8 +270,23 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 		*why_key = "lab.why.reserved";
 		return ERR_INVAL;
 	}
-	cs->name = out->name;
-	cs->value = value ? value : "";
+	cookie_spec_init(cs, out->name, value ? value : "", lab_paths[i],
+			 COOKIE_SESSION,
+			 (secure ? COOKIE_SECURE : 0) |
+			 (http_only ? COOKIE_HTTPONLY : 0), ss);
+	/* The form's own choices, not repaired for a prefix: the checks
+	 * below explain a broken prefix rule instead. A negative Max-Age is
+	 * sent (as 0), as the student asked. */
+	cs->secure = secure;
+	cs->path = lab_paths[i];
+	cs->domain = domain && *domain ? domain : NULL;
+	if (has_max_age) {
+		cs->has_max_age = 1;
+		cs->max_age = (long)secs;
+	} else if (has_expires) {
+		cs->has_expires = 1;
+		cs->expires = (time_t)(now + secs);
+	}
 	if (strlen(cs->value) > LAB_VALUE_MAX) {
 		*why_key = "lab.why.value_long";
 		return ERR_INVAL;
