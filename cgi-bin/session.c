@@ -96,6 +96,23 @@ static enum err login_post(struct ctx *c)
 				 origin_safe_next(next) ? next : "/session/me");
 }
 
+/* The session cookie's name and value as the browser sent it, and the
+ * site's origin: what the pages' cookie panels show. */
+static enum err set_cookie_vars(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = tmpl_set(&c->vars, "cookie_name",
+			  site_session_cookie_name(c))) ||
+	    (e = tmpl_set(&c->vars, "sid",
+			  cookie_get(&c->req.cookies,
+				     site_session_cookie_name(c)))))
+		return e;
+	return tmpl_setf(&c->vars, "origin", "%s://%s",
+			 c->req.https ? "https" : "http",
+			 origin_host(&c->req));
+}
+
 /* Set var time_name to t as a time in the site zone, and delta_name to
  * its distance from now in the page language. */
 static enum err set_time(const struct ctx *c, struct tmpl_vars *v,
@@ -120,7 +137,6 @@ static enum err describe_session(struct ctx *c)
 	json_t *login = json_object_get(c->sess.data, "login");
 	const char *from = json_string_value(json_object_get(login,
 							     "rotated_from"));
-	const char *host = origin_host(&c->req);
 	enum err e;
 
 	json_int_t login_at = json_integer_value(json_object_get(login, "at"));
@@ -142,13 +158,7 @@ static enum err describe_session(struct ctx *c)
 	    (e = tmpl_set(&c->vars, "hash_before", from ? from : "")) ||
 	    (e = tmpl_set(&c->vars, "persistent",
 			  c->sess.persistent ? "1" : "")) ||
-	    (e = tmpl_set(&c->vars, "cookie_name",
-			  site_session_cookie_name(c))) ||
-	    (e = tmpl_set(&c->vars, "sid",
-			  cookie_get(&c->req.cookies,
-				     site_session_cookie_name(c)))) ||
-	    (e = tmpl_setf(&c->vars, "origin", "%s://%s",
-			   c->req.https ? "https" : "http", host)) ||
+	    (e = set_cookie_vars(c)) ||
 	    (e = set_time(c, &c->vars, "idle_expires", "idle_in",
 			  c->sess.idle_expires)) ||
 	    (e = set_time(c, &c->vars, "absolute_expires", "absolute_in",
@@ -342,7 +352,6 @@ static enum err jwt_vars(struct ctx *c)
 static enum err devices_render(struct ctx *c, const char *msg_key, int n)
 {
 	char tok[CSRF_TOKEN_LEN + 1];
-	const char *host = origin_host(&c->req);
 	struct buf rows;
 	size_t count;
 	enum err e;
@@ -355,13 +364,7 @@ static enum err devices_render(struct ctx *c, const char *msg_key, int n)
 	    (e = tmpl_set(&c->vars, "others", count > 1 ? "1" : "")) ||
 	    (e = tmpl_setf(&c->vars, "revoked", "%d", n)) ||
 	    (e = site_message(c, msg_key)) ||
-	    (e = tmpl_set(&c->vars, "cookie_name",
-			  site_session_cookie_name(c))) ||
-	    (e = tmpl_set(&c->vars, "sid",
-			  cookie_get(&c->req.cookies,
-				     site_session_cookie_name(c)))) ||
-	    (e = tmpl_setf(&c->vars, "origin", "%s://%s",
-			   c->req.https ? "https" : "http", host)))
+	    (e = set_cookie_vars(c)))
 		goto out;
 	site_page(c, "session_devices", "devices.title");
 out:
@@ -529,6 +532,22 @@ static enum err need_admin(struct ctx *c)
 	return ERR_FORBIDDEN;
 }
 
+/* need_admin, and the form's confirm=1 (error key admin.confirm, 400):
+ * the admin's destructive actions. */
+static enum err need_admin_confirm(struct ctx *c)
+{
+	const char *confirm = http_field(&c->req.form, "confirm");
+	enum err e;
+
+	if ((e = need_admin(c)))
+		return e;
+	if (!confirm || strcmp(confirm, "1")) {
+		c->error_key = "admin.confirm";
+		return ERR_INVAL;
+	}
+	return ERR_OK;
+}
+
 /* The admin page: live sessions, the revoke-all remedy and the classroom
  * controls (demo clock, reset). */
 static enum err admin_page(struct ctx *c)
@@ -606,15 +625,10 @@ static enum err admin_clock_reset(struct ctx *c)
  * admin is logged out with everyone else. */
 static enum err admin_reset(struct ctx *c)
 {
-	const char *confirm = http_field(&c->req.form, "confirm");
 	enum err e;
 
-	if ((e = need_admin(c)))
+	if ((e = need_admin_confirm(c)))
 		return e;
-	if (!confirm || strcmp(confirm, "1")) {
-		c->error_key = "admin.confirm";
-		return ERR_INVAL;
-	}
 	if ((e = demo_reset(c->db, c->now)))
 		return e;
 	c->now = clock_now(c->db);
@@ -630,16 +644,11 @@ static enum err admin_reset(struct ctx *c)
  * ends (sessions, refresh families, access tokens), this session too. */
 static enum err admin_revoke_all(struct ctx *c)
 {
-	const char *confirm = http_field(&c->req.form, "confirm");
 	struct revoke_report rep;
 	enum err e;
 
-	if ((e = need_admin(c)))
+	if ((e = need_admin_confirm(c)))
 		return e;
-	if (!confirm || strcmp(confirm, "1")) {
-		c->error_key = "admin.confirm";
-		return ERR_INVAL;
-	}
 	if ((e = db_begin(c->db)) ||
 	    (e = db_finish(c->db, revoke_everyone_locked(c->db, "revoke_all",
 							 c->now, &rep))))

@@ -169,13 +169,21 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 	return st;
 }
 
-/* bind_args: bind the arguments fmt describes (db_exec's letters) to st,
- * from parameter 1 on. */
-static void bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
+/*
+ * run: bind the arguments fmt describes (db_exec's letters) to the
+ * statement for sql from parameter 1 on, step it once, store the first
+ * column of a row in *col0 (when col0 is not NULL) and reset it. Returns
+ * the step's result code, or -1 when sql does not prepare.
+ */
+static int run(struct db *db, const char *sql, const char *fmt, va_list ap,
+	       long long *col0)
 {
+	sqlite3_stmt *st = db_stmt(db, sql);
 	const void *blob;
-	int i = 1;
+	int i = 1, rc;
 
+	if (!st)
+		return -1;
 	for (; *fmt; fmt++, i++) {
 		switch (*fmt) {
 		case 't':
@@ -192,41 +200,36 @@ static void bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
 			break;
 		}
 	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && col0)
+		*col0 = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc;
 }
 
 enum err db_int(struct db *db, const char *sql, long long *out,
 		const char *fmt, ...)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
 	va_list ap;
 	int rc;
 
 	*out = 0;
-	if (!st)
-		return ERR_DB;
 	va_start(ap, fmt);
-	bind_args(st, fmt, ap);
+	rc = run(db, sql, fmt, ap, out);
 	va_end(ap);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK : ERR_DB;
 }
 
 enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
 	va_list ap;
 	int rc;
 
-	if (!st)
-		return ERR_DB;
 	va_start(ap, fmt);
-	bind_args(st, fmt, ap);
+	rc = run(db, sql, fmt, ap, NULL);
 	va_end(ap);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
+	if (rc < 0)
+		return ERR_DB;
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return db_fail(db, rc, "exec");
 	return ERR_OK;
