@@ -47,15 +47,9 @@ static enum err refresh_cookie(struct ctx *c, const char *value,
 {
 	struct cookie_spec cs;
 
-	memset(&cs, 0, sizeof(cs));
-	cs.name = REFRESH_COOKIE;
-	cs.value = value;
-	cs.has_max_age = 1;
-	cs.max_age = max_age;
-	cs.path = REFRESH_PATH;
-	cs.secure = c->req.https;
-	cs.http_only = 1;
-	cs.same_site = SAMESITE_STRICT;
+	cookie_spec_init(&cs, REFRESH_COOKIE, value, REFRESH_PATH, max_age,
+			 COOKIE_HTTPONLY | (c->req.https ? COOKIE_SECURE : 0),
+			 SAMESITE_STRICT);
 	return response_cookie(&c->res, &cs, NULL);
 }
 
@@ -103,17 +97,24 @@ static enum err sign_access(const struct ctx *c, const struct user *u,
 	return tokensign_issue(&signer, &spec, out);
 }
 
-/* 200 {access_token, token_type, expires_in} and the refresh cookie. */
-static enum err answer_tokens(struct ctx *c, const char *access,
+/* Sign a new access token for u (alg, jti, access_ttl from now), then
+ * 200 {access_token, token_type, expires_in} and the refresh cookie. */
+static enum err answer_tokens(struct ctx *c, const struct user *u,
+			      enum token_alg alg, const char *jti,
 			      const char *refresh)
 {
+	char *access = NULL;
 	enum err e;
 
-	if ((e = refresh_cookie(c, refresh, (long)refresh_seconds)))
-		return e;
-	return site_json(c, json_pack("{s:s, s:s, s:I}", "access_token",
-				      access, "token_type", "Bearer",
-				      "expires_in", (json_int_t)access_ttl));
+	if (!(e = sign_access(c, u, alg, jti, c->now + access_ttl,
+			      &access)) &&
+	    !(e = refresh_cookie(c, refresh, (long)refresh_seconds)))
+		e = site_json(c, json_pack("{s:s, s:s, s:I}", "access_token",
+					   access, "token_type", "Bearer",
+					   "expires_in",
+					   (json_int_t)access_ttl));
+	free(access);
+	return e;
 }
 
 /* 401 for a refresh that failed, as its own JSON (ERR_AUTH, kept); the
@@ -148,7 +149,6 @@ static enum err login(struct ctx *c)
 	const char *username, *password;
 	json_t *bind;
 	char jti[TOKEN_JTI_MAX], refresh[REFRESH_TOKEN_LEN + 1];
-	char *access = NULL;
 	long long family;
 	struct user u;
 	int alg;
@@ -174,14 +174,11 @@ static enum err login(struct ctx *c)
 	if ((e = refresh_login(c->db, u.id, (enum token_alg)alg,
 			       json_is_true(bind), jti, c->now + access_ttl,
 			       c->req.user_agent, c->req.remote_addr, c->now,
-			       refresh_seconds, refresh, &family)) ||
-	    (e = sign_access(c, &u, (enum token_alg)alg, jti,
-			     c->now + access_ttl, &access)))
+			       refresh_seconds, refresh, &family)))
 		goto out;
-	e = answer_tokens(c, access, refresh);
+	e = answer_tokens(c, &u, (enum token_alg)alg, jti, refresh);
 out:
 	sodium_memzero(refresh, sizeof(refresh));
-	free(access);
 	return e;
 }
 
@@ -197,7 +194,6 @@ static enum err refresh(struct ctx *c)
 	const char *presented = cookie_get(&c->req.cookies, REFRESH_COOKIE);
 	const char *pair_tok;
 	char jti[TOKEN_JTI_MAX], next[REFRESH_TOKEN_LEN + 1];
-	char *access = NULL;
 	struct token_claims cl;
 	struct refresh_pair pair = { 0, NULL, 0 };
 	struct refresh_family fam;
@@ -235,13 +231,11 @@ static enum err refresh(struct ctx *c)
 	e = auth_user_by_id(c->db, fam.user_id, &u);
 	if (e == ERR_NOTFOUND)
 		return refresh_refused(c, REFRESH_REVOKED, fam.id);
-	if (e || (e = sign_access(c, &u, fam.alg, jti, c->now + access_ttl,
-				  &access)))
+	if (e)
 		goto out;
-	e = answer_tokens(c, access, next);
+	e = answer_tokens(c, &u, fam.alg, jti, next);
 out:
 	sodium_memzero(next, sizeof(next));
-	free(access);
 	return e;
 }
 
@@ -605,22 +599,12 @@ static enum err storage_cookie(struct ctx *c)
 		c->error_key = "jwt.storage.action.bad";
 		return ERR_INVAL;
 	}
-	memset(&cs, 0, sizeof(cs));
-	cs.name = LAB_COOKIE;
-	cs.path = LAB_COOKIE_PATH;
-	cs.secure = c->req.https;
-	cs.http_only = 1;
-	cs.same_site = SAMESITE_STRICT;
-	cs.has_max_age = 1;
-	if (!strcmp(action, "set")) {
-		if ((e = lab_token(c, &tok)))
-			return e;
-		cs.value = tok;
-		cs.max_age = LAB_TOKEN_TTL;
-	} else {
-		cs.value = "";
-		cs.max_age = 0;
-	}
+	if (!strcmp(action, "set") && (e = lab_token(c, &tok)))
+		return e;
+	cookie_spec_init(&cs, LAB_COOKIE, tok ? tok : "", LAB_COOKIE_PATH,
+			 tok ? LAB_TOKEN_TTL : 0,
+			 COOKIE_HTTPONLY | (c->req.https ? COOKIE_SECURE : 0),
+			 SAMESITE_STRICT);
 	e = response_cookie(&c->res, &cs, NULL);
 	free(tok);
 	if (e)

@@ -306,21 +306,6 @@ static enum err set_member(struct ctx *c, const char *name, json_t *o,
 			json_string_value(m) : "");
 }
 
-/* Set var name to the bilingual text of an i18n key (spans). */
-static enum err set_bilingual(struct ctx *c, const char *name,
-			      const char *key)
-{
-	struct buf b;
-	enum err e;
-
-	buf_init(&b);
-	e = tmpl_put_bilingual(&b, key, c->lang, "span");
-	if (!e)
-		e = tmpl_set_html(&c->vars, name, b.data ? b.data : "");
-	buf_cleanup(&b);
-	return e;
-}
-
 /* Set var name to the names of the cookies the browser list holds, as
  * "cmp_login, cmp_cart" ("" when it holds none, so the page says so). */
 static enum err set_cookie_names(struct ctx *c, const char *name,
@@ -370,7 +355,8 @@ static enum err pane_vars(struct ctx *c, json_t *ck, enum compare_why w,
 	    (e = set_member(c, "cookie_user", login, "user")) ||
 	    (e = set_member(c, "cookie_role", login, "role")) ||
 	    (e = set_member(c, "cookie_exp", login, "exp")) ||
-	    (e = set_bilingual(c, "cookie_why", compare_why_key(w))) ||
+	    (e = site_bilingual(c, "cookie_why", compare_why_key(w),
+				"span")) ||
 	    (e = set_member(c, "cookie_bytes", ck, "bytes")) ||
 	    (e = set_cookie_names(c, "cookie_names",
 				  json_object_get(ck, "browser"))) ||
@@ -418,8 +404,7 @@ static enum err page(struct ctx *c)
  * cookie. Nothing is stored. */
 static enum err cookie_login_post(struct ctx *c)
 {
-	const char *username = http_field(&c->req.form, "username");
-	const char *password = http_field(&c->req.form, "password");
+	const char *username, *password;
 	const char *cv;
 	struct cookie_spec cs;
 	struct cart cart;
@@ -429,11 +414,8 @@ static enum err cookie_login_post(struct ctx *c)
 
 	if ((e = site_visitor_guard(c)))
 		return e;
-	if (!username || !password || !auth_username_valid(username) ||
-	    strlen(password) > AUTH_PASSWORD_MAX) {
-		c->error_key = "login.malformed";
-		return ERR_INVAL;
-	}
+	if ((e = site_login_fields(c, &username, &password)))
+		return e;
 	e = site_login(c, username, password, &u);
 	if (e)
 		return e;

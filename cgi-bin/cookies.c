@@ -52,35 +52,9 @@ static enum err send_cookie(struct ctx *c, const char *name,
 {
 	struct cookie_spec cs;
 
-	memset(&cs, 0, sizeof(cs));
-	cs.name = name;
-	cs.value = value;
-	cs.path = path;
-	cs.http_only = http_only;
-	cs.same_site = SAMESITE_LAX;
-	if (max_age >= 0) {
-		cs.has_max_age = 1;
-		cs.max_age = max_age;
-	}
+	cookie_spec_init(&cs, name, value, path, max_age,
+			 http_only ? COOKIE_HTTPONLY : 0, SAMESITE_LAX);
 	return response_cookie(&c->res, &cs, NULL);
-}
-
-/* Set a page variable to the i18n string key in both languages, as
- * paragraphs (or spans), page language first; "" when key is NULL. */
-static enum err set_bilingual(struct ctx *c, const char *name,
-			      const char *key, const char *tag)
-{
-	struct buf b;
-	enum err e;
-
-	if (!key)
-		return tmpl_set(&c->vars, name, "");
-	buf_init(&b);
-	e = tmpl_put_bilingual(&b, key, c->lang, tag);
-	if (!e)
-		e = tmpl_set_html(&c->vars, name, b.data ? b.data : "");
-	buf_cleanup(&b);
-	return e;
 }
 
 /* builder_text: why the cookie builder refused (lab and limits pages),
@@ -92,7 +66,7 @@ static enum err set_builder_text(struct ctx *c, const char *why)
 	enum err e;
 
 	if (!why || key)
-		return set_bilingual(c, "builder_text", key, "p");
+		return site_bilingual(c, "builder_text", key, "p");
 	buf_init(&b);
 	if (!(e = buf_puts(&b, "<p><code>cookie_build</code> ")) &&
 	    !(e = buf_put_html(&b, why, strlen(why))) &&
@@ -369,11 +343,8 @@ static enum err notice_hide(struct ctx *c)
 		c->error_key = "notice.bad_field";
 		return ERR_INVAL;
 	}
-	memset(&cs, 0, sizeof(cs));
-	cs.name = "hideNotice";
-	cs.value = today ? "today" : "session";
-	cs.path = "/";
-	cs.same_site = SAMESITE_LAX;
+	cookie_spec_init(&cs, "hideNotice", today ? "today" : "session", "/",
+			 COOKIE_SESSION, 0, SAMESITE_LAX);
 	if (today) {
 		if (localday_next_midnight(c->now, &midnight))
 			return ERR_INTERNAL;
@@ -505,7 +476,7 @@ static enum err lab_render(struct ctx *c, const char *why_key,
 		    (e = tmpl_set(&c->vars, optional[i], "")))
 			return e;
 	if ((e = tmpl_set(&c->vars, "why", why_key ? why_key : "")) ||
-	    (e = set_bilingual(c, "why_text", why_key, "p")) ||
+	    (e = site_bilingual(c, "why_text", why_key, "p")) ||
 	    (e = tmpl_set(&c->vars, "builder_why",
 			  builder_why ? builder_why : "")) ||
 	    (e = set_builder_text(c, builder_why)) ||
@@ -864,17 +835,17 @@ static enum err limits_page(struct ctx *c)
 static enum err limits_big(struct ctx *c)
 {
 	const char *why = NULL;
-	long size;
+	long long size;
 	enum err e;
 
 	if ((e = site_visitor_guard(c)))
 		return e;
-	if (lab_parse_long(http_field(&c->req.form, "size"), 4, LAB_BIG_MAX,
-			   &size)) {
+	if (http_parse_num(http_field(&c->req.form, "size"), 4, LAB_BIG_MAX,
+			   HTTP_NUM_ZEROS, &size)) {
 		c->error_key = "limits.bad_size";
 		return ERR_INVAL;
 	}
-	e = lab_big(&c->res, size, &why);
+	e = lab_big(&c->res, (long)size, &why);
 	if (e == ERR_TOOBIG)
 		/* The lesson: refused here as a browser would drop it. */
 		return (e = limits_render(c, why)) ? e :
@@ -889,14 +860,14 @@ static enum err limits_big(struct ctx *c)
 /* POST /lab/limits/many (first): fifty small cookies. */
 static enum err limits_many(struct ctx *c)
 {
-	long first;
+	long long first;
 	enum err e;
 
 	if ((e = site_visitor_guard(c)))
 		return e;
-	if (lab_parse_long(http_field(&c->req.form, "first"), 1,
-			   LAB_MANY_TOTAL, &first) ||
-	    lab_many(&c->res, first)) {
+	if (http_parse_num(http_field(&c->req.form, "first"), 1,
+			   LAB_MANY_TOTAL, HTTP_NUM_ZEROS, &first) ||
+	    lab_many(&c->res, (long)first)) {
 		c->error_key = "limits.bad_first";
 		return ERR_INVAL;
 	}
@@ -983,7 +954,7 @@ static enum err tamper_vars(struct ctx *c, enum signed_why *w, char *srole)
 	    (e = tmpl_set(&c->vars, "signed_raw",
 			  cookie_get(&c->req.cookies, "signed_login") ?
 			  cookie_get(&c->req.cookies, "signed_login") : "")) ||
-	    (e = set_bilingual(c, "why_text", signed_why_key(*w), "span")) ||
+	    (e = site_bilingual(c, "why_text", signed_why_key(*w), "span")) ||
 	    (e = flag(c, "signed_ok", *w == SIGNED_OK)))
 		return e;
 	return ERR_OK;
@@ -1019,12 +990,8 @@ static enum err tamper_login(struct ctx *c)
 	buf_init(&v);
 	if ((e = signed_pair_make(user, "user", &v)))
 		goto out;
-	memset(&cs, 0, sizeof(cs));
-	cs.name = "signed_login";
-	cs.value = v.data;
-	cs.path = TAMPER_PATH;
-	cs.http_only = 1;
-	cs.same_site = SAMESITE_LAX;
+	cookie_spec_init(&cs, "signed_login", v.data, TAMPER_PATH,
+			 COOKIE_SESSION, COOKIE_HTTPONLY, SAMESITE_LAX);
 	if ((e = naive_login_set(&c->res, user)) ||
 	    (e = response_cookie(&c->res, &cs, NULL)))
 		goto out;
@@ -1042,13 +1009,8 @@ static enum err tamper_logout(struct ctx *c)
 
 	if ((e = site_visitor_guard(c)) || (e = naive_login_clear(&c->res)))
 		return e;
-	memset(&cs, 0, sizeof(cs));
-	cs.name = "signed_login";
-	cs.value = "";
-	cs.path = TAMPER_PATH;
-	cs.http_only = 1;
-	cs.same_site = SAMESITE_LAX;
-	cs.has_max_age = 1;
+	cookie_spec_init(&cs, "signed_login", "", TAMPER_PATH, 0,
+			 COOKIE_HTTPONLY, SAMESITE_LAX);
 	if ((e = response_cookie(&c->res, &cs, NULL)))
 		return e;
 	return response_redirect(&c->res, 303, TAMPER_PATH);
@@ -1104,7 +1066,7 @@ static enum err samesite_vars(struct ctx *c)
 	    (e = flag(c, "got_default",
 		      cookie_get(jar, "ss_default") != NULL)) ||
 	    (e = tmpl_set(&c->vars, "origin", c->req.origin)) ||
-	    (e = set_bilingual(c, "rel_text", cors_relation_key(rel),
+	    (e = site_bilingual(c, "rel_text", cors_relation_key(rel),
 			       "span")) ||
 	    (e = tmpl_set(&c->vars, "host", c->req.host)) ||
 	    (e = tmpl_setf(&c->vars, "main_origin", "%s://%s",
@@ -1142,12 +1104,10 @@ static enum err samesite_set(struct ctx *c)
 	if ((e = site_visitor_guard(c)))
 		return e;
 	for (i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
-		memset(&cs, 0, sizeof(cs));
-		cs.name = list[i].name;
-		cs.value = "1";
-		cs.path = SAMESITE_PATH;
-		cs.same_site = list[i].ss;
-		cs.secure = list[i].ss == SAMESITE_NONE;
+		cookie_spec_init(&cs, list[i].name, "1", SAMESITE_PATH,
+				 COOKIE_SESSION,
+				 list[i].ss == SAMESITE_NONE ? COOKIE_SECURE : 0,
+				 list[i].ss);
 		if ((e = response_cookie(&c->res, &cs, NULL)))
 			return e;
 	}
@@ -1230,10 +1190,10 @@ static enum err samesite_echo(struct ctx *c)
 	cross = rel == CORS_REL_CROSS_SITE;
 	if ((e = tmpl_set(&c->vars, "method", c->req.method_name)) ||
 	    (e = tmpl_set(&c->vars, "referer", c->req.referer)) ||
-	    (e = set_bilingual(c, "rel_text", cors_relation_key(rel),
+	    (e = site_bilingual(c, "rel_text", cors_relation_key(rel),
 			       "span")) ||
 	    (e = flag(c, "by_referer", !has_origin && *from)) ||
-	    (e = set_bilingual(c, "reading", echo_reading(post, has_origin,
+	    (e = site_bilingual(c, "reading", echo_reading(post, has_origin,
 							  rel), "p")) ||
 	    (e = flag(c, "lang_note", post && cross && !prefs_lang(lang))) ||
 	    (e = flag(c, "lax_post_note", post && cross && got_default &&

@@ -51,15 +51,10 @@ static int for_me(const struct ctx *c)
 static void lab_cookie(struct cookie_spec *cs, const struct ctx *c,
 		       const char *name, const char *value, long max_age)
 {
-	memset(cs, 0, sizeof(*cs));
-	cs->name = name;
-	cs->value = value;
-	cs->has_max_age = 1;
-	cs->max_age = max_age;
-	cs->path = SCALE_PATH;
-	cs->secure = c->req.https;
-	cs->http_only = !strcmp(name, SCALE_SID_COOKIE);
-	cs->same_site = SAMESITE_LAX;
+	cookie_spec_init(cs, name, value, SCALE_PATH, max_age,
+			 (c->req.https ? COOKIE_SECURE : 0) |
+			 (!strcmp(name, SCALE_SID_COOKIE) ? COOKIE_HTTPONLY : 0),
+			 SAMESITE_LAX);
 }
 
 /* GET /lab/scale: the lesson, the front's controls, the no-script forms. */
@@ -77,8 +72,7 @@ static enum err page(struct ctx *c)
  * on this node only; scale_node names the node for a sticky front. */
 static enum err login(struct ctx *c)
 {
-	const char *username = http_field(&c->req.form, "username");
-	const char *password = http_field(&c->req.form, "password");
+	const char *username, *password;
 	char id[SESSION_ID_LEN + 1];
 	struct cookie_spec cs;
 	struct user u;
@@ -88,11 +82,8 @@ static enum err login(struct ctx *c)
 		return ERR_NOTFOUND;
 	if ((e = site_visitor_guard(c)))
 		return e;
-	if (!username || !password || !auth_username_valid(username) ||
-	    strlen(password) > AUTH_PASSWORD_MAX) {
-		c->error_key = "login.malformed";
-		return ERR_INVAL;
-	}
+	if ((e = site_login_fields(c, &username, &password)))
+		return e;
 	if ((e = site_login(c, username, password, &u)))
 		return e;
 	nodestore_remove(cookie_get(&c->req.cookies, SCALE_SID_COOKIE));

@@ -58,19 +58,15 @@ static enum err login_again(struct ctx *c, enum err why, const char *msg_key,
 /* POST /session/login: throttle, verify, rotate the session ID, redirect. */
 static enum err login_post(struct ctx *c)
 {
-	const char *username = http_field(&c->req.form, "username");
-	const char *password = http_field(&c->req.form, "password");
+	const char *username, *password;
 	const char *remember = http_field(&c->req.form, "remember");
 	const char *next = http_field(&c->req.form, "next");
 	long long retry_after;
 	struct user u;
 	enum err e;
 
-	if (!username || !password || !auth_username_valid(username) ||
-	    strlen(password) > AUTH_PASSWORD_MAX) {
-		c->error_key = "login.malformed";
-		return ERR_INVAL;
-	}
+	if ((e = site_login_fields(c, &username, &password)))
+		return e;
 	if (remember && strcmp(remember, "1")) {
 		c->error_key = "login.malformed";
 		return ERR_INVAL;
@@ -100,14 +96,47 @@ static enum err login_post(struct ctx *c)
 				 origin_safe_next(next) ? next : "/session/me");
 }
 
+/* The session cookie's name and value as the browser sent it, and the
+ * site's origin: what the pages' cookie panels show. */
+static enum err set_cookie_vars(struct ctx *c)
+{
+	enum err e;
+
+	if ((e = tmpl_set(&c->vars, "cookie_name",
+			  site_session_cookie_name(c))) ||
+	    (e = tmpl_set(&c->vars, "sid",
+			  cookie_get(&c->req.cookies,
+				     site_session_cookie_name(c)))))
+		return e;
+	return tmpl_setf(&c->vars, "origin", "%s://%s",
+			 c->req.https ? "https" : "http",
+			 origin_host(&c->req));
+}
+
+/* Set var time_name to t as a time in the site zone, and delta_name to
+ * its distance from now in the page language. */
+static enum err set_time(const struct ctx *c, struct tmpl_vars *v,
+			 const char *time_name, const char *delta_name,
+			 long long t)
+{
+	char when[48], delta[48];
+	enum err e;
+
+	if ((e = tmpl_set(v, time_name,
+			  wire_format_time(t, when, sizeof(when)))))
+		return e;
+	return tmpl_set(v, delta_name, wire_format_delta(t, c->now, c->lang,
+							 delta,
+							 sizeof(delta)));
+}
+
 /* Fill the variables that describe the current session for the pages. */
 static enum err describe_session(struct ctx *c)
 {
-	char when[48], delta[48], hex[9];
+	char hex[9];
 	json_t *login = json_object_get(c->sess.data, "login");
 	const char *from = json_string_value(json_object_get(login,
 							     "rotated_from"));
-	const char *host = origin_host(&c->req);
 	enum err e;
 
 	json_int_t login_at = json_integer_value(json_object_get(login, "at"));
@@ -129,25 +158,11 @@ static enum err describe_session(struct ctx *c)
 	    (e = tmpl_set(&c->vars, "hash_before", from ? from : "")) ||
 	    (e = tmpl_set(&c->vars, "persistent",
 			  c->sess.persistent ? "1" : "")) ||
-	    (e = tmpl_set(&c->vars, "cookie_name",
-			  site_session_cookie_name(c))) ||
-	    (e = tmpl_set(&c->vars, "sid",
-			  cookie_get(&c->req.cookies,
-				     site_session_cookie_name(c)))) ||
-	    (e = tmpl_setf(&c->vars, "origin", "%s://%s",
-			   c->req.https ? "https" : "http", host)) ||
-	    (e = tmpl_set(&c->vars, "idle_expires",
-			  wire_format_time(c->sess.idle_expires, when,
-					   sizeof(when)))) ||
-	    (e = tmpl_set(&c->vars, "idle_in",
-			  wire_format_delta(c->sess.idle_expires, c->now,
-					    c->lang, delta, sizeof(delta)))) ||
-	    (e = tmpl_set(&c->vars, "absolute_expires",
-			  wire_format_time(c->sess.absolute_expires, when,
-					   sizeof(when)))) ||
-	    (e = tmpl_set(&c->vars, "absolute_in",
-			  wire_format_delta(c->sess.absolute_expires, c->now,
-					    c->lang, delta, sizeof(delta)))) ||
+	    (e = set_cookie_vars(c)) ||
+	    (e = set_time(c, &c->vars, "idle_expires", "idle_in",
+			  c->sess.idle_expires)) ||
+	    (e = set_time(c, &c->vars, "absolute_expires", "absolute_in",
+			  c->sess.absolute_expires)) ||
 	    (e = tmpl_setf(&c->vars, "idle_ttl", "%lld", c->sess.idle_ttl)) ||
 	    (e = tmpl_setf(&c->vars, "idle_at", "%lld", c->sess.idle_expires)) ||
 	    (e = tmpl_setf(&c->vars, "absolute_at", "%lld",
@@ -246,8 +261,8 @@ static enum err device_rows(struct ctx *c, const char *csrf,
 			    struct buf *out, size_t *count)
 {
 	struct session_info *list = calloc(SESSION_LIST_MAX, sizeof(*list));
-	char hex[2 * SESSION_HASH_BYTES + 1], shorthex[9], when[48];
-	char delta[48], ua[SESSION_UA_SUMMARY_MAX];
+	char hex[2 * SESSION_HASH_BYTES + 1], shorthex[9];
+	char ua[SESSION_UA_SUMMARY_MAX];
 	struct tmpl_vars v;
 	size_t n = 0, i;
 	enum err e;
@@ -265,20 +280,10 @@ static enum err device_rows(struct ctx *c, const char *csrf,
 		session_hash_hex(si->id_hash, shorthex);
 		if ((e = tmpl_set(&v, "hash", hex)) ||
 		    (e = tmpl_set(&v, "short", shorthex)) ||
-		    (e = tmpl_set(&v, "created",
-				  wire_format_time(si->created, when,
-						   sizeof(when)))) ||
-		    (e = tmpl_set(&v, "created_ago",
-				  wire_format_delta(si->created, c->now,
-						    c->lang, delta,
-						    sizeof(delta)))) ||
-		    (e = tmpl_set(&v, "last_seen",
-				  wire_format_time(si->last_seen, when,
-						   sizeof(when)))) ||
-		    (e = tmpl_set(&v, "last_seen_ago",
-				  wire_format_delta(si->last_seen, c->now,
-						    c->lang, delta,
-						    sizeof(delta)))) ||
+		    (e = set_time(c, &v, "created", "created_ago",
+				  si->created)) ||
+		    (e = set_time(c, &v, "last_seen", "last_seen_ago",
+				  si->last_seen)) ||
 		    (e = tmpl_set(&v, "browser",
 				  session_ua_summary(si->user_agent, ua,
 						     sizeof(ua)))) ||
@@ -344,7 +349,6 @@ static enum err jwt_vars(struct ctx *c)
 static enum err devices_render(struct ctx *c, const char *msg_key, int n)
 {
 	char tok[CSRF_TOKEN_LEN + 1];
-	const char *host = origin_host(&c->req);
 	struct buf rows;
 	size_t count;
 	enum err e;
@@ -357,13 +361,7 @@ static enum err devices_render(struct ctx *c, const char *msg_key, int n)
 	    (e = tmpl_set(&c->vars, "others", count > 1 ? "1" : "")) ||
 	    (e = tmpl_setf(&c->vars, "revoked", "%d", n)) ||
 	    (e = site_message(c, msg_key)) ||
-	    (e = tmpl_set(&c->vars, "cookie_name",
-			  site_session_cookie_name(c))) ||
-	    (e = tmpl_set(&c->vars, "sid",
-			  cookie_get(&c->req.cookies,
-				     site_session_cookie_name(c)))) ||
-	    (e = tmpl_setf(&c->vars, "origin", "%s://%s",
-			   c->req.https ? "https" : "http", host)))
+	    (e = set_cookie_vars(c)))
 		goto out;
 	site_page(c, "session_devices", "devices.title");
 out:
@@ -531,6 +529,22 @@ static enum err need_admin(struct ctx *c)
 	return ERR_FORBIDDEN;
 }
 
+/* need_admin, and the form's confirm=1 (error key admin.confirm, 400):
+ * the admin's destructive actions. */
+static enum err need_admin_confirm(struct ctx *c)
+{
+	const char *confirm = http_field(&c->req.form, "confirm");
+	enum err e;
+
+	if ((e = need_admin(c)))
+		return e;
+	if (!confirm || strcmp(confirm, "1")) {
+		c->error_key = "admin.confirm";
+		return ERR_INVAL;
+	}
+	return ERR_OK;
+}
+
 /* The admin page: live sessions, the revoke-all remedy and the classroom
  * controls (demo clock, reset). */
 static enum err admin_page(struct ctx *c)
@@ -575,8 +589,8 @@ static enum err admin_clock(struct ctx *c)
 
 	if ((e = need_admin(c)))
 		return e;
-	if (!http_parse_int(http_field(&c->req.form, "minutes"), 1,
-			    ADMIN_CLOCK_STEP_MAX, &minutes)) {
+	if (http_parse_num(http_field(&c->req.form, "minutes"), 1,
+			   ADMIN_CLOCK_STEP_MAX, 0, &minutes)) {
 		c->error_key = "admin.clock.bad";
 		return ERR_INVAL;
 	}
@@ -608,15 +622,10 @@ static enum err admin_clock_reset(struct ctx *c)
  * admin is logged out with everyone else. */
 static enum err admin_reset(struct ctx *c)
 {
-	const char *confirm = http_field(&c->req.form, "confirm");
 	enum err e;
 
-	if ((e = need_admin(c)))
+	if ((e = need_admin_confirm(c)))
 		return e;
-	if (!confirm || strcmp(confirm, "1")) {
-		c->error_key = "admin.confirm";
-		return ERR_INVAL;
-	}
 	if ((e = demo_reset(c->db, c->now)))
 		return e;
 	c->now = clock_now(c->db);
@@ -632,16 +641,11 @@ static enum err admin_reset(struct ctx *c)
  * ends (sessions, refresh families, access tokens), this session too. */
 static enum err admin_revoke_all(struct ctx *c)
 {
-	const char *confirm = http_field(&c->req.form, "confirm");
 	struct revoke_report rep;
 	enum err e;
 
-	if ((e = need_admin(c)))
+	if ((e = need_admin_confirm(c)))
 		return e;
-	if (!confirm || strcmp(confirm, "1")) {
-		c->error_key = "admin.confirm";
-		return ERR_INVAL;
-	}
 	if ((e = db_begin(c->db)) ||
 	    (e = db_finish(c->db, revoke_everyone_locked(c->db, "revoke_all",
 							 c->now, &rep))))

@@ -12,18 +12,8 @@ static time_t    cached_at = (time_t)-1;   /* wall second of the read */
 
 enum err clock_offset(struct db *db, long long *out)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT offset_seconds FROM demo_clock"
-				   " WHERE id = 1");
-	int rc;
-
-	*out = 0;
-	if (!st)
-		return ERR_DB;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK : ERR_DB;
+	return db_int(db, "SELECT offset_seconds FROM demo_clock WHERE id = 1",
+		      out, "");
 }
 
 long long clock_now(struct db *db)

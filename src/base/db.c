@@ -169,16 +169,21 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 	return st;
 }
 
-enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
+/*
+ * run: bind the arguments fmt describes (db_exec's letters) to the
+ * statement for sql from parameter 1 on, step it once, store the first
+ * column of a row in *col0 (when col0 is not NULL) and reset it. Returns
+ * the step's result code, or -1 when sql does not prepare.
+ */
+static int run(struct db *db, const char *sql, const char *fmt, va_list ap,
+	       long long *col0)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
-	va_list ap;
-	int i = 1, rc;
 	const void *blob;
+	int i = 1, rc;
 
 	if (!st)
-		return ERR_DB;
-	va_start(ap, fmt);
+		return -1;
 	for (; *fmt; fmt++, i++) {
 		switch (*fmt) {
 		case 't':
@@ -195,9 +200,36 @@ enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
 			break;
 		}
 	}
-	va_end(ap);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && col0)
+		*col0 = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	return rc;
+}
+
+enum err db_int(struct db *db, const char *sql, long long *out,
+		const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	*out = 0;
+	va_start(ap, fmt);
+	rc = run(db, sql, fmt, ap, out);
+	va_end(ap);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK : ERR_DB;
+}
+
+enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = run(db, sql, fmt, ap, NULL);
+	va_end(ap);
+	if (rc < 0)
+		return ERR_DB;
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return db_fail(db, rc, "exec");
 	return ERR_OK;

@@ -59,6 +59,16 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 enum err db_exec(struct db *db, const char *sql, const char *fmt, ...);
 
 /*
+ * db_int: the first column of the first row of sql (a string literal, as
+ * for db_stmt), bound as db_exec binds fmt's arguments, as an integer in
+ * *out; 0 when there is no row. ERR_DB (not logged) on a prepare or step
+ * error, with *out 0. For a count, a stored number or "SELECT 1 ... " as
+ * a yes/no.
+ */
+enum err db_int(struct db *db, const char *sql, long long *out,
+		const char *fmt, ...);
+
+/*
  * db_json_rows: step st (prepared with db_stmt and bound) to its end,
  * turning each row into a JSON value with row(st) and appending it to a
  * new array, *out (caller decrefs). st is reset either way. ERR_NOMEM when

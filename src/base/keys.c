@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,16 +15,14 @@
 #include "base/buf.h"
 #include "base/log.h"
 
-enum err keys_create(const char *dir, const char *name, size_t len)
+enum err keys_write_new(const char *dir, const char *name, const void *p,
+			size_t len)
 {
-	unsigned char key[256];
 	struct buf path;
 	int fd = -1;
 	enum err e = ERR_OK;
 
 	buf_init(&path);
-	if (len > sizeof(key))
-		return ERR_INVAL;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		log_msg("error", "mkdir %s: %s", dir, strerror(errno));
 		return ERR_INTERNAL;
@@ -39,8 +38,7 @@ enum err keys_create(const char *dir, const char *name, size_t len)
 		}
 		goto out;
 	}
-	randombytes_buf(key, len);
-	if (write(fd, key, len) != (ssize_t)len || fsync(fd) != 0) {
+	if (write(fd, p, len) != (ssize_t)len || fsync(fd) != 0) {
 		log_msg("error", "write %s: %s", path.data, strerror(errno));
 		unlink(path.data);
 		e = ERR_INTERNAL;
@@ -48,11 +46,50 @@ enum err keys_create(const char *dir, const char *name, size_t len)
 	}
 	log_msg("info", "created key %s", path.data);
 out:
-	sodium_memzero(key, sizeof(key));
 	if (fd >= 0)
 		close(fd);
 	buf_cleanup(&path);
 	return e;
+}
+
+enum err keys_create(const char *dir, const char *name, size_t len)
+{
+	unsigned char key[256];
+	enum err e;
+
+	if (len > sizeof(key))
+		return ERR_INVAL;
+	randombytes_buf(key, len);
+	e = keys_write_new(dir, name, key, len);
+	sodium_memzero(key, sizeof(key));
+	return e;
+}
+
+/*
+ * open_key: open dir/name for reading into *fd and stat it into *st; the
+ * path is left in path for the caller's log lines. ERR_NOTFOUND when it
+ * cannot be opened, ERR_INVAL when group or others may read it (or fstat
+ * fails). *fd is -1 on failure.
+ */
+static enum err open_key(const char *dir, const char *name, struct buf *path,
+			 int *fd, struct stat *st)
+{
+	enum err e;
+
+	*fd = -1;
+	if ((e = buf_printf(path, "%s/%s", dir, name)))
+		return e;
+	if ((*fd = open(path->data, O_RDONLY)) < 0) {
+		log_msg("error", "key %s: %s", path->data, strerror(errno));
+		return ERR_NOTFOUND;
+	}
+	if (fstat(*fd, st) != 0 || (st->st_mode & 077)) {
+		log_msg("error", "key %s: want mode 0600", path->data);
+		close(*fd);
+		*fd = -1;
+		return ERR_INVAL;
+	}
+	return ERR_OK;
 }
 
 enum err keys_load(const char *dir, const char *name, unsigned char *out,
@@ -61,21 +98,14 @@ enum err keys_load(const char *dir, const char *name, unsigned char *out,
 	struct buf path;
 	struct stat st;
 	int fd = -1;
-	enum err e = ERR_OK;
+	enum err e;
 
 	buf_init(&path);
 	sodium_memzero(out, len);
-	if ((e = buf_printf(&path, "%s/%s", dir, name)))
+	if ((e = open_key(dir, name, &path, &fd, &st)))
 		goto out;
-	if ((fd = open(path.data, O_RDONLY)) < 0) {
-		log_msg("error", "key %s: %s", path.data, strerror(errno));
-		e = ERR_NOTFOUND;
-		goto out;
-	}
-	if (fstat(fd, &st) != 0 || (size_t)st.st_size != len ||
-	    (st.st_mode & 077)) {
-		log_msg("error", "key %s: want %zu bytes, mode 0600", path.data,
-			len);
+	if ((size_t)st.st_size != len) {
+		log_msg("error", "key %s: want %zu bytes", path.data, len);
 		e = ERR_INVAL;
 		goto out;
 	}
@@ -84,6 +114,46 @@ enum err keys_load(const char *dir, const char *name, unsigned char *out,
 		e = ERR_INVAL;
 	}
 out:
+	if (fd >= 0)
+		close(fd);
+	buf_cleanup(&path);
+	return e;
+}
+
+enum err keys_read(const char *dir, const char *name, size_t max, char **out,
+		   size_t *len)
+{
+	struct buf path;
+	struct stat st;
+	char *p = NULL;
+	int fd = -1;
+	enum err e;
+
+	*out = NULL;
+	*len = 0;
+	buf_init(&path);
+	if ((e = open_key(dir, name, &path, &fd, &st)))
+		goto out;
+	if (st.st_size <= 0 || (unsigned long long)st.st_size > max) {
+		log_msg("error", "key %s: want at most %zu bytes", path.data,
+			max);
+		e = ERR_INVAL;
+		goto out;
+	}
+	if (!(p = malloc((size_t)st.st_size + 1))) {
+		e = ERR_NOMEM;
+		goto out;
+	}
+	if (read(fd, p, (size_t)st.st_size) != (ssize_t)st.st_size) {
+		e = ERR_INVAL;
+		goto out;
+	}
+	p[st.st_size] = '\0';
+	*out = p;
+	*len = (size_t)st.st_size;
+	p = NULL;
+out:
+	free(p);
 	if (fd >= 0)
 		close(fd);
 	buf_cleanup(&path);

@@ -277,8 +277,7 @@ char *cookie_format_date(time_t t, char out[30])
 	return out;
 }
 
-/* is_tchar: RFC 7230 §3.2.6 tchar, the bytes of a token. */
-static int is_tchar(unsigned char c)
+int cookie_is_tchar(unsigned char c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9'))
@@ -363,7 +362,7 @@ static enum err spec_check(const struct cookie_spec *c, const char **why)
 		return ERR_TOOBIG;
 	}
 	for (i = 0; i < nlen; i++) {
-		if (!is_tchar((unsigned char)c->name[i])) {
+		if (!cookie_is_tchar((unsigned char)c->name[i])) {
 			*why = "Cookie name must be an RFC 7230 token";
 			return ERR_INVAL;
 		}
@@ -448,6 +447,28 @@ static enum err spec_check(const struct cookie_spec *c, const char **why)
 		}
 	}
 	return ERR_OK;
+}
+
+void cookie_spec_init(struct cookie_spec *c, const char *name,
+		      const char *value, const char *path, long max_age,
+		      int flags, enum cookie_samesite same_site)
+{
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->value = value;
+	c->path = path;
+	if (max_age >= 0) {
+		c->has_max_age = 1;
+		c->max_age = max_age;
+	}
+	c->secure = (flags & COOKIE_SECURE) != 0;
+	c->http_only = (flags & COOKIE_HTTPONLY) != 0;
+	c->same_site = same_site;
+	if (name && (has_prefix_ci(name, "__Secure-") ||
+		     has_prefix_ci(name, "__Host-")))
+		c->secure = 1;
+	if (name && has_prefix_ci(name, "__Host-"))
+		c->path = "/";
 }
 
 enum err cookie_build(const struct cookie_spec *c, struct buf *out,

@@ -94,6 +94,27 @@ struct cookie_spec {
 	enum cookie_samesite same_site;
 };
 
+/* cookie_spec_init flags. */
+#define COOKIE_SECURE    1   /* send Secure (pass it when the site is https) */
+#define COOKIE_HTTPONLY  2   /* send HttpOnly */
+
+/* cookie_spec_init max_age: no Max-Age, a session cookie. */
+#define COOKIE_SESSION   (-1L)
+
+/*
+ * cookie_spec_init: reset *c and fill the common part of a Set-Cookie:
+ * name, value (NULL sends ""), path (NULL omits it), max_age (seconds, 0
+ * expires the cookie now; COOKIE_SESSION or any negative value sends no
+ * Max-Age), the flags
+ * COOKIE_SECURE and COOKIE_HTTPONLY, and same_site. A name with the
+ * __Secure- or __Host- prefix gets Secure, and a __Host- one Path=/, as
+ * the prefix rules demand. The strings are borrowed, not copied. Set
+ * expires or domain afterwards when a cookie needs them.
+ */
+void cookie_spec_init(struct cookie_spec *c, const char *name,
+		      const char *value, const char *path, long max_age,
+		      int flags, enum cookie_samesite same_site);
+
 /*
  * cookie_build: append the value of one Set-Cookie header (without the
  * "Set-Cookie: " prefix) to out, attributes in a fixed order:
@@ -109,6 +130,13 @@ struct cookie_spec {
  */
 enum err cookie_build(const struct cookie_spec *c, struct buf *out,
 		      const char **why);
+
+/*
+ * cookie_is_tchar: c is an RFC 9110 §5.6.2 tchar, a byte of a token (a
+ * cookie name, a method, a header field name): ALPHA, DIGIT or one of
+ * !#$%&'*+-.^_`|~. NUL is not.
+ */
+int cookie_is_tchar(unsigned char c);
 
 /* cookie_samesite_name: "Strict", "Lax", "None" or "" for SAMESITE_UNSET. */
 const char *cookie_samesite_name(enum cookie_samesite s);

@@ -237,8 +237,8 @@ const char *http_field(const struct http_fields *f, const char *name)
 	return NULL;
 }
 
-int http_parse_int(const char *s, long long min, long long max,
-		   long long *out)
+enum err http_parse_num(const char *s, long long min, long long max,
+			int flags, long long *out)
 {
 	long long v = 0;
 	size_t i = 0, digits = 0;
@@ -246,24 +246,32 @@ int http_parse_int(const char *s, long long min, long long max,
 
 	*out = 0;
 	if (!s)
-		return 0;
+		return ERR_INVAL;
 	neg = s[0] == '-';
-	/* One spelling per number: no leading zero, no "-0". */
-	if (s[neg] == '0' && (s[neg + 1] || neg))
-		return 0;
-	for (i = neg; s[i]; i++, digits++) {
+	i = (size_t)neg;
+	if (flags & HTTP_NUM_ZEROS) {
+		if (strnlen(s, HTTP_NUM_TEXT_MAX + 1) > HTTP_NUM_TEXT_MAX)
+			return ERR_INVAL;
+		/* Skip leading zeros, keeping the last digit. */
+		while (s[i] == '0' && s[i + 1] >= '0' && s[i + 1] <= '9')
+			i++;
+	} else if (s[neg] == '0' && (s[neg + 1] || neg)) {
+		/* One spelling per number: no leading zero, no "-0". */
+		return ERR_INVAL;
+	}
+	for (; s[i]; i++, digits++) {
 		if (s[i] < '0' || s[i] > '9' || digits == 18)
-			return 0;
+			return ERR_INVAL;
 		v = v * 10 + (s[i] - '0');   /* 18 digits cannot overflow */
 	}
 	if (!digits)
-		return 0;
+		return ERR_INVAL;
 	if (neg)
 		v = -v;
 	if (v < min || v > max)
-		return 0;
+		return ERR_INVAL;
 	*out = v;
-	return 1;
+	return ERR_OK;
 }
 
 int http_field_allowed(const char *name, const char *const allowed[])
@@ -410,15 +418,6 @@ void http_request_free(struct http_request *r)
 	http_request_init(r);
 }
 
-/* is_tchar: RFC 7230 §3.2.6 tchar, the bytes of a token. */
-static int is_tchar(unsigned char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return 1;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
 /* lower: ASCII tolower, untouched by the locale. */
 static unsigned char lower(unsigned char c)
 {
@@ -468,7 +467,7 @@ static enum err parse_method(struct http_request *r, const char *v)
 	if (n == 0 || n > HTTP_METHOD_MAX)
 		return ERR_INVAL;
 	for (i = 0; i < n; i++)
-		if (!is_tchar((unsigned char)v[i]))
+		if (!cookie_is_tchar((unsigned char)v[i]))
 			return ERR_INVAL;
 	if (!(r->method_name = dup_bytes(v, n)))
 		return ERR_NOMEM;

@@ -138,15 +138,22 @@ void http_fields_free(struct http_fields *f);
 /* http_field: the value of field name, or NULL. Owned by the list. */
 const char *http_field(const struct http_fields *f, const char *name);
 
+/* http_parse_num flags. */
+#define HTTP_NUM_ZEROS   1   /* also accept leading zeros and "-0" */
+#define HTTP_NUM_TEXT_MAX 20 /* bytes of s with HTTP_NUM_ZEROS */
+
 /*
- * http_parse_int: 1 when s is a plain decimal integer (an optional '-'
- * then 1 to 18 digits without a leading zero: no '+', spaces, "-0" or
- * other bytes, so each number has one spelling) within
- * [min, max], stored in *out; 0 otherwise, with *out set to 0. s may be
- * NULL (an absent field).
+ * http_parse_num: the one integer parser. ERR_OK when s is a plain
+ * decimal integer within [min, max], stored in *out; ERR_INVAL otherwise,
+ * with *out set to 0. Plain is an optional '-' then digits, nothing else
+ * (no '+', spaces or other bytes), at most 18 of them after any leading
+ * zeros, so no value overflows. Without flags each number has one
+ * spelling: no leading zero and no "-0". With HTTP_NUM_ZEROS (a number
+ * typed into a lesson's form) "007" and "-0" are numbers too, and s may
+ * hold at most HTTP_NUM_TEXT_MAX bytes. s may be NULL (an absent field).
  */
-int http_parse_int(const char *s, long long min, long long max,
-		   long long *out);
+enum err http_parse_num(const char *s, long long min, long long max,
+			int flags, long long *out);
 
 /* http_field_allowed: 1 when name is in allowed (NULL-terminated). */
 int http_field_allowed(const char *name, const char *const allowed[]);

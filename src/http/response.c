@@ -28,15 +28,6 @@ void response_cleanup(struct response *res)
 	response_init(res);
 }
 
-/* RFC 7230 §3.2.6 tchar. */
-static int is_tchar(unsigned char c)
-{
-	if (c >= 'a' && c <= 'z') return 1;
-	if (c >= 'A' && c <= 'Z') return 1;
-	if (c >= '0' && c <= '9') return 1;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
 /* Header field values: visible bytes, SP and HTAB (RFC 7230 §3.2). */
 static int value_ok(const char *v)
 {
@@ -57,7 +48,7 @@ enum err response_header(struct response *res, const char *name,
 	if (!*name)
 		return ERR_INVAL;
 	for (p = name; *p; p++)
-		if (!is_tchar((unsigned char)*p))
+		if (!cookie_is_tchar((unsigned char)*p))
 			return ERR_INVAL;
 	if (!value_ok(value))
 		return ERR_INVAL;

@@ -144,14 +144,14 @@ enum err cart_items_json(struct db *db, const struct cart *cart,
 
 int cart_parse_id(const char *s, long long *id)
 {
-	return http_parse_int(s, 1, CART_ID_MAX, id);
+	return http_parse_num(s, 1, CART_ID_MAX, 0, id) == ERR_OK;
 }
 
 int cart_parse_qty(const char *s, int *qty)
 {
 	long long v;
 
-	if (!http_parse_int(s, CART_QTY_MIN, CART_QTY_MAX, &v))
+	if (http_parse_num(s, CART_QTY_MIN, CART_QTY_MAX, 0, &v))
 		return 0;
 	*qty = (int)v;
 	return 1;
@@ -312,22 +312,8 @@ static enum err user_qty(struct db *db, long long user_id,
 {
 	static const char sql[] = "SELECT qty FROM user_carts "
 		"WHERE user_id = ? AND product_id = ?";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	enum err e = ERR_OK;
-	int rc;
 
-	*qty = 0;
-	if (!st)
-		return ERR_DB;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, product_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*qty = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		e = ERR_DB;
-	sqlite3_reset(st);
-	return e;
+	return db_int(db, sql, qty, "ii", user_id, product_id);
 }
 
 enum err cart_user_add(struct db *db, long long user_id,

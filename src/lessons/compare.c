@@ -28,15 +28,9 @@ _Static_assert(sizeof(CART_PREFIX) + AUTH_USERNAME_MAX + 1 +
 void compare_cookie_spec(struct cookie_spec *cs, const char *name,
 			 const char *value, long max_age, int https)
 {
-	memset(cs, 0, sizeof(*cs));
-	cs->name = name;
-	cs->value = value;
-	cs->has_max_age = 1;
-	cs->max_age = max_age;
-	cs->path = COMPARE_PATH;
-	cs->secure = https;
-	cs->http_only = 1;
-	cs->same_site = SAMESITE_LAX;
+	cookie_spec_init(cs, name, value, COMPARE_PATH, max_age,
+			 COOKIE_HTTPONLY | (https ? COOKIE_SECURE : 0),
+			 SAMESITE_LAX);
 }
 
 /* Split payload (modified in place) at '.' into exactly want fields. */
@@ -100,7 +94,7 @@ enum compare_why compare_login_read(const char *value, long long now,
 	if (!split(payload, f, 4) || strcmp(f[0], LOGIN_PREFIX) ||
 	    !auth_username_valid(f[1]) ||
 	    !signed_field_ok(f[2], strlen(f[2])) ||
-	    !http_parse_int(f[3], 1, EXP_MAX, &exp))
+	    http_parse_num(f[3], 1, EXP_MAX, 0, &exp))
 		return COMPARE_MALFORMED;
 	memcpy(out->user, f[1], strlen(f[1]) + 1);
 	memcpy(out->role, f[2], strlen(f[2]) + 1);

@@ -3,7 +3,6 @@
  */
 #include "lessons/lab.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,28 +182,6 @@ enum err lab_site_format(unsigned long mask, const char *sep,
 	return e;
 }
 
-enum err lab_parse_long(const char *s, long min, long max, long *out)
-{
-	long long v;
-	char *end;
-	size_t i;
-
-	*out = 0;
-	if (!s || !*s || strlen(s) > 20)
-		return ERR_INVAL;
-	for (i = s[0] == '-' ? 1 : 0; s[i]; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return ERR_INVAL;
-	if (s[0] == '-' && !s[1])
-		return ERR_INVAL;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return ERR_INVAL;
-	*out = (long)v;
-	return ERR_OK;
-}
-
 /* A checkbox: absent, or exactly "1". */
 static int checkbox(const struct http_fields *f, const char *name, int *on)
 {
@@ -227,8 +204,10 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 	const char *samesite = http_field(form, "samesite");
 	const char *prefix = http_field(form, "prefix");
 	struct cookie_spec *cs = &out->spec;
+	enum cookie_samesite ss;
 	struct buf probe;
-	long secs = 0;
+	long long secs = 0;
+	int secure, http_only, has_max_age = 0, has_expires = 0;
 	size_t i;
 	int n;
 	enum err e;
@@ -241,37 +220,32 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 	if (strcmp(prefix, "") && strcmp(prefix, "__Secure-") &&
 	    strcmp(prefix, "__Host-"))
 		return ERR_INVAL;
-	if (!checkbox(form, "secure", &cs->secure) ||
-	    !checkbox(form, "httponly", &cs->http_only))
+	if (!checkbox(form, "secure", &secure) ||
+	    !checkbox(form, "httponly", &http_only))
 		return ERR_INVAL;
 	if (!samesite || !*samesite)
-		cs->same_site = SAMESITE_UNSET;
+		ss = SAMESITE_UNSET;
 	else if (!strcmp(samesite, "Strict"))
-		cs->same_site = SAMESITE_STRICT;
+		ss = SAMESITE_STRICT;
 	else if (!strcmp(samesite, "Lax"))
-		cs->same_site = SAMESITE_LAX;
+		ss = SAMESITE_LAX;
 	else if (!strcmp(samesite, "None"))
-		cs->same_site = SAMESITE_NONE;
+		ss = SAMESITE_NONE;
 	else
 		return ERR_INVAL;
 	if (!life || !strcmp(life, "session")) {
 		if (seconds && *seconds &&
-		    lab_parse_long(seconds, LAB_SECONDS_MIN, LAB_SECONDS_MAX,
-				   &secs))
+		    http_parse_num(seconds, LAB_SECONDS_MIN, LAB_SECONDS_MAX,
+				   HTTP_NUM_ZEROS, &secs))
 			return ERR_INVAL;
 	} else if (!strcmp(life, "max-age") || !strcmp(life, "expires")) {
-		if (lab_parse_long(seconds, LAB_SECONDS_MIN, LAB_SECONDS_MAX,
-				   &secs)) {
+		if (http_parse_num(seconds, LAB_SECONDS_MIN, LAB_SECONDS_MAX,
+				   HTTP_NUM_ZEROS, &secs)) {
 			*why_key = "lab.why.seconds";
 			return ERR_INVAL;
 		}
-		if (life[0] == 'm') {
-			cs->has_max_age = 1;
-			cs->max_age = secs;
-		} else {
-			cs->has_expires = 1;
-			cs->expires = (time_t)(now + secs);
-		}
+		has_max_age = life[0] == 'm';
+		has_expires = !has_max_age;
 	} else {
 		return ERR_INVAL;
 	}
@@ -283,8 +257,6 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 		*why_key = "lab.why.path";
 		return ERR_INVAL;
 	}
-	cs->path = lab_paths[i];
-	cs->domain = domain && *domain ? domain : NULL;
 	if (!name || !*name) {
 		*why_key = "lab.why.name_empty";
 		return ERR_INVAL;
@@ -298,8 +270,23 @@ enum err lab_from_form(const struct http_fields *form, long long now,
 		*why_key = "lab.why.reserved";
 		return ERR_INVAL;
 	}
-	cs->name = out->name;
-	cs->value = value ? value : "";
+	cookie_spec_init(cs, out->name, value ? value : "", lab_paths[i],
+			 COOKIE_SESSION,
+			 (secure ? COOKIE_SECURE : 0) |
+			 (http_only ? COOKIE_HTTPONLY : 0), ss);
+	/* The form's own choices, not repaired for a prefix: the checks
+	 * below explain a broken prefix rule instead. A negative Max-Age is
+	 * sent (as 0), as the student asked. */
+	cs->secure = secure;
+	cs->path = lab_paths[i];
+	cs->domain = domain && *domain ? domain : NULL;
+	if (has_max_age) {
+		cs->has_max_age = 1;
+		cs->max_age = (long)secs;
+	} else if (has_expires) {
+		cs->has_expires = 1;
+		cs->expires = (time_t)(now + secs);
+	}
 	if (strlen(cs->value) > LAB_VALUE_MAX) {
 		*why_key = "lab.why.value_long";
 		return ERR_INVAL;
@@ -339,15 +326,8 @@ static enum err put(struct response *res, const char *name,
 {
 	struct cookie_spec cs;
 
-	memset(&cs, 0, sizeof(cs));
-	cs.name = name;
-	cs.value = value;
-	cs.path = path;
-	cs.same_site = SAMESITE_LAX;
-	if (expire) {
-		cs.has_max_age = 1;
-		cs.max_age = 0;
-	}
+	cookie_spec_init(&cs, name, value, path, expire ? 0 : COOKIE_SESSION,
+			 0, SAMESITE_LAX);
 	return response_cookie(res, &cs, NULL);
 }
 
@@ -375,11 +355,12 @@ enum err lab_expire_received(struct response *res,
 		for (p = 0; lab_paths[p]; p++) {
 			if (host && strcmp(lab_paths[p], "/"))
 				continue;
-			memset(&cs, 0, sizeof(cs));
-			cs.name = name;
-			cs.value = "";
+			cookie_spec_init(&cs, name, "", lab_paths[p], 0, 0,
+					 SAMESITE_UNSET);
+			/* The name as received, unrepaired: every "__" name
+			 * is tried with Secure at each path, and the builder
+			 * refuses a path its prefix forbids. */
 			cs.path = lab_paths[p];
-			cs.has_max_age = 1;
 			cs.secure = name[0] == '_' && name[1] == '_';
 			/* A name the builder would refuse cannot be expired
 			 * by a Set-Cookie either; skip it. */
@@ -407,11 +388,8 @@ enum err lab_big(struct response *res, long size, const char **why)
 		return ERR_NOMEM;
 	memset(value, 'x', (size_t)size - 3);
 	value[size - 3] = '\0';
-	memset(&cs, 0, sizeof(cs));
-	cs.name = "big";
-	cs.value = value;
-	cs.path = LAB_LIMITS_PATH;
-	cs.same_site = SAMESITE_LAX;
+	cookie_spec_init(&cs, "big", value, LAB_LIMITS_PATH, COOKIE_SESSION, 0,
+			 SAMESITE_LAX);
 	e = response_cookie(res, &cs, why);
 	free(value);
 	return e;

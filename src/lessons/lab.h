@@ -161,10 +161,4 @@ enum err lab_site_format(unsigned long mask, const char *sep,
  */
 const char *lab_builder_key(const char *why);
 
-/*
- * lab_parse_long: a whole decimal number (optional '-') within [min, max]
- * into *out. ERR_INVAL otherwise (empty, junk, overflow).
- */
-enum err lab_parse_long(const char *s, long min, long max, long *out);
-
 #endif

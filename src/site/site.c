@@ -112,12 +112,10 @@ const char *site_session_cookie_name(const struct ctx *c)
 /* The attributes the session cookie always has. */
 static void session_cookie_spec(const struct ctx *c, struct cookie_spec *cs)
 {
-	memset(cs, 0, sizeof(*cs));
-	cs->name = site_session_cookie_name(c);
-	cs->path = "/";
-	cs->http_only = 1;
-	cs->secure = c->req.https;
-	cs->same_site = SAMESITE_LAX;
+	cookie_spec_init(cs, site_session_cookie_name(c), NULL, "/",
+			 COOKIE_SESSION,
+			 COOKIE_HTTPONLY | (c->req.https ? COOKIE_SECURE : 0),
+			 SAMESITE_LAX);
 }
 
 /* The session cookie carrying value, as issued at time at: a persistent
@@ -234,6 +232,19 @@ enum err site_visitor_guard(struct ctx *c)
 	return e;
 }
 
+enum err site_login_fields(struct ctx *c, const char **username,
+			   const char **password)
+{
+	*username = http_field(&c->req.form, "username");
+	*password = http_field(&c->req.form, "password");
+	if (!*username || !*password || !auth_username_valid(*username) ||
+	    strlen(*password) > AUTH_PASSWORD_MAX) {
+		c->error_key = "login.malformed";
+		return ERR_INVAL;
+	}
+	return ERR_OK;
+}
+
 enum err site_login(struct ctx *c, const char *username,
 		    const char *password, struct user *u)
 {
@@ -260,6 +271,22 @@ enum err site_message(struct ctx *c, const char *key)
 	if ((e = tmpl_set(&c->vars, "message_ko", i18n_get(key, LANG_KO))))
 		return e;
 	return tmpl_set(&c->vars, "message_en", i18n_get(key, LANG_EN));
+}
+
+enum err site_bilingual(struct ctx *c, const char *name, const char *key,
+			const char *tag)
+{
+	struct buf b;
+	enum err e;
+
+	if (!key)
+		return tmpl_set(&c->vars, name, "");
+	buf_init(&b);
+	e = tmpl_put_bilingual(&b, key, c->lang, tag);
+	if (!e)
+		e = tmpl_set_html(&c->vars, name, b.data ? b.data : "");
+	buf_cleanup(&b);
+	return e;
 }
 
 void site_page(struct ctx *c, const char *page, const char *title_key)

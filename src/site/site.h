@@ -121,6 +121,15 @@ enum err site_retry_after(struct ctx *c, long long seconds);
 enum err site_visitor_guard(struct ctx *c);
 
 /*
+ * site_login_fields: the form's username and password fields into
+ * *username and *password (owned by the request), when both are there and
+ * well shaped (auth_username_valid, at most AUTH_PASSWORD_MAX bytes).
+ * Otherwise ERR_INVAL with error key login.malformed (400).
+ */
+enum err site_login_fields(struct ctx *c, const char **username,
+			   const char **password);
+
+/*
  * site_login: auth_login for a handler whose failures are the error page.
  * ERR_THROTTLED has Retry-After set and error key login.throttled (429);
  * ERR_AUTH has login.failed (401, the same for a wrong password and an
@@ -136,6 +145,14 @@ enum err site_login(struct ctx *c, const char *username,
  * that show a callout in both languages. key may be NULL.
  */
 enum err site_message(struct ctx *c, const char *key);
+
+/*
+ * site_bilingual: set the page variable name (as HTML) to the i18n string
+ * key in both languages, page language first, each in a <tag> element
+ * ("p" or "span", tmpl_put_bilingual); "" when key is NULL.
+ */
+enum err site_bilingual(struct ctx *c, const char *name, const char *key,
+			const char *tag);
 
 /* site_status_for: the HTTP status for an error (the one mapping). */
 int site_status_for(enum err e);

@@ -68,20 +68,10 @@ enum err account_username_taken(struct db *db, const char *username,
 				int *taken)
 {
 	static const char sql[] = "SELECT 1 FROM users WHERE username = ?";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	enum err e = ERR_OK;
-	int rc;
+	long long one;
+	enum err e = db_int(db, sql, &one, "t", username);
 
-	*taken = 0;
-	if (!st)
-		return ERR_DB;
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*taken = 1;
-	else if (rc != SQLITE_DONE)
-		e = ERR_DB;
-	sqlite3_reset(st);
+	*taken = one != 0;
 	return e;
 }
 

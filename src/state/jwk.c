@@ -3,8 +3,6 @@
  */
 #include "state/jwk.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -13,59 +11,11 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/log.h"
 
 #define B64_MAX 512   /* base64url of a 4096-bit modulus fits */
-
-enum err jwk_read_pem(const char *dir, const char *name, char **out,
-		      size_t *len)
-{
-	struct buf path;
-	struct stat st;
-	char *p = NULL;
-	int fd = -1;
-	enum err e = ERR_OK;
-
-	*out = NULL;
-	*len = 0;
-	buf_init(&path);
-	if ((e = buf_printf(&path, "%s/%s", dir, name)))
-		goto out;
-	if ((fd = open(path.data, O_RDONLY)) < 0) {
-		log_msg("error", "key %s: %s", path.data, strerror(errno));
-		e = ERR_NOTFOUND;
-		goto out;
-	}
-	if (fstat(fd, &st) != 0 || st.st_size <= 0 ||
-	    st.st_size > JWK_PEM_MAX || (st.st_mode & 077)) {
-		log_msg("error", "key %s: want at most %d bytes, mode 0600",
-			path.data, JWK_PEM_MAX);
-		e = ERR_INVAL;
-		goto out;
-	}
-	if (!(p = malloc((size_t)st.st_size + 1))) {
-		e = ERR_NOMEM;
-		goto out;
-	}
-	if (read(fd, p, (size_t)st.st_size) != (ssize_t)st.st_size) {
-		e = ERR_INVAL;
-		goto out;
-	}
-	p[st.st_size] = '\0';
-	*out = p;
-	*len = (size_t)st.st_size;
-	p = NULL;
-out:
-	free(p);
-	if (fd >= 0)
-		close(fd);
-	buf_cleanup(&path);
-	return e;
-}
 
 /* base64url (no padding) of the big-endian bytes of parameter name. */
 static enum err b64_param(EVP_PKEY *pk, const char *name, char *out,

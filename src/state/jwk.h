@@ -22,15 +22,6 @@
 #define JWK_KID_MAX       64     /* bytes of a kid, with the NUL */
 
 /*
- * jwk_read_pem: read dir/name (at most JWK_PEM_MAX bytes) into *out
- * (malloc'd, NUL-terminated, caller frees; *len without the NUL). The file
- * must not be readable by group or others. ERR_NOTFOUND when missing,
- * ERR_INVAL when too big or too open; *out NULL on failure.
- */
-enum err jwk_read_pem(const char *dir, const char *name, char **out,
-		      size_t *len);
-
-/*
  * jwk_public: from a public-key PEM of len bytes, the JWK object
  * {kty, n, e, kid, alg:"RS256", use:"sig"} (*jwk, caller decrefs) and the
  * kid (RFC 7638 SHA-256 thumbprint, base64url) into kid. ERR_INVAL when

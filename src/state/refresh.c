@@ -429,21 +429,30 @@ enum err refresh_live_count(struct db *db, long long user_id, long long *n)
 	return rc == SQLITE_ROW ? ERR_OK : db_fail(db, rc, "family count");
 }
 
-enum err refresh_families_json(struct db *db, long long user_id,
-			       json_t **out)
+/* rows_json: the rows of sql (bound to id, then limit) as a JSON array
+ * of row's objects (db_json_rows). */
+static enum err rows_json(struct db *db, const char *sql, long long id,
+			  int limit, json_t *(*row)(sqlite3_stmt *st),
+			  json_t **out)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id, alg, bound, created, "
-				   "last_used, coalesce(revoked_at, 0), "
-				   "revoked_reason, user_agent, client_addr "
-				   "FROM refresh_families WHERE user_id = ? "
-				   "ORDER BY id DESC LIMIT ?");
+	sqlite3_stmt *st = db_stmt(db, sql);
 
 	*out = NULL;
 	if (!st)
 		return ERR_DB;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int(st, 2, REFRESH_LIST_MAX);
-	return db_json_rows(st, family_json, out);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, limit);
+	return db_json_rows(st, row, out);
+}
+
+enum err refresh_families_json(struct db *db, long long user_id,
+			       json_t **out)
+{
+	return rows_json(db, "SELECT id, alg, bound, created, last_used, "
+			 "coalesce(revoked_at, 0), revoked_reason, "
+			 "user_agent, client_addr FROM refresh_families "
+			 "WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+			 user_id, REFRESH_LIST_MAX, family_json, out);
 }
 
 /* One family event: {at, kind, detail}. */
@@ -459,16 +468,9 @@ static json_t *event_json(sqlite3_stmt *st)
 enum err refresh_events_json(struct db *db, long long family_id,
 			     json_t **out)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT at, kind, detail FROM "
-				   "token_events WHERE family_id = ? "
-				   "ORDER BY id DESC LIMIT ?");
-
-	*out = NULL;
-	if (!st)
-		return ERR_DB;
-	sqlite3_bind_int64(st, 1, family_id);
-	sqlite3_bind_int(st, 2, REFRESH_EVENTS_MAX);
-	return db_json_rows(st, event_json, out);
+	return rows_json(db, "SELECT at, kind, detail FROM token_events "
+			 "WHERE family_id = ? ORDER BY id DESC LIMIT ?",
+			 family_id, REFRESH_EVENTS_MAX, event_json, out);
 }
 
 enum err refresh_blacklist_add(struct db *db, const char *jti,
@@ -482,19 +484,12 @@ enum err refresh_blacklist_add(struct db *db, const char *jti,
 
 enum err refresh_blacklisted(struct db *db, const char *jti, int *yes)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM token_blacklist "
-				   "WHERE jti = ?");
-	int rc;
+	long long one;
+	enum err e = db_int(db, "SELECT 1 FROM token_blacklist WHERE jti = ?",
+			    &one, "t", jti);
 
-	*yes = 0;
-	if (!st)
-		return ERR_DB;
-	sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		*yes = 1;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK : ERR_DB;
+	*yes = one != 0;
+	return e;
 }
 
 enum err refresh_purge(struct db *db, long long now)

@@ -97,8 +97,8 @@ enum err token_keys_load(const char *dir, struct token_keys *k)
 		goto fail;
 	}
 	token_hs_kid(k->hs_secret, k->hs_kid);
-	if ((e = jwk_read_pem(dir, JWK_PUBLIC_FILE, &k->rs_pub_pem,
-			      &k->rs_pub_len)) ||
+	if ((e = keys_read(dir, JWK_PUBLIC_FILE, JWK_PEM_MAX, &k->rs_pub_pem,
+			   &k->rs_pub_len)) ||
 	    (e = jwk_public(k->rs_pub_pem, k->rs_pub_len, &k->rs_jwk,
 			    k->rs_kid)))
 		goto fail;

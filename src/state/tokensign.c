@@ -4,8 +4,6 @@
  */
 #include "state/tokensign.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jwt.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -21,40 +19,6 @@
 #include "base/buf.h"
 #include "base/keys.h"
 #include "base/log.h"
-
-/* Write len bytes to dir/name, a new file (O_EXCL) of mode 0600. */
-static enum err write_new(const char *dir, const char *name, const char *p,
-			  size_t len)
-{
-	struct buf path;
-	int fd = -1;
-	enum err e = ERR_OK;
-
-	buf_init(&path);
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		log_msg("error", "mkdir %s: %s", dir, strerror(errno));
-		return ERR_INTERNAL;
-	}
-	if ((e = buf_printf(&path, "%s/%s", dir, name)))
-		goto out;
-	if ((fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0) {
-		log_msg("error", "create %s: %s", path.data, strerror(errno));
-		e = ERR_INTERNAL;
-		goto out;
-	}
-	if (write(fd, p, len) != (ssize_t)len || fsync(fd) != 0) {
-		log_msg("error", "write %s: %s", path.data, strerror(errno));
-		unlink(path.data);
-		e = ERR_INTERNAL;
-		goto out;
-	}
-	log_msg("info", "created key %s", path.data);
-out:
-	if (fd >= 0)
-		close(fd);
-	buf_cleanup(&path);
-	return e;
-}
 
 static int file_exists(const char *dir, const char *name)
 {
@@ -89,7 +53,7 @@ static enum err write_public(const char *dir, EVP_PKEY *pk)
 	buf_init(&pem);
 	if (bio && PEM_write_bio_PUBKEY(bio, pk) == 1 &&
 	    !(e = bio_text(bio, &pem)))
-		e = write_new(dir, JWK_PUBLIC_FILE, pem.data, pem.len);
+		e = keys_write_new(dir, JWK_PUBLIC_FILE, pem.data, pem.len);
 	BIO_free(bio);
 	buf_cleanup(&pem);
 	return e;
@@ -113,7 +77,7 @@ static enum err create_rsa(const char *dir, const char *priv_name)
 	if (file_exists(dir, priv_name)) {
 		if (file_exists(dir, JWK_PUBLIC_FILE))
 			return ERR_OK;
-		if ((e = jwk_read_pem(dir, priv_name, &text, &len)))
+		if ((e = keys_read(dir, priv_name, JWK_PEM_MAX, &text, &len)))
 			goto out;
 		bio = BIO_new_mem_buf(text, (int)len);
 		if (!bio || !(pk = PEM_read_bio_PrivateKey(bio, NULL, NULL,
@@ -132,7 +96,7 @@ static enum err create_rsa(const char *dir, const char *priv_name)
 		goto out;
 	}
 	if ((e = bio_text(bio, &pem)) ||
-	    (e = write_new(dir, priv_name, pem.data, pem.len)))
+	    (e = keys_write_new(dir, priv_name, pem.data, pem.len)))
 		goto out;
 	e = write_public(dir, pk);
 out:
@@ -163,8 +127,8 @@ enum err tokensign_load(const char *dir, struct token_signer *s)
 	memset(s, 0, sizeof(*s));
 	if ((e = token_keys_load(dir, &s->keys)))
 		return e;
-	if ((e = jwk_read_pem(dir, TOKENSIGN_PRIVATE_FILE, &s->rs_priv_pem,
-			      &s->rs_priv_len))) {
+	if ((e = keys_read(dir, TOKENSIGN_PRIVATE_FILE, JWK_PEM_MAX,
+			   &s->rs_priv_pem, &s->rs_priv_len))) {
 		log_msg("error", "no RS256 private key in %s", dir);
 		tokensign_cleanup(s);
 		return e;

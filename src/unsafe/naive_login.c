@@ -13,15 +13,8 @@ static enum err put(struct response *res, const char *name,
 {
 	struct cookie_spec cs;
 
-	memset(&cs, 0, sizeof(cs));
-	cs.name = name;
-	cs.value = value;
-	cs.path = NAIVE_PATH;
-	cs.same_site = SAMESITE_LAX;
-	if (expire) {
-		cs.has_max_age = 1;
-		cs.max_age = 0;
-	}
+	cookie_spec_init(&cs, name, value, NAIVE_PATH,
+			 expire ? 0 : COOKIE_SESSION, 0, SAMESITE_LAX);
 	return response_cookie(res, &cs, NULL);
 }
 

@@ -19,12 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lab_cookie lc;
 	const char *why = NULL, *bw = NULL;
 	struct buf out;
-	long v;
+	long long v;
 
 	if (http_parse_fields((const char *)data, size, &f) != ERR_OK)
 		return 0;
-	(void)lab_parse_long(http_field(&f, "seconds"), LAB_SECONDS_MIN,
-			     LAB_SECONDS_MAX, &v);
+	(void)http_parse_num(http_field(&f, "seconds"), LAB_SECONDS_MIN,
+			     LAB_SECONDS_MAX, HTTP_NUM_ZEROS, &v);
 	if (lab_from_form(&f, 1700000000LL, &lc, &why, &bw) == ERR_OK) {
 		buf_init(&out);
 		if (why || cookie_build(&lc.spec, &out, NULL) != ERR_OK ||

@@ -625,6 +625,70 @@ static void test_build_full_buffer(void **state)
 	free(fill);
 }
 
+/* cookie_spec_init: the Set-Cookie lines the site's common specs give. */
+static void test_spec_init(void **state)
+{
+	static const struct {
+		const char *name, *value, *path;
+		long max_age;
+		int flags;
+		enum cookie_samesite ss;
+		const char *want;
+	} rows[] = {
+		{ "sid", "abc", "/", COOKIE_SESSION, COOKIE_HTTPONLY,
+		  SAMESITE_LAX, "sid=abc; Path=/; HttpOnly; SameSite=Lax" },
+		{ "sid", "abc", "/", 1800, COOKIE_HTTPONLY | COOKIE_SECURE,
+		  SAMESITE_LAX,
+		  "sid=abc; Max-Age=1800; Path=/; Secure; HttpOnly; SameSite=Lax" },
+		{ "r", "", "/auth", 0, COOKIE_HTTPONLY, SAMESITE_STRICT,
+		  "r=; Max-Age=0; Path=/auth; HttpOnly; SameSite=Strict" },
+		{ "x", NULL, NULL, -5, 0, SAMESITE_UNSET, "x=" },
+		{ "ss", "1", "/s", COOKIE_SESSION, COOKIE_SECURE, SAMESITE_NONE,
+		  "ss=1; Path=/s; Secure; SameSite=None" },
+		/* The prefixes bring their rules along. */
+		{ "__Host-sid", "v", "/x", 60, COOKIE_HTTPONLY, SAMESITE_LAX,
+		  "__Host-sid=v; Max-Age=60; Path=/; Secure; HttpOnly; "
+		  "SameSite=Lax" },
+		{ "__secure-a", "v", "/p", COOKIE_SESSION, 0, SAMESITE_UNSET,
+		  "__secure-a=v; Path=/p; Secure" },
+	};
+	struct cookie_spec cs;
+	struct buf b;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		memset(&cs, 0x5a, sizeof(cs));
+		cookie_spec_init(&cs, rows[i].name, rows[i].value, rows[i].path,
+				 rows[i].max_age, rows[i].flags, rows[i].ss);
+		CHECK(!cs.has_expires && !cs.domain, i);
+		buf_init(&b);
+		CHECK(cookie_build(&cs, &b, NULL) == ERR_OK, i);
+		CHECK(b.data && !strcmp(b.data, rows[i].want), i);
+		buf_cleanup(&b);
+	}
+}
+
+/* cookie_is_tchar: every byte, against the RFC 9110 list. */
+static void test_is_tchar(void **state)
+{
+	const char *extra = "!#$%&'*+-.^_`|~";
+	unsigned c;
+	int want;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		want = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		       (c >= '0' && c <= '9') ||
+		       (c != 0 && strchr(extra, (int)c) != NULL);
+		CHECK(cookie_is_tchar((unsigned char)c) == want, c);
+	}
+	assert_false(cookie_is_tchar('('));
+	assert_false(cookie_is_tchar(' '));
+	assert_false(cookie_is_tchar('"'));
+	assert_false(cookie_is_tchar(0x80));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -636,6 +700,8 @@ int main(void)
 		cmocka_unit_test(test_build_table),
 		cmocka_unit_test(test_build_limits),
 		cmocka_unit_test(test_build_full_buffer),
+		cmocka_unit_test(test_spec_init),
+		cmocka_unit_test(test_is_tchar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

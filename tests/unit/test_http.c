@@ -1101,7 +1101,8 @@ static void test_request_misuse(void **state)
 	http_request_free(&r);
 }
 
-/* http_parse_int: one spelling per number, bounds, hostile rows. */
+/* http_parse_num without flags: one spelling per number, bounds, hostile
+ * rows. */
 static void test_parse_int(void **state)
 {
 	static const struct {
@@ -1142,8 +1143,8 @@ static void test_parse_int(void **state)
 	(void)state;
 	for (i = 0; i < NROWS(rows); i++) {
 		v = 12345;
-		CHECK(http_parse_int(rows[i].in, rows[i].min, rows[i].max,
-				     &v) == rows[i].ok, i);
+		CHECK((http_parse_num(rows[i].in, rows[i].min, rows[i].max,
+				      0, &v) == ERR_OK) == rows[i].ok, i);
 		CHECK(v == rows[i].want, i);
 	}
 }
