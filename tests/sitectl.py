@@ -8,6 +8,17 @@ database, keys and FastCGI socket folder, on a free port of 127.0.0.1.
     ...
     site.stop()          # raises LeftoverProcesses if a FastCGI child stays
 
+or, for a site of a test's own that must also show no backend trouble in
+its error log:
+
+    with private_site("expiry", idle=2, absolute=5) as site:
+        ...
+
+build/siteinit runs once per test run; every site starts from a copy of
+what it made (copy_pristine). wait_next_second and wait_until wait for the
+programs' whole-second clock no longer than they must; kst formats a time
+as the site writes it in Asia/Seoul.
+
 Nothing here depends on the C code beyond its public interface: the
 environment variables read by lighttpd.conf, build/siteinit, the URLs and
 the SQLite schema.
@@ -103,6 +114,18 @@ def _pristine() -> tuple[Path, Path]:
         atexit.register(shutil.rmtree, tmp, True)
         _PRISTINE = (tmp / "site.sqlite", tmp / "keys")
     return _PRISTINE
+
+
+def copy_pristine(db: Path, keys: Path):
+    """A database at db and a keys folder at keys as build/siteinit makes
+    them: copies (modes kept) of the ones it made once for this run."""
+    src_db, src_keys = _pristine()
+    shutil.copy2(src_db, db)
+    for suffix in ("-wal", "-shm"):
+        extra = src_db.with_name(src_db.name + suffix)
+        if extra.exists():
+            shutil.copy2(extra, db.with_name(db.name + suffix))
+    shutil.copytree(src_keys, keys, copy_function=shutil.copy2)
 
 
 def _read(path: Path) -> bytes:
@@ -204,14 +227,8 @@ class Site:
         with fresh_init, build/siteinit run again."""
         if self.fresh_init:
             run_siteinit(db, keys)
-            return
-        src_db, src_keys = _pristine()
-        shutil.copy2(src_db, db)
-        for suffix in ("-wal", "-shm"):
-            extra = src_db.with_name(src_db.name + suffix)
-            if extra.exists():
-                shutil.copy2(extra, db.with_name(db.name + suffix))
-        shutil.copytree(src_keys, keys, copy_function=shutil.copy2)
+        else:
+            copy_pristine(db, keys)
 
     def restart(self) -> "Site":
         """Stop lighttpd and its programs, then start them again on the same

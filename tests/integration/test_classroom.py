@@ -138,9 +138,8 @@ def test_classroom_lifetimes():
     import re
     import requests
 
-    s = sitectl.Site(name="classroom-ttl", extra_env={"CLASSROOM": "1"}) \
-        .start()
-    try:
+    with sitectl.private_site("classroom-ttl",
+                              extra_env={"CLASSROOM": "1"}) as s:
         c = Client(s)
         assert c.login("alice", "alice-password").status_code == 303
         [(ttl, span)] = s.query(
@@ -157,5 +156,3 @@ def test_classroom_lifetimes():
                         r.headers["Set-Cookie"])
         [(life,)] = s.query("SELECT expires - created FROM refresh_tokens")
         assert life == 600
-    finally:
-        s.stop()
