@@ -257,7 +257,7 @@ test: setup unit asan-unit fuzz-smoke
 # check: the fast tier while working: the unit tests and the integration
 # suite, without the browser matrix and the sanitizer and fuzz builds.
 check: setup unit
-	$(PYTHON) -m pytest -q tests/integration
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
 # lint: cppcheck; the include direction of the layers and no include
 # cycle (tools/layers.py); and no symbol of the unsafe archive in the

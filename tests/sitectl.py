@@ -8,14 +8,27 @@ database, keys and FastCGI socket folder, on a free port of 127.0.0.1.
     ...
     site.stop()          # raises LeftoverProcesses if a FastCGI child stays
 
+or, for a site of a test's own that must also show no backend trouble in
+its error log:
+
+    with private_site("expiry", idle=2, absolute=5) as site:
+        ...
+
+build/siteinit runs once per test run; every site starts from a copy of
+what it made (copy_pristine). wait_next_second and wait_until wait for the
+programs' whole-second clock no longer than they must; kst formats a time
+as the site writes it in Asia/Seoul.
+
 Nothing here depends on the C code beyond its public interface: the
 environment variables read by lighttpd.conf, build/siteinit, the URLs and
 the SQLite schema.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
+import math
 import os
 import re
 import shutil
@@ -81,6 +94,40 @@ def sid_hash_hex8(sid: str) -> str:
     return sid_hash(sid).hex()[:8]
 
 
+def run_siteinit(db: Path, keys: Path):
+    subprocess.run([str(SITEINIT), str(db), str(keys)],
+                   check=True, timeout=60, capture_output=True)
+
+
+_PRISTINE = None
+
+
+def _pristine() -> tuple[Path, Path]:
+    """A database and keys made by build/siteinit once per test run (it
+    hashes the demo passwords and makes an RSA key: most of a start-up);
+    every Site starts from a copy, modes kept. Removed when the run ends."""
+    global _PRISTINE
+    if _PRISTINE is None or not _PRISTINE[0].exists():
+        import atexit
+        tmp = Path(tempfile.mkdtemp(prefix="sitetest-pristine-"))
+        run_siteinit(tmp / "site.sqlite", tmp / "keys")
+        atexit.register(shutil.rmtree, tmp, True)
+        _PRISTINE = (tmp / "site.sqlite", tmp / "keys")
+    return _PRISTINE
+
+
+def copy_pristine(db: Path, keys: Path):
+    """A database at db and a keys folder at keys as build/siteinit makes
+    them: copies (modes kept) of the ones it made once for this run."""
+    src_db, src_keys = _pristine()
+    shutil.copy2(src_db, db)
+    for suffix in ("-wal", "-shm"):
+        extra = src_db.with_name(src_db.name + suffix)
+        if extra.exists():
+            shutil.copy2(extra, db.with_name(db.name + suffix))
+    shutil.copytree(src_keys, keys, copy_function=shutil.copy2)
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -92,7 +139,7 @@ class Site:
     """One running lighttpd + FastCGI programs on a private database."""
 
     def __init__(self, idle=None, absolute=None, remember=None, extra_env=None,
-                 name="site"):
+                 name="site", fresh_init=False):
         self.settings = {}
         if idle is not None:
             self.settings["SESSION_IDLE_SECONDS"] = str(idle)
@@ -102,6 +149,7 @@ class Site:
             self.settings["SESSION_REMEMBER_SECONDS"] = str(remember)
         self.settings.update(extra_env or {})
         self.name = name
+        self.fresh_init = fresh_init
         self.tmp = None
         self.proc = None
         self.port = None
@@ -170,9 +218,17 @@ class Site:
             raise RuntimeError(f"{SITEINIT} is missing: run `make all`")
         self.tmp = Path(tempfile.mkdtemp(prefix=f"sitetest-{self.name}-"))
         self.run_dir.mkdir()
-        subprocess.run([str(SITEINIT), str(self.db_path), str(self.keys_dir)],
-                       check=True, timeout=60, capture_output=True)
+        self.init_state(self.db_path, self.keys_dir)
         return self._launch()
+
+    def init_state(self, db: Path, keys: Path):
+        """A new database and keys at db and keys: a copy of what
+        build/siteinit made once for this test run (see _pristine), or,
+        with fresh_init, build/siteinit run again."""
+        if self.fresh_init:
+            run_siteinit(db, keys)
+        else:
+            copy_pristine(db, keys)
 
     def restart(self) -> "Site":
         """Stop lighttpd and its programs, then start them again on the same
@@ -523,8 +579,6 @@ def alarm_limit(seconds: int):
 
     pytest-timeout is not packaged here; SIGALRM does the same job for
     tests that run in the main thread."""
-    import contextlib
-
     @contextlib.contextmanager
     def guard():
         def on_alarm(_sig, _frame):
@@ -542,6 +596,71 @@ def alarm_limit(seconds: int):
 def abnormal_log_lines(text: str) -> list[str]:
     """Lines of a lighttpd log that tell of a dead or unreachable backend."""
     return [ln for ln in text.splitlines() if ABNORMAL_LOG.search(ln)]
+
+
+@contextlib.contextmanager
+def private_site(name="private", *, check_log=True, **settings):
+    """A site of its own with these settings (Site's idle, absolute,
+    remember, extra_env, ...), started for the with block:
+
+        with private_site("throttle", extra_env={"TZ": "Asia/Seoul"}) as s:
+            ...
+
+    or, as a fixture, `with private_site(...) as s: yield s`. On leaving,
+    it is stopped (LeftoverProcesses if a FastCGI child stays) and, unless
+    check_log=False (tests that kill programs on purpose), its error log
+    must show no backend trouble (abnormal_log_lines). When the block
+    itself raised, that error is the one reported."""
+    s = Site(name=name, **settings).start()
+    bad = []
+    try:
+        yield s
+    finally:
+        if check_log:
+            bad = abnormal_log_lines(s.log_text())
+        s.stop()
+    assert not bad, (f"backend trouble in the lighttpd log of {name}:\n"
+                     + "\n".join(bad))
+
+
+# ---- time ------------------------------------------------------------------------
+# The programs read the time with time(2), which the kernel's vDSO serves
+# from its coarse clock, updated once a tick: just after a second begins,
+# time() may still say the last one for a few milliseconds. The waits
+# below end this much later than the wall clock says they could.
+TIME_MARGIN = 0.05
+
+
+def wait_next_second():
+    """Sleep until the wall clock's whole second has changed (at most
+    1 s), as the programs see it.
+
+    The programs work in whole seconds: each re-reads the demo clock
+    offset when the second changes (src/base/clock.c), and a session is
+    touched at most once a second. After this, any request sees the
+    effects of everything done before the call."""
+    t = time.time()
+    time.sleep(math.floor(t) + 1 - t + TIME_MARGIN)
+
+
+def wait_until(unix_time: float):
+    """Sleep until the programs' clock reads unix_time: a deadline of the
+    site (no demo clock offset), waited for no longer than it must."""
+    left = unix_time + TIME_MARGIN - time.time()
+    if left > 0:
+        time.sleep(left)
+
+
+SITE_ZONE = "Asia/Seoul"     # the Makefile's default TZ, shown as KST
+
+
+def kst(t: float) -> str:
+    """Unix time t as the site writes it in Asia/Seoul: the one format of
+    its times, "2026-12-02 09:05:31 KST"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    return datetime.fromtimestamp(t, ZoneInfo(SITE_ZONE)).strftime(
+        "%Y-%m-%d %H:%M:%S KST")
 
 
 # ---- what the site promises about its cookies and pages -------------------------

@@ -12,9 +12,7 @@ KST".
 import re
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -23,10 +21,9 @@ from selenium.webdriver.support import expected_conditions as EC
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sitectl  # noqa: E402
-from sitectl import Client, csrf_from  # noqa: E402
+from sitectl import Client, csrf_from, kst  # noqa: E402
 from browserkit import csp_errors, wait  # noqa: E402
 
-SEOUL = ZoneInfo("Asia/Seoul")
 SITE_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d KST$")
 
 
@@ -38,10 +35,6 @@ def clock_site():
     bad = sitectl.abnormal_log_lines(s.log_text())
     s.stop()
     assert not bad, "\n".join(bad)
-
-
-def kst(t):
-    return datetime.fromtimestamp(t, SEOUL).strftime("%Y-%m-%d %H:%M:%S KST")
 
 
 def move_clock(site, minutes):

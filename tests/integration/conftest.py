@@ -4,7 +4,10 @@ free port of 127.0.0.1, each with a private temporary database.
 - `site`: the main instance, shared by the whole run (default timeouts).
 - `expiry_site`: idle 2 s, absolute 5 s (remember me 60 s), for the S-S3
   expiry and S-S9 tests.
-- test_throttle.py and test_teardown.py start their own instances.
+- `tls_site`: HTTPS=1.
+- Modules that need a site of their own (other settings, or tests that
+  log everyone out or kill programs) use sitectl.private_site, which also
+  checks the error log and stops it.
 
 Every test runs under a SIGALRM time limit (no pytest-timeout here).
 """
@@ -20,27 +23,25 @@ import sitectl  # noqa: E402
 TEST_TIME_LIMIT = 90   # seconds for any single test
 
 
-def _stop_checked(site):
-    """Stop the instance; fail (as a teardown error) on leftover FastCGI
-    processes or on a backend that died during the run."""
-    log = site.log_text()
-    bad = sitectl.abnormal_log_lines(log)
-    site.stop()
-    assert not bad, "backend trouble in the lighttpd log:\n" + "\n".join(bad)
-
-
 @pytest.fixture(scope="session")
 def site():
-    s = sitectl.Site(name="main").start()
-    yield s
-    _stop_checked(s)
+    with sitectl.private_site("main") as s:
+        yield s
 
 
 @pytest.fixture(scope="session")
 def expiry_site():
-    s = sitectl.Site(name="expiry", idle=2, absolute=5, remember=60).start()
-    yield s
-    _stop_checked(s)
+    with sitectl.private_site("expiry", idle=2, absolute=5,
+                              remember=60) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def tls_site():
+    """HTTPS=1: TLS on the main port (test_https.py, and the Secure refresh
+    cookie in test_jwt_refresh.py)."""
+    with sitectl.private_site("https", extra_env={"HTTPS": "1"}) as s:
+        yield s
 
 
 @pytest.fixture

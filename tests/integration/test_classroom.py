@@ -10,9 +10,8 @@ from sitectl import Client, csrf_from
 
 @pytest.fixture
 def classroom():
-    s = sitectl.Site(name="classroom").start()
-    yield s
-    s.stop()
+    with sitectl.private_site("classroom") as s:
+        yield s
 
 
 def admin_client(site):
@@ -113,7 +112,6 @@ def test_s_j3_demo_clock_expires_access_tokens(classroom, alg):
     """S-J3: a 15-minute access token is refused as expired once the demo
     clock moves 16 minutes, by the API program (another process, which
     sees the offset within a second)."""
-    import time
     import requests
 
     r = requests.post(classroom.url("/api/auth/login"), timeout=10,
@@ -127,7 +125,7 @@ def test_s_j3_demo_clock_expires_access_tokens(classroom, alg):
     admin = admin_client(classroom)
     assert post_admin(admin, "/session/admin/clock",
                       minutes="16").status_code == 200
-    time.sleep(1.1)   # each process re-reads the offset once a second
+    sitectl.wait_next_second()   # each process re-reads the offset
     r = requests.get(classroom.url("/api/me"), headers=auth, timeout=10)
     assert r.status_code == 401
     assert 'error_description="expired"' in r.headers["WWW-Authenticate"]
@@ -140,9 +138,8 @@ def test_classroom_lifetimes():
     import re
     import requests
 
-    s = sitectl.Site(name="classroom-ttl", extra_env={"CLASSROOM": "1"}) \
-        .start()
-    try:
+    with sitectl.private_site("classroom-ttl",
+                              extra_env={"CLASSROOM": "1"}) as s:
         c = Client(s)
         assert c.login("alice", "alice-password").status_code == 303
         [(ttl, span)] = s.query(
@@ -159,5 +156,3 @@ def test_classroom_lifetimes():
                         r.headers["Set-Cookie"])
         [(life,)] = s.query("SELECT expires - created FROM refresh_tokens")
         assert life == 600
-    finally:
-        s.stop()

@@ -18,12 +18,9 @@ EXPIRES_RE = re.compile(r"^hideNotice=today; Expires=(.+ GMT); Path=/; "
 
 @pytest.fixture(scope="module", params=["Asia/Seoul", "America/New_York"])
 def tz_site(request):
-    s = sitectl.Site(name="tz", extra_env={"TZ": request.param}).start()
-    s.tz = request.param
-    yield s
-    bad = sitectl.abnormal_log_lines(s.log_text())
-    s.stop()
-    assert not bad, bad
+    with sitectl.private_site("tz", extra_env={"TZ": request.param}) as s:
+        s.tz = request.param
+        yield s
 
 
 def next_midnight_gmt(tz, now):

@@ -218,11 +218,8 @@ def test_s_s7_admin_page_forbidden_to_others(site):
 
 @pytest.fixture(scope="module")
 def own_site():
-    s = sitectl.Site(name="devices").start()
-    yield s
-    bad = sitectl.abnormal_log_lines(s.log_text())
-    s.stop()
-    assert not bad
+    with sitectl.private_site("devices") as s:
+        yield s
 
 
 NEW_PW = "a much better passphrase"

@@ -29,9 +29,8 @@ SIGNUP_PASSWORD = "correct horse battery"
 def fault_site():
     """A private instance: this test kills its programs on purpose, so the
     shared fixtures' "no backend died" log check does not apply."""
-    s = sitectl.Site(name="faults").start()
-    yield s
-    s.stop()
+    with sitectl.private_site("faults", check_log=False) as s:
+        yield s
 
 
 def session_pids(site):

@@ -5,17 +5,8 @@ this is a demo host."""
 import os
 import stat
 
-import pytest
-
 import sitectl
 from sitectl import Client
-
-
-@pytest.fixture(scope="module")
-def tls_site():
-    s = sitectl.Site(name="https", extra_env={"HTTPS": "1"}).start()
-    yield s
-    s.stop()
 
 
 def test_s_s1_https_session_cookie_is_host_prefixed_and_secure(tls_site):

@@ -57,11 +57,8 @@ def fd_room():
 
 @pytest.fixture(scope="module")
 def fsite(fd_room):
-    s = sitectl.Site(name="flood").start()
-    yield s
-    bad = sitectl.abnormal_log_lines(s.log_text())
-    s.stop()
-    assert not bad, bad
+    with sitectl.private_site("flood") as s:
+        yield s
 
 
 def open_stalled(site, n):

@@ -13,14 +13,12 @@ Korean of jwt.tsv and of the JWT page scripts follows docs/glossary.md.
 import html
 import re
 import time
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 import sitectl
-from sitectl import Client, csrf_from, main_part
+from sitectl import Client, csrf_from, kst, main_part
 
 from test_jwt_api import access_token, b64u_json
 from test_jwt_pages import decode, verdict_row
@@ -30,7 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 JWTIO = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
          "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
          "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
-SEOUL = ZoneInfo("Asia/Seoul")
 
 # token_reason_text (src/token.c) and bearer.c's "no bearer token"; the
 # refresh outcomes (src/refresh.c); family events and details.
@@ -51,15 +48,8 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 @pytest.fixture(scope="module")
 def kst_site():
     """A site in the default zone of the Makefile, Asia/Seoul (KST)."""
-    s = sitectl.Site(name="jwt-kst", extra_env={"TZ": "Asia/Seoul"}).start()
-    yield s
-    bad = sitectl.abnormal_log_lines(s.log_text())
-    s.stop()
-    assert not bad, "\n".join(bad)
-
-
-def kst(t):
-    return datetime.fromtimestamp(t, SEOUL).strftime("%Y-%m-%d %H:%M:%S KST")
+    with sitectl.private_site("jwt-kst", extra_env={"TZ": "Asia/Seoul"}) as s:
+        yield s
 
 
 def delta(t, now, ko=False):
@@ -298,7 +288,7 @@ def test_s_j4_token_page_carries_server_clock_and_zone(kst_site):
         assert admin.post("/session/admin/clock", data={
             "csrf": token, "minutes": "60"}).status_code == 200
         try:
-            time.sleep(1.1)   # each process re-reads the offset each second
+            sitectl.wait_next_second()   # each process re-reads the offset
             before = int(time.time())
             r = c.get("/jwt")
             after = int(time.time())
@@ -308,7 +298,7 @@ def test_s_j4_token_page_carries_server_clock_and_zone(kst_site):
             token = csrf_from(admin.get("/session/admin").text)
             assert admin.post("/session/admin/clock/reset", data={
                 "csrf": token}).status_code == 200
-            time.sleep(1.1)
+            sitectl.wait_next_second()
     finally:
         c.close()
         admin.close()

@@ -15,6 +15,7 @@ import jwt as pyjwt
 import pytest
 import requests
 
+import sitectl
 from sitectl import HTTP_TIMEOUT, JSON_TYPE, set_cookie_headers
 
 COOKIE_RE = re.compile(
@@ -204,37 +205,41 @@ def test_s_j4_unknown_refresh_token_401(site, device, value):
     assert set_cookie_headers(r) == [EXPIRE]
 
 
-def test_s_j4_expired_refresh_token_refused(site):
+@pytest.fixture(scope="module")
+def short_site():
+    """Refresh tokens that live 1 s, access tokens 120 s."""
+    with sitectl.private_site("jwt-short", extra_env={
+            "REFRESH_TOKEN_SECONDS": "1", "ACCESS_TOKEN_SECONDS": "120"}) as s:
+        yield s
+
+
+def test_s_j4_expired_refresh_token_refused(short_site):
     """S-J4: refresh expiry means logging in again."""
-    import sitectl
-    s = sitectl.Site(name="jwt-short",
-                     extra_env={"REFRESH_TOKEN_SECONDS": "1",
-                                "ACCESS_TOKEN_SECONDS": "30"}).start()
-    try:
-        d = Device(s)
-        d.login()
-        time.sleep(2.1)
-        r = d.refresh()
-        assert r.status_code == 401
-        assert r.json()["error_description"] == "expired"
-    finally:
-        s.stop()
+    d = Device(short_site)
+    d.login()
+    [(created, expires)] = short_site.query(
+        "SELECT created, expires FROM refresh_tokens WHERE hash = ?",
+        (refresh_hash(d.refresh_token),))
+    assert expires - created == 1               # REFRESH_TOKEN_SECONDS
+    sitectl.wait_until(expires)                 # the deadline, no later
+    r = d.refresh()
+    assert r.status_code == 401
+    assert r.json()["error_description"] == "expired"
 
 
-def test_s_j4_access_ttl_from_environment():
+def test_s_j4_access_ttl_from_environment(short_site):
     """S-J4: ACCESS_TOKEN_SECONDS and CLASSROOM=1 set the lifetime."""
-    import sitectl
-    for env, ttl in (({"ACCESS_TOKEN_SECONDS": "120"}, 120),
-                     ({"CLASSROOM": "1"}, 60)):
-        s = sitectl.Site(name="jwt-ttl", extra_env=env).start()
-        try:
-            d = Device(s)
-            r = d.login()
-            assert r.json()["expires_in"] == ttl
-            p = payload_of(d.access)
-            assert p["exp"] - p["iat"] == ttl
-        finally:
-            s.stop()
+    d = Device(short_site)
+    r = d.login()
+    assert r.json()["expires_in"] == 120
+    p = payload_of(d.access)
+    assert p["exp"] - p["iat"] == 120
+    with sitectl.private_site("jwt-ttl", extra_env={"CLASSROOM": "1"}) as s:
+        d = Device(s)
+        r = d.login()
+        assert r.json()["expires_in"] == 60
+        p = payload_of(d.access)
+        assert p["exp"] - p["iat"] == 60
 
 
 # ---- S-J5: reuse detection ----------------------------------------------------
@@ -468,35 +473,30 @@ def test_s_j6_devices_list_and_revoke_one(site):
     assert r.status_code == 400
 
 
-def test_s_j4_refresh_cookie_is_secure_over_https():
+def test_s_j4_refresh_cookie_is_secure_over_https(tls_site):
     """S-J4: over HTTPS the refresh cookie adds Secure, and the same-origin
     check expects the https origin."""
-    import sitectl
-    s = sitectl.Site(name="jwt-https", extra_env={"HTTPS": "1"}).start()
-    try:
-        body = {"username": "alice", "password": "alice-password",
-                "alg": "RS256"}
-        r = requests.post(s.url("/api/auth/login"), json=body,
-                          headers={"Origin": s.origin}, verify=s.verify,
-                          timeout=HTTP_TIMEOUT)
-        assert r.status_code == 200, r.text
-        lines = set_cookie_headers(r)
-        m = re.match(r"^refresh_token=([A-Za-z0-9_-]{43}); Max-Age=1209600; "
-                     r"Path=/api/auth; Secure; HttpOnly; SameSite=Strict$",
-                     lines[0])
-        assert m and len(lines) == 1, lines
-        cookie = f"refresh_token={m.group(1)}"
-        r = requests.post(s.url("/api/auth/refresh"), json={},
-                          headers={"Cookie": cookie, "Origin":
-                                   s.origin.replace("https:", "http:")},
-                          verify=s.verify, timeout=HTTP_TIMEOUT)
-        assert r.status_code == 403
-        r = requests.post(s.url("/api/auth/refresh"), json={},
-                          headers={"Cookie": cookie, "Origin": s.origin},
-                          verify=s.verify, timeout=HTTP_TIMEOUT)
-        assert r.status_code == 200
-    finally:
-        s.stop()
+    body = {"username": "alice", "password": "alice-password",
+            "alg": "RS256"}
+    r = requests.post(tls_site.url("/api/auth/login"), json=body,
+                      headers={"Origin": tls_site.origin},
+                      verify=tls_site.verify, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200, r.text
+    lines = set_cookie_headers(r)
+    m = re.match(r"^refresh_token=([A-Za-z0-9_-]{43}); Max-Age=1209600; "
+                 r"Path=/api/auth; Secure; HttpOnly; SameSite=Strict$",
+                 lines[0])
+    assert m and len(lines) == 1, lines
+    cookie = f"refresh_token={m.group(1)}"
+    r = requests.post(tls_site.url("/api/auth/refresh"), json={},
+                      headers={"Cookie": cookie, "Origin":
+                               tls_site.origin.replace("https:", "http:")},
+                      verify=tls_site.verify, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 403
+    r = requests.post(tls_site.url("/api/auth/refresh"), json={},
+                      headers={"Cookie": cookie, "Origin": tls_site.origin},
+                      verify=tls_site.verify, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200
 
 
 def test_s_j6_device_user_agent_kept_cut_on_a_character(site):

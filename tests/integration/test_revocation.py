@@ -28,11 +28,8 @@ NEW_PW = "a much better passphrase"
 
 @pytest.fixture
 def rsite():
-    s = sitectl.Site(name="revoke").start()
-    yield s
-    bad = sitectl.abnormal_log_lines(s.log_text())
-    s.stop()
-    assert not bad, bad
+    with sitectl.private_site("revoke") as s:
+        yield s
 
 
 def payload_of(tok):

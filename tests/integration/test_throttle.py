@@ -13,11 +13,8 @@ WINDOW = 900
 
 @pytest.fixture(scope="module")
 def tsite():
-    s = sitectl.Site(name="throttle").start()
-    yield s
-    bad = sitectl.abnormal_log_lines(s.log_text())
-    s.stop()
-    assert not bad, bad
+    with sitectl.private_site("throttle") as s:
+        yield s
 
 
 @pytest.fixture

@@ -15,11 +15,8 @@ ROUNDS = 4          # per existing account: stays under the throttle (5)
 
 @pytest.fixture(scope="module")
 def tsite():
-    s = sitectl.Site(name="timing").start()
-    yield s
-    bad = sitectl.abnormal_log_lines(s.log_text())
-    s.stop()
-    assert not bad, bad
+    with sitectl.private_site("timing") as s:
+        yield s
 
 
 def timed_failure(c, username):
