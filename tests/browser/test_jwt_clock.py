@@ -46,7 +46,7 @@ def move_clock(site, minutes):
             "csrf": token, "minutes": str(minutes)}).status_code == 200
     finally:
         admin.close()
-    time.sleep(1.1)   # each process re-reads the offset once a second
+    sitectl.wait_next_second()   # each process re-reads the offset once a second
 
 
 def countdown(driver):
