@@ -293,6 +293,14 @@ static enum err render(const char *src, size_t n, const struct tmpl_vars *vars,
 		tag_end = (size_t)(close + 2 - src);
 		name = open + 2;
 		nl = (size_t)(close - name);
+		if (nl && *name == '{') {
+			/* {{{name}}}: the "}}" found is the first two of "}}}" */
+			if (tag_end >= n || src[tag_end] != '}') {
+				log_msg("error", "template: unclosed {{{");
+				return ERR_INTERNAL;
+			}
+			tag_end++;
+		}
 		switch (nl ? *name : '\0') {
 		case '#':
 		case '^':
@@ -332,15 +340,22 @@ static enum err render(const char *src, size_t n, const struct tmpl_vars *vars,
 					depth + 1)))
 				return e;
 			break;
+		case '{':
+			if (!(v = find_var(vars, name + 1, nl - 1))) {
+				log_msg("error", "template: unset {{%.*s}}}",
+					(int)nl, name);
+				return ERR_INTERNAL;
+			}
+			if ((e = buf_puts(out, v->value)))
+				return e;
+			break;
 		default:
 			if (!(v = find_var(vars, name, nl))) {
 				log_msg("error", "template: unset {{%.*s}}",
 					(int)nl, name);
 				return ERR_INTERNAL;
 			}
-			e = v->is_html ? buf_puts(out, v->value) :
-				buf_put_html(out, v->value, strlen(v->value));
-			if (e)
+			if ((e = buf_put_html(out, v->value, strlen(v->value))))
 				return e;
 		}
 		i = tag_end;

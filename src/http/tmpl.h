@@ -4,8 +4,9 @@
  * Templates are the *.html files of one directory (templates/), loaded
  * once per process. The syntax is a small subset of Mustache:
  *
- *   {{name}}              the variable, HTML-escaped (unless it was set
- *                         with tmpl_set_html, for markup this code built)
+ *   {{name}}              the variable, HTML-escaped, always
+ *   {{{name}}}            the variable as it is: markup this code built,
+ *                         set with tmpl_set_html
  *   {{#name}}...{{/name}} the block when name is set and non-empty
  *   {{^name}}...{{/name}} the block when name is unset or empty
  *   {{@key}}              the i18n string in the page language, escaped;
