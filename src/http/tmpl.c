@@ -265,8 +265,33 @@ static long find_close(const char *src, size_t n, const char *name, size_t nl)
 	return -1;
 }
 
+/*
+ * The variable named name[0..nl) for a {{name}} (raw 0) or {{{name}}}
+ * (raw 1) tag, or NULL after a log line naming template tname when it is
+ * unset or set as the other kind: markup printed escaped would show its
+ * tags, text printed raw would be an injection.
+ */
+static const struct tmpl_var *var_for(const struct tmpl_vars *vars,
+				      const char *name, size_t nl, int raw,
+				      const char *tname)
+{
+	const struct tmpl_var *v = find_var(vars, name, nl);
+
+	if (!v)
+		log_msg("error", "template %s: unset %s%.*s%s", tname,
+			raw ? "{{{" : "{{", (int)nl, name, raw ? "}}}" : "}}");
+	else if (v->is_html != raw)
+		log_msg("error", "template %s: %.*s is set as %s but printed "
+			"%s", tname, (int)nl, name, v->is_html ? "HTML" : "text",
+			raw ? "raw {{{...}}}" : "escaped {{...}}");
+	else
+		return v;
+	return NULL;
+}
+
 static enum err render(const char *src, size_t n, const struct tmpl_vars *vars,
-		       enum lang lang, struct buf *out, int depth)
+		       enum lang lang, struct buf *out, int depth,
+		       const char *tname)
 {
 	size_t i = 0, tag_end, nl;
 	const char *open, *close, *name;
@@ -287,7 +312,7 @@ static enum err render(const char *src, size_t n, const struct tmpl_vars *vars,
 			return e;
 		close = find_pair(open + 2, n - (size_t)(open + 2 - src), '}');
 		if (!close) {
-			log_msg("error", "template: unclosed {{");
+			log_msg("error", "template %s: unclosed {{", tname);
 			return ERR_INTERNAL;
 		}
 		tag_end = (size_t)(close + 2 - src);
@@ -296,7 +321,7 @@ static enum err render(const char *src, size_t n, const struct tmpl_vars *vars,
 		if (nl && *name == '{') {
 			/* {{{name}}}: the "}}" found is the first two of "}}}" */
 			if (tag_end >= n || src[tag_end] != '}') {
-				log_msg("error", "template: unclosed {{{");
+				log_msg("error", "template %s: unclosed {{{", tname);
 				return ERR_INTERNAL;
 			}
 			tag_end++;
@@ -308,13 +333,13 @@ static enum err render(const char *src, size_t n, const struct tmpl_vars *vars,
 			truthy = v && v->value[0];
 			end = find_close(src + tag_end, n - tag_end, name + 1, nl - 1);
 			if (end < 0) {
-				log_msg("error", "template: unclosed {{%.*s}}",
-					(int)nl, name);
+				log_msg("error", "template %s: unclosed {{%.*s}}",
+					tname, (int)nl, name);
 				return ERR_INTERNAL;
 			}
 			if (truthy == (*name == '#') &&
 			    (e = render(src + tag_end, (size_t)end, vars, lang,
-					out, depth + 1)))
+					out, depth + 1, tname)))
 				return e;
 			i = tag_end + (size_t)end + nl + 4;
 			continue;
@@ -332,29 +357,23 @@ static enum err render(const char *src, size_t n, const struct tmpl_vars *vars,
 			break;
 		case '>':
 			if (!(f = find_file(name + 1, nl - 1))) {
-				log_msg("error", "template: no partial %.*s",
-					(int)nl - 1, name + 1);
+				log_msg("error", "template %s: no partial %.*s",
+					tname, (int)nl - 1, name + 1);
 				return ERR_INTERNAL;
 			}
 			if ((e = render(f->src, f->len, vars, lang, out,
-					depth + 1)))
+					depth + 1, f->name)))
 				return e;
 			break;
 		case '{':
-			if (!(v = find_var(vars, name + 1, nl - 1))) {
-				log_msg("error", "template: unset {{%.*s}}}",
-					(int)nl, name);
+			if (!(v = var_for(vars, name + 1, nl - 1, 1, tname)))
 				return ERR_INTERNAL;
-			}
 			if ((e = buf_puts(out, v->value)))
 				return e;
 			break;
 		default:
-			if (!(v = find_var(vars, name, nl))) {
-				log_msg("error", "template: unset {{%.*s}}",
-					(int)nl, name);
+			if (!(v = var_for(vars, name, nl, 0, tname)))
 				return ERR_INTERNAL;
-			}
 			if ((e = buf_put_html(out, v->value, strlen(v->value))))
 				return e;
 		}
@@ -367,7 +386,7 @@ enum err tmpl_render_string(const char *src, size_t n,
 			    const struct tmpl_vars *vars, enum lang lang,
 			    struct buf *out)
 {
-	return render(src, n, vars, lang, out, 0);
+	return render(src, n, vars, lang, out, 0, "(string)");
 }
 
 enum err tmpl_render(const char *name, const struct tmpl_vars *vars,
@@ -379,5 +398,5 @@ enum err tmpl_render(const char *name, const struct tmpl_vars *vars,
 		log_msg("error", "template: no %s", name);
 		return ERR_NOTFOUND;
 	}
-	return render(f->src, f->len, vars, lang, out, 0);
+	return render(f->src, f->len, vars, lang, out, 0, f->name);
 }

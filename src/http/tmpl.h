@@ -16,7 +16,10 @@
  *   {{>name}}             another template, with the same variables
  *
  * A variable the template names but the caller did not set is a bug: the
- * render fails with ERR_INTERNAL and logs the name.
+ * render fails with ERR_INTERNAL and logs the template and the name. So is
+ * a variable set with tmpl_set_html but printed {{name}}, or set with
+ * tmpl_set / tmpl_setf but printed {{{name}}}: which values are raw is
+ * written in the template and checked against the C code on every render.
  */
 #ifndef TMPL_H
 #define TMPL_H
@@ -82,7 +85,8 @@ void tmpl_free_all(void);
 /*
  * tmpl_render: render template name with vars in lang, appending to out.
  * ERR_NOTFOUND for an unknown template, ERR_INTERNAL for a syntax error or
- * an unset variable, ERR_TOOBIG from the buffer.
+ * an unset variable or one printed as the other kind (text raw, HTML
+ * escaped), ERR_TOOBIG from the buffer.
  */
 enum err tmpl_render(const char *name, const struct tmpl_vars *vars,
 		     enum lang lang, struct buf *out);

@@ -64,6 +64,14 @@ static void test_rows(void **state)
 		{ "{{@}}", ERR_INTERNAL, NULL },
 		{ "}}{{name}}{{", ERR_INTERNAL, NULL },
 		{ "{ {name} }", ERR_OK, "{ {name} }" },
+		/* the template says what is raw; the C code must agree */
+		{ "{{{name}}}", ERR_INTERNAL, NULL },     /* text printed raw */
+		{ "{{html}}", ERR_INTERNAL, NULL },       /* HTML printed escaped */
+		{ "{{#name}}{{{name}}}{{/name}}", ERR_INTERNAL, NULL },
+		{ "{{{unset}}}", ERR_INTERNAL, NULL },
+		{ "{{{html}}", ERR_INTERNAL, NULL },
+		{ "{{{empty}}}", ERR_INTERNAL, NULL },
+		{ "{{{html}}}{{name}}", ERR_OK, "<em>ok</em>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;" },
 	};
 	struct tmpl_vars v;
 	struct buf out;
