@@ -161,6 +161,111 @@ static void test_depth(void **state)
 	tmpl_vars_cleanup(&v);
 }
 
+/* Render src over v and compare with want (NULL: the render must fail). */
+static void render_is(const struct tmpl_vars *v, const char *src,
+		      const char *want)
+{
+	struct buf out;
+	enum err e;
+
+	buf_init(&out);
+	e = tmpl_render_string(src, strlen(src), v, LANG_EN, &out);
+	if (want) {
+		if (e != ERR_OK)
+			fail_msg("%s: got %s", src, err_name(e));
+		assert_string_equal(out.data ? out.data : "", want);
+	} else if (e == ERR_OK) {
+		fail_msg("%s: rendered, want an error", src);
+	}
+	buf_cleanup(&out);
+}
+
+/* An empty list renders nothing, and {{^rows}} says so. */
+static void test_list_empty(void **state)
+{
+	struct tmpl_vars v;
+
+	(void)state;
+	tmpl_vars_init(&v);
+	assert_int_equal(tmpl_list(&v, "rows"), ERR_OK);
+	render_is(&v, "<ul>{{*rows}}<li>{{x}}</li>{{/rows}}</ul>", "<ul></ul>");
+	render_is(&v, "{{#rows}}some{{/rows}}{{^rows}}none{{/rows}}", "none");
+	render_is(&v, "{{*unset}}x{{/unset}}", NULL);   /* a bug, as {{unset}} */
+	render_is(&v, "{{rows}}", NULL);                /* a list is no text */
+	render_is(&v, "{{{rows}}}", NULL);
+	render_is(&v, "{{*rows}}never closed", NULL);
+	tmpl_vars_cleanup(&v);
+}
+
+/* Many rows, in order, each with its own escaped text and raw markup;
+ * a name the row lacks comes from outside, and lists nest. */
+static void test_list_rows(void **state)
+{
+	struct tmpl_vars v, *row, *sub;
+	struct buf want;
+	size_t i;
+
+	(void)state;
+	tmpl_vars_init(&v);
+	buf_init(&want);
+	assert_int_equal(tmpl_set(&v, "sep", "|"), ERR_OK);
+	for (i = 0; i < 300; i++) {
+		assert_int_equal(tmpl_row_add(&v, "rows", &row), ERR_OK);
+		assert_int_equal(tmpl_setf(row, "when", "<%zu>", i), ERR_OK);
+		assert_int_equal(tmpl_set_html(row, "cell",
+					       i % 2 ? "<b>odd</b>" : ""), ERR_OK);
+		buf_printf(&want, "<tr><td>&lt;%zu&gt;</td>%s|</tr>", i,
+			   i % 2 ? "<b>odd</b>" : "");
+	}
+	render_is(&v, "{{*rows}}<tr><td>{{when}}</td>{{{cell}}}{{sep}}</tr>"
+		  "{{/rows}}", want.data);
+	render_is(&v, "{{#rows}}some{{/rows}}{{^rows}}none{{/rows}}", "some");
+	/* the row's kinds are checked as the page's are */
+	render_is(&v, "{{*rows}}{{{when}}}{{/rows}}", NULL);
+	render_is(&v, "{{*rows}}{{cell}}{{/rows}}", NULL);
+	/* a row's names are not seen outside the section */
+	render_is(&v, "{{when}}", NULL);
+	/* a value is no list, and a list no value */
+	assert_int_equal(tmpl_row_add(&v, "sep", &row), ERR_INVAL);
+	assert_null(row);
+	assert_null(tmpl_get(&v, "rows"));
+	/* nested lists, and a row's name hiding the outer one */
+	tmpl_vars_cleanup(&v);
+	tmpl_vars_init(&v);
+	assert_int_equal(tmpl_set(&v, "sep", "outer"), ERR_OK);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(tmpl_row_add(&v, "groups", &row), ERR_OK);
+		assert_int_equal(tmpl_setf(row, "g", "g%zu", i), ERR_OK);
+		assert_int_equal(tmpl_list(row, "items"), ERR_OK);
+		if (i == 1) {
+			assert_int_equal(tmpl_row_add(row, "items", &sub), ERR_OK);
+			assert_int_equal(tmpl_set(sub, "sep", "&"), ERR_OK);
+		}
+	}
+	render_is(&v, "{{*groups}}[{{g}}:{{*items}}{{g}}{{sep}}{{/items}}]"
+		  "{{/groups}}{{sep}}", "[g0:][g1:g1&amp;]outer");
+	/* setting the name again drops the rows */
+	assert_int_equal(tmpl_set(&v, "groups", "x"), ERR_OK);
+	render_is(&v, "{{groups}}", "x");
+	buf_cleanup(&want);
+	tmpl_vars_cleanup(&v);
+}
+
+/* A list stops at TMPL_ROWS_MAX rows. */
+static void test_list_limit(void **state)
+{
+	struct tmpl_vars v, *row;
+	size_t i;
+
+	(void)state;
+	tmpl_vars_init(&v);
+	for (i = 0; i < TMPL_ROWS_MAX; i++)
+		assert_int_equal(tmpl_row_add(&v, "rows", &row), ERR_OK);
+	assert_int_equal(tmpl_row_add(&v, "rows", &row), ERR_TOOBIG);
+	assert_null(row);
+	tmpl_vars_cleanup(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +273,9 @@ int main(void)
 		cmocka_unit_test(test_vars_replace_and_limit),
 		cmocka_unit_test(test_korean_first),
 		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_list_empty),
+		cmocka_unit_test(test_list_rows),
+		cmocka_unit_test(test_list_limit),
 	};
 
 	set_strings(NULL);
