@@ -315,6 +315,34 @@ enum err tmpl_put_bilingual(struct buf *out, const char *key, enum lang lang,
 	return buf_putc(out, '>');
 }
 
+/* Set name to the markup o holds once put succeeded (e), freeing o. */
+static enum err set_built(struct tmpl_vars *vars, const char *name,
+			  struct buf *o, enum err e)
+{
+	if (!e)
+		e = set_var(vars, name, o->data ? o->data : "", TMPL_HTML);
+	buf_cleanup(o);
+	return e;
+}
+
+enum err tmpl_set_i18n(struct tmpl_vars *vars, const char *name,
+		       const char *key, enum lang lang)
+{
+	struct buf o;
+
+	buf_init(&o);
+	return set_built(vars, name, &o, i18n_put_html(&o, key, lang));
+}
+
+enum err tmpl_set_bilingual(struct tmpl_vars *vars, const char *name,
+			    const char *key, enum lang lang, const char *tag)
+{
+	struct buf o;
+
+	buf_init(&o);
+	return set_built(vars, name, &o, tmpl_put_bilingual(&o, key, lang, tag));
+}
+
 /*
  * Find the {{/name}} that closes a block opened just before src[0], given
  * the name. Blocks of the same name do not nest. Returns the offset of the

@@ -105,6 +105,21 @@ enum err tmpl_list(struct tmpl_vars *vars, const char *name);
 enum err tmpl_row_add(struct tmpl_vars *vars, const char *name,
 		      struct tmpl_vars **row);
 
+/*
+ * tmpl_set_i18n: set name to the i18n string key in lang as HTML (as
+ * {{@key}} prints it), for a key the C code chooses; print it {{{name}}}.
+ */
+enum err tmpl_set_i18n(struct tmpl_vars *vars, const char *name,
+		       const char *key, enum lang lang);
+
+/*
+ * tmpl_set_bilingual: set name to the i18n string key in both languages as
+ * tmpl_put_bilingual makes it with tag ("p" or "span"), for a key the C
+ * code chooses; print it {{{name}}}.
+ */
+enum err tmpl_set_bilingual(struct tmpl_vars *vars, const char *name,
+			    const char *key, enum lang lang, const char *tag);
+
 /* tmpl_get: the value of name, or NULL when unset or a list. Owned by
  * vars. */
 const char *tmpl_get(const struct tmpl_vars *vars, const char *name);
