@@ -225,7 +225,8 @@ static enum err describe_token(struct ctx *c, const char *token)
 	    (e = tmpl_setf(&c->vars, "sig_bytes", "%zu", p.sig_len)) ||
 	    (e = tmpl_set(&c->vars, "valid", r == TOKEN_VALID ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "reason", token_reason_text(r))) ||
-	    (e = jwtpage_set_word(c, "reason_text", "jwt.reason.",
+	    (e = jwtpage_set_word(&c->vars, c->lang, "reason_text",
+					  "jwt.reason.",
 			  token_reason_text(r))) ||
 	    (e = tmpl_set(&c->vars, "weak_accepts", weak ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "weak_fooled",
