@@ -343,20 +343,29 @@ enum err tmpl_set_bilingual(struct tmpl_vars *vars, const char *name,
 	return set_built(vars, name, &o, tmpl_put_bilingual(&o, key, lang, tag));
 }
 
+/* Whether src[i..n) starts with the tag {{<c>name}} (c one of "#^* /"). */
+static int tag_at(const char *src, size_t n, size_t i, const char *cs,
+		  const char *name, size_t nl)
+{
+	return i + 5 + nl <= n && src[i] == '{' && src[i + 1] == '{' &&
+		strchr(cs, src[i + 2]) && src[i + 2] &&
+		!memcmp(src + i + 3, name, nl) &&
+		src[i + 3 + nl] == '}' && src[i + 4 + nl] == '}';
+}
+
 /*
  * Find the {{/name}} that closes a block opened just before src[0], given
- * the name. Blocks of the same name do not nest. Returns the offset of the
- * closing tag, or -1.
+ * the name. Blocks of the same name nest ({{#rows}}<ul>{{*rows}}...
+ * {{/rows}}</ul>{{/rows}}). Returns the offset of the closing tag, or -1.
  */
 static long find_close(const char *src, size_t n, const char *name, size_t nl)
 {
-	size_t i;
+	size_t i, open = 0;
 
-	for (i = 0; i + 4 + nl <= n; i++)
-		if (src[i] == '{' && src[i + 1] == '{' && src[i + 2] == '/' &&
-		    !memcmp(src + i + 3, name, nl) &&
-		    i + 3 + nl + 2 <= n &&
-		    src[i + 3 + nl] == '}' && src[i + 4 + nl] == '}')
+	for (i = 0; i + 5 + nl <= n; i++)
+		if (tag_at(src, n, i, "#^*", name, nl))
+			open++;
+		else if (tag_at(src, n, i, "/", name, nl) && open-- == 0)
 			return (long)i;
 	return -1;
 }

@@ -13,8 +13,9 @@
  *                         with tmpl_list / tmpl_row_add), in order; inside,
  *                         a name is looked up in the row first, then
  *                         outside. {{#rows}} / {{^rows}} test whether the
- *                         list has rows. Within one block, blocks of the
- *                         same name do not nest.
+ *                         list has rows. Blocks nest, also blocks of the
+ *                         same name ({{#rows}}<ul>{{*rows}}..{{/rows}}</ul>
+ *                         {{/rows}}), up to TMPL_DEPTH_MAX.
  *   {{@key}}              the i18n string in the page language, escaped;
  *                         `text` in backticks becomes <code>text</code>
  *   {{%key}}              the i18n string in both languages, page language

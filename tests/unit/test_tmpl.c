@@ -51,6 +51,9 @@ static void test_rows(void **state)
 		{ "{{#unset}}yes{{/unset}}", ERR_OK, "" },
 		{ "{{^unset}}no{{/unset}}", ERR_OK, "no" },
 		{ "{{^name}}no{{/name}}", ERR_OK, "" },
+		{ "{{#name}}a{{#name}}b{{/name}}c{{/name}}d", ERR_OK, "abcd" },
+		{ "{{#name}}a{{^name}}b{{/name}}c{{/name}}", ERR_OK, "ac" },
+		{ "{{#name}}a{{#name}}b{{/name}}c", ERR_INTERNAL, NULL },
 		{ "{{#html}}[{{{html}}}]{{/html}}", ERR_OK, "[<em>ok</em>]" },
 		{ "{{@greet}}", ERR_OK, "Hello <code>code</code> &lt;b&gt;" },
 		{ "{{@missing.key}}", ERR_OK, "missing.key" },
@@ -152,8 +155,7 @@ static void test_depth(void **state)
 		buf_printf(&src, "{{#x}}");
 	for (i = 0; i < 50; i++)
 		buf_printf(&src, "{{/x}}");
-	/* Same-name blocks do not nest: the first close ends the first
-	 * block, and the rest are stray close tags, which are unset vars. */
+	/* Same-name blocks nest, and 50 of them pass the depth limit. */
 	assert_int_not_equal(tmpl_render_string(src.data, src.len, &v,
 						LANG_EN, &out), ERR_OK);
 	buf_cleanup(&src);
@@ -190,6 +192,8 @@ static void test_list_empty(void **state)
 	assert_int_equal(tmpl_list(&v, "rows"), ERR_OK);
 	render_is(&v, "<ul>{{*rows}}<li>{{x}}</li>{{/rows}}</ul>", "<ul></ul>");
 	render_is(&v, "{{#rows}}some{{/rows}}{{^rows}}none{{/rows}}", "none");
+	render_is(&v, "{{#rows}}<ul>{{*rows}}x{{/rows}}</ul>{{/rows}}"
+		  "{{^rows}}none{{/rows}}", "none");
 	render_is(&v, "{{*unset}}x{{/unset}}", NULL);   /* a bug, as {{unset}} */
 	render_is(&v, "{{rows}}", NULL);                /* a list is no text */
 	render_is(&v, "{{{rows}}}", NULL);
@@ -244,6 +248,9 @@ static void test_list_rows(void **state)
 	}
 	render_is(&v, "{{*groups}}[{{g}}:{{*items}}{{g}}{{sep}}{{/items}}]"
 		  "{{/groups}}{{sep}}", "[g0:][g1:g1&amp;]outer");
+	/* a block of the same name around the list */
+	render_is(&v, "{{#groups}}<ul>{{*groups}}<li>{{g}}</li>{{/groups}}</ul>"
+		  "{{/groups}}", "<ul><li>g0</li><li>g1</li></ul>");
 	/* setting the name again drops the rows */
 	assert_int_equal(tmpl_set(&v, "groups", "x"), ERR_OK);
 	render_is(&v, "{{groups}}", "x");
