@@ -160,15 +160,8 @@ static enum err describe_session(struct ctx *c)
 /* The "what merged into your cart at login" list, as variable merged. */
 static enum err set_merged(struct ctx *c)
 {
-	struct buf b;
-	enum err e;
-
-	buf_init(&b);
-	e = cart_merge_html(c->db, c->sess.data, c->lang, &b);
-	if (!e)
-		e = tmpl_set_html(&c->vars, "merged", b.data ? b.data : "");
-	buf_cleanup(&b);
-	return e;
+	return cart_merge_set(c->db, c->sess.data, c->lang, &c->vars,
+			      "merged");
 }
 
 /* GET /session/me: who you are, or 401 without a logged-in session. */
