@@ -448,42 +448,29 @@ static enum err visits_forget_post(struct ctx *c)
 
 /*
  * What the server received (S-C1): each pair of the Cookie header as a
- * table row, name and value escaped, a repeated name marked (the server
- * uses the first), into received_rows ("" when no cookie came), with the
- * count and the header's size.
+ * row of the list received_rows (lab_received.html: name and value, a
+ * repeated name marked, as the server uses the first), with the count
+ * and the header's size.
  */
 static enum err received_vars(struct ctx *c)
 {
 	const struct cookie_jar *jar = &c->req.cookies;
-	struct buf b;
+	struct tmpl_vars *row;
 	size_t i;
-	enum err e = ERR_OK;
+	enum err e;
 
-	buf_init(&b);
-	for (i = 0; i < jar->n && !e; i++) {
+	if ((e = tmpl_list(&c->vars, "received_rows")))
+		return e;
+	for (i = 0; i < jar->n; i++) {
 		const struct cookie_pair *p = &jar->pairs[i];
 
-		if ((e = buf_printf(&b, "<tr%s data-name=\"",
-				    p->duplicate ? " class=\"dup\"" : "")) ||
-		    (e = buf_put_html(&b, p->name, strlen(p->name))) ||
-		    (e = buf_puts(&b, "\"><td><code>")) ||
-		    (e = buf_put_html(&b, p->name, strlen(p->name))) ||
-		    (e = buf_puts(&b, "</code></td><td><code class=\"val\">")) ||
-		    (e = buf_put_html(&b, p->value, strlen(p->value))) ||
-		    (e = buf_puts(&b, "</code>")))
-			break;
-		if (!*p->value && !(e = buf_puts(&b, " ")))
-			e = i18n_put_html(&b, "lab.received.empty", c->lang);
-		if (!e && p->duplicate && !(e = buf_puts(&b, " ")))
-			e = i18n_put_html(&b, "lab.received.dup", c->lang);
-		if (!e)
-			e = buf_puts(&b, "</td></tr>\n");
+		if ((e = tmpl_row_add(&c->vars, "received_rows", &row)) ||
+		    (e = tmpl_set(row, "dup", p->duplicate ? "1" : "")) ||
+		    (e = tmpl_set(row, "name", p->name)) ||
+		    (e = tmpl_set(row, "value", p->value)))
+			return e;
 	}
-	if (!e)
-		e = tmpl_set_html(&c->vars, "received_rows",
-				  b.data ? b.data : "");
-	buf_cleanup(&b);
-	if (e || (e = tmpl_setf(&c->vars, "received_count", "%zu", jar->n)) ||
+	if ((e = tmpl_setf(&c->vars, "received_count", "%zu", jar->n)) ||
 	    (e = tmpl_setf(&c->vars, "header_bytes", "%zu",
 			   strlen(c->req.cookie_header))))
 		return e;
