@@ -431,20 +431,21 @@ static enum err jwt_page(struct ctx *c)
 }
 
 /*
- * Escaped HTML table rows of a family's events: when (site time), the
- * kind as stored and what it means, and the detail in the page language
- * (as stored when the string table does not know it).
+ * The list events (jwt_replay.html), one row per event of a family: when
+ * (site time), the kind as stored and what it means, and the detail in
+ * the page language (as stored when the string table does not know it).
  */
-static enum err events_html(struct ctx *c, long long family_id,
-			    struct buf *o)
+static enum err set_events(struct ctx *c, long long family_id)
 {
+	struct tmpl_vars *row;
 	json_t *ev = NULL, *v;
 	char when[48], key[JWTPAGE_WORD_KEY_MAX];
 	size_t i;
 	enum err e;
 
-	if ((e = refresh_events_json(c->db, family_id, &ev)))
-		return e;
+	if ((e = refresh_events_json(c->db, family_id, &ev)) ||
+	    (e = tmpl_list(&c->vars, "events")))
+		goto out;
 	json_array_foreach(ev, i, v) {
 		const char *kind = json_string_value(json_object_get(v,
 								      "kind"));
@@ -455,20 +456,19 @@ static enum err events_html(struct ctx *c, long long family_id,
 
 		wire_format_time(json_integer_value(json_object_get(v, "at")),
 				 when, sizeof(when));
-		if ((e = buf_puts(o, "<tr><td>")) ||
-		    (e = buf_put_html(o, when, strlen(when))) ||
-		    (e = buf_printf(o, "</td><td class=\"ev-%s\"><code>",
-				    !strcmp(kind, "refresh") ||
-				    !strcmp(kind, "login") ? "ok" : "bad")) ||
-		    (e = buf_put_html(o, kind, strlen(kind))) ||
-		    (e = buf_puts(o, "</code> ")) ||
-		    (e = jwtpage_put_word(o, "jwt.event.", kind, c->lang)) ||
-		    (e = buf_puts(o, "</td><td>")) ||
-		    (e = known ? i18n_put_html(o, key, c->lang) :
-		     buf_put_html(o, detail, strlen(detail))) ||
-		    (e = buf_puts(o, "</td></tr>\n")))
+		if ((e = tmpl_row_add(&c->vars, "events", &row)) ||
+		    (e = tmpl_set(row, "when", when)) ||
+		    (e = tmpl_set(row, "class", !strcmp(kind, "refresh") ||
+				  !strcmp(kind, "login") ? "ok" : "bad")) ||
+		    (e = tmpl_set(row, "kind", kind)) ||
+		    (e = jwtpage_set_word(row, c->lang, "kind_text",
+					  "jwt.event.", kind)) ||
+		    (e = known ? tmpl_set_i18n(row, "detail_text", key, c->lang) :
+		     tmpl_set_html(row, "detail_text", "")) ||
+		    (e = tmpl_set(row, "detail", known ? "" : detail)))
 			break;
 	}
+out:
 	json_decref(ev);
 	return e;
 }
@@ -483,7 +483,7 @@ static const char *const replay_fields[] = { "refresh_token", NULL };
  */
 static enum err replay(struct ctx *c)
 {
-	struct buf tok, rows;
+	struct buf tok;
 	char jti[TOKEN_JTI_MAX], next[REFRESH_TOKEN_LEN + 1];
 	char *access = NULL, *claims = NULL;
 	struct refresh_family fam;
@@ -493,7 +493,6 @@ static enum err replay(struct ctx *c)
 	enum err e;
 
 	buf_init(&tok);
-	buf_init(&rows);
 	memset(&cl, 0, sizeof(cl));
 	if ((e = jwtpage_vars(c, &signer.keys)))
 		goto out;
@@ -520,10 +519,11 @@ static enum err replay(struct ctx *c)
 	} else if (!e) {
 		e = tmpl_set(&c->vars, "stolen_claims", "");
 	}
-	if (e || (fam.id && (e = events_html(c, fam.id, &rows))))
+	if (e || (fam.id && (e = set_events(c, fam.id))))
 		goto out;
 	if ((e = tmpl_set(&c->vars, "outcome", refresh_outcome_text(o))) ||
-	    (e = jwtpage_set_word(c, "outcome_text", "jwt.outcome.",
+	    (e = jwtpage_set_word(&c->vars, c->lang, "outcome_text",
+					  "jwt.outcome.",
 			  refresh_outcome_text(o))) ||
 	    (e = tmpl_set(&c->vars, "ok", o == REFRESH_OK ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "reused", o == REFRESH_REUSED ? "1" :
@@ -535,9 +535,7 @@ static enum err replay(struct ctx *c)
 	    (e = tmpl_set(&c->vars, "was_revoked", o == REFRESH_REVOKED ?
 			  "1" : "")) ||
 	    (e = tmpl_setf(&c->vars, "family", "%lld", fam.id)) ||
-	    (e = tmpl_set(&c->vars, "has_family", fam.id ? "1" : "")) ||
-	    (e = tmpl_set_html(&c->vars, "event_rows", rows.data ?
-			       rows.data : "")))
+	    (e = tmpl_set(&c->vars, "has_family", fam.id ? "1" : "")))
 		goto out;
 	site_page(c, "jwt_replay", "jwt.replay.title");
 	e = site_keep_answer(c, o == REFRESH_OK ? ERR_OK : ERR_AUTH);
@@ -547,7 +545,6 @@ out:
 	free(claims);
 	free(access);
 	buf_cleanup(&tok);
-	buf_cleanup(&rows);
 	return e;
 }
 

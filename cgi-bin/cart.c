@@ -17,59 +17,53 @@
 #include "unsafe/race_naive.h"
 #include "site/site.h"
 
-/* Render template row with vars v, appending to out. */
-static enum err render_row(struct ctx *c, const char *row,
-			   const struct tmpl_vars *v, struct buf *out)
-{
-	return tmpl_render(row, v, c->lang, out);
-}
-
-/* The catalogue rows (with add forms) in the order of the sort cookie;
- * each name also in the other language, marked with its lang. */
-static enum err catalogue_html(struct ctx *c, enum cart_sort sort,
-			       const char *csrf, struct buf *out)
+/* The list products: the catalogue rows (cart_product_row.html, with add
+ * forms) in the order of the sort cookie; each name also in the other
+ * language, marked with its lang. */
+static enum err set_products(struct ctx *c, enum cart_sort sort,
+			     const char *csrf)
 {
 	struct product list[CART_PRODUCTS_MAX];
-	struct tmpl_vars v;
+	struct tmpl_vars *v;
 	char price[32];
 	size_t n, i;
 	enum lang alt = c->lang == LANG_KO ? LANG_EN : LANG_KO;
 	enum err e;
 
-	if ((e = cart_catalogue(c->db, sort, c->lang, list, &n)))
+	if ((e = cart_catalogue(c->db, sort, c->lang, list, &n)) ||
+	    (e = tmpl_list(&c->vars, "products")))
 		return e;
-	tmpl_vars_init(&v);
 	for (i = 0; i < n && !e; i++) {
-		if ((e = tmpl_setf(&v, "id", "%lld", list[i].id)) ||
-		    (e = tmpl_set(&v, "sku", list[i].sku)) ||
-		    (e = tmpl_set(&v, "name",
+		if ((e = tmpl_row_add(&c->vars, "products", &v)) ||
+		    (e = tmpl_setf(v, "id", "%lld", list[i].id)) ||
+		    (e = tmpl_set(v, "sku", list[i].sku)) ||
+		    (e = tmpl_set(v, "name",
 				  cart_product_name(&list[i], c->lang))) ||
-		    (e = tmpl_set(&v, "name_alt",
+		    (e = tmpl_set(v, "name_alt",
 				  cart_product_name(&list[i], alt))) ||
-		    (e = tmpl_set(&v, "alt_lang", i18n_code(alt))) ||
-		    (e = tmpl_set(&v, "price",
+		    (e = tmpl_set(v, "alt_lang", i18n_code(alt))) ||
+		    (e = tmpl_set(v, "price",
 				  cart_format_krw(list[i].price_krw, price))) ||
-		    (e = tmpl_set(&v, "csrf", csrf)))
+		    (e = tmpl_set(v, "csrf", csrf)))
 			break;
-		e = render_row(c, "cart_product_row", &v, out);
 	}
-	tmpl_vars_cleanup(&v);
 	return e;
 }
 
-/* The cart's lines (with remove forms), and the total into total. */
-static enum err lines_html(struct ctx *c, const struct cart *cart,
-			   const char *csrf, struct buf *out,
-			   long long *total, long long *items)
+/* The list lines: the cart's lines (cart_line_row.html, with remove
+ * forms), and the total into total. */
+static enum err set_lines(struct ctx *c, const struct cart *cart,
+			  const char *csrf, long long *total, long long *items)
 {
-	struct tmpl_vars v;
+	struct tmpl_vars *v;
 	struct product p;
 	char price[32], sum[32];
 	size_t i;
 	enum err e = ERR_OK;
 
 	*total = *items = 0;
-	tmpl_vars_init(&v);
+	if ((e = tmpl_list(&c->vars, "lines")))
+		return e;
 	for (i = 0; i < cart->n && !e; i++) {
 		if ((e = cart_product(c->db, cart->lines[i].product_id, &p))) {
 			if (e == ERR_NOTFOUND)
@@ -78,19 +72,18 @@ static enum err lines_html(struct ctx *c, const struct cart *cart,
 		}
 		*total += p.price_krw * cart->lines[i].qty;
 		*items += cart->lines[i].qty;
-		if ((e = tmpl_setf(&v, "id", "%lld", p.id)) ||
-		    (e = tmpl_set(&v, "name", cart_product_name(&p, c->lang))) ||
-		    (e = tmpl_setf(&v, "qty", "%d", cart->lines[i].qty)) ||
-		    (e = tmpl_set(&v, "price",
+		if ((e = tmpl_row_add(&c->vars, "lines", &v)) ||
+		    (e = tmpl_setf(v, "id", "%lld", p.id)) ||
+		    (e = tmpl_set(v, "name", cart_product_name(&p, c->lang))) ||
+		    (e = tmpl_setf(v, "qty", "%d", cart->lines[i].qty)) ||
+		    (e = tmpl_set(v, "price",
 				  cart_format_krw(p.price_krw, price))) ||
-		    (e = tmpl_set(&v, "line_total",
+		    (e = tmpl_set(v, "line_total",
 				  cart_format_krw(p.price_krw *
 						  cart->lines[i].qty, sum))) ||
-		    (e = tmpl_set(&v, "csrf", csrf)))
+		    (e = tmpl_set(v, "csrf", csrf)))
 			break;
-		e = render_row(c, "cart_line_row", &v, out);
 	}
-	tmpl_vars_cleanup(&v);
 	return e;
 }
 
@@ -99,7 +92,6 @@ static enum err cart_page(struct ctx *c)
 {
 	const char *sort_cookie = cookie_get(&c->req.cookies, "sort");
 	char tok[CSRF_TOKEN_LEN + 1], total_s[32];
-	struct buf products, lines, merged;
 	long long total, items;
 	struct cart cart;
 	enum cart_sort sort;
@@ -117,18 +109,10 @@ static enum err cart_page(struct ctx *c)
 		cart_guest_read(c->sess.data, &cart);
 	if (e)
 		return e;
-	buf_init(&products);
-	buf_init(&lines);
-	buf_init(&merged);
-	if ((e = catalogue_html(c, sort, tok, &products)) ||
-	    (e = lines_html(c, &cart, tok, &lines, &total, &items)) ||
-	    (e = cart_merge_html(c->db, c->sess.data, c->lang, &merged)) ||
-	    (e = tmpl_set_html(&c->vars, "products", products.data ?
-			       products.data : "")) ||
-	    (e = tmpl_set_html(&c->vars, "lines", lines.data ?
-			       lines.data : "")) ||
-	    (e = tmpl_set_html(&c->vars, "merged", merged.data ?
-			       merged.data : "")) ||
+	if ((e = set_products(c, sort, tok)) ||
+	    (e = set_lines(c, &cart, tok, &total, &items)) ||
+	    (e = cart_merge_set(c->db, c->sess.data, c->lang, &c->vars,
+				"merged")) ||
 	    (e = tmpl_set(&c->vars, "total", cart_format_krw(total, total_s))) ||
 	    (e = tmpl_setf(&c->vars, "items", "%lld", items)) ||
 	    (e = tmpl_set(&c->vars, "sort", cart_sort_name(sort))) ||
@@ -140,9 +124,6 @@ static enum err cart_page(struct ctx *c)
 		goto out;
 	site_page(c, "cart", "cart.title");
 out:
-	buf_cleanup(&products);
-	buf_cleanup(&lines);
-	buf_cleanup(&merged);
 	return e;
 }
 

@@ -246,51 +246,50 @@ static enum err state(struct ctx *c)
 
 /* ---- the page ------------------------------------------------------------ */
 
-/* The product <option>s for the three add-to-cart forms. */
-static enum err options_html(struct ctx *c, struct buf *out)
+/* The list options: the products of the three add-to-cart forms
+ * (compare_option.html). */
+static enum err set_options(struct ctx *c)
 {
 	struct product list[CART_PRODUCTS_MAX];
-	struct tmpl_vars v;
+	struct tmpl_vars *row;
 	char price[32];
 	size_t n, i;
 	enum err e;
 
-	if ((e = cart_catalogue(c->db, CART_SORT_NAME, c->lang, list, &n)))
+	if ((e = cart_catalogue(c->db, CART_SORT_NAME, c->lang, list, &n)) ||
+	    (e = tmpl_list(&c->vars, "options")))
 		return e;
-	tmpl_vars_init(&v);
-	for (i = 0; i < n && !e; i++) {
-		if ((e = tmpl_setf(&v, "id", "%lld", list[i].id)) ||
-		    (e = tmpl_set(&v, "name",
+	for (i = 0; i < n; i++)
+		if ((e = tmpl_row_add(&c->vars, "options", &row)) ||
+		    (e = tmpl_setf(row, "id", "%lld", list[i].id)) ||
+		    (e = tmpl_set(row, "name",
 				  cart_product_name(&list[i], c->lang))) ||
-		    (e = tmpl_set(&v, "price",
+		    (e = tmpl_set(row, "price",
 				  cart_format_krw(list[i].price_krw, price))))
-			break;
-		e = tmpl_render("compare_option", &v, c->lang, out);
-	}
-	tmpl_vars_cleanup(&v);
-	return e;
+			return e;
+	return ERR_OK;
 }
 
-/* A cart's lines as list items (from cart_json's array). */
-static enum err lines_html(struct ctx *c, json_t *cart, struct buf *out)
+/* The list name: a cart's lines (from cart_json's array) for
+ * compare_line.html. */
+static enum err set_lines(struct ctx *c, const char *name, json_t *cart)
 {
-	struct tmpl_vars v;
+	struct tmpl_vars *row;
 	json_t *line;
 	size_t i;
-	enum err e = ERR_OK;
+	enum err e;
 
-	tmpl_vars_init(&v);
-	json_array_foreach(cart, i, line) {
-		if ((e = tmpl_set(&v, "name", json_string_value(
+	if ((e = tmpl_list(&c->vars, name)))
+		return e;
+	json_array_foreach(cart, i, line)
+		if ((e = tmpl_row_add(&c->vars, name, &row)) ||
+		    (e = tmpl_set(row, "name", json_string_value(
 				  json_object_get(line, "name")))) ||
-		    (e = tmpl_setf(&v, "qty", "%lld", (long long)
+		    (e = tmpl_setf(row, "qty", "%lld", (long long)
 				   json_integer_value(json_object_get(line,
-								      "qty")))) ||
-		    (e = tmpl_render("compare_line", &v, c->lang, out)))
-			break;
-	}
-	tmpl_vars_cleanup(&v);
-	return e;
+								      "qty")))))
+			return e;
+	return ERR_OK;
 }
 
 /* Set var name to a member of a JSON object as text ("" when absent). */
@@ -336,21 +335,11 @@ static enum err pane_vars(struct ctx *c, json_t *ck, enum compare_why w,
 	json_t *scookie = json_object_get(ss, "cookie");
 	json_t *row = json_object_get(ss, "row");
 	json_t *first = json_array_get(json_object_get(ck, "browser"), 0);
-	struct buf opts, clines, slines;
 	enum err e;
 
-	buf_init(&opts);
-	buf_init(&clines);
-	buf_init(&slines);
-	if ((e = options_html(c, &opts)) ||
-	    (e = lines_html(c, json_object_get(ck, "cart"), &clines)) ||
-	    (e = lines_html(c, json_object_get(ss, "cart"), &slines)) ||
-	    (e = tmpl_set_html(&c->vars, "options", opts.data ? opts.data :
-			       "")) ||
-	    (e = tmpl_set_html(&c->vars, "cookie_lines", clines.data ?
-			       clines.data : "")) ||
-	    (e = tmpl_set_html(&c->vars, "session_lines", slines.data ?
-			       slines.data : "")) ||
+	if ((e = set_options(c)) ||
+	    (e = set_lines(c, "cookie_lines", json_object_get(ck, "cart"))) ||
+	    (e = set_lines(c, "session_lines", json_object_get(ss, "cart"))) ||
 	    (e = tmpl_set(&c->vars, "cookie_in", w == COMPARE_OK ? "1" : "")) ||
 	    (e = set_member(c, "cookie_user", login, "user")) ||
 	    (e = set_member(c, "cookie_role", login, "role")) ||
@@ -371,12 +360,8 @@ static enum err pane_vars(struct ctx *c, json_t *ck, enum compare_why w,
 	    (e = set_member(c, "row_idle_expires", row, "idle_expires")) ||
 	    (e = set_member(c, "row_data_bytes", row, "data_bytes")) ||
 	    (e = tmpl_setf(&c->vars, "qty_max", "%d", CART_QTY_MAX)))
-		goto out;
-out:
-	buf_cleanup(&opts);
-	buf_cleanup(&clines);
-	buf_cleanup(&slines);
-	return e;
+		return e;
+	return ERR_OK;
 }
 
 /* GET /compare: the three panes and the table. A guest session is made

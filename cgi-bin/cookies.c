@@ -419,42 +419,29 @@ static enum err visits_forget_post(struct ctx *c)
 
 /*
  * What the server received (S-C1): each pair of the Cookie header as a
- * table row, name and value escaped, a repeated name marked (the server
- * uses the first), into received_rows ("" when no cookie came), with the
- * count and the header's size.
+ * row of the list received_rows (lab_received.html: name and value, a
+ * repeated name marked, as the server uses the first), with the count
+ * and the header's size.
  */
 static enum err received_vars(struct ctx *c)
 {
 	const struct cookie_jar *jar = &c->req.cookies;
-	struct buf b;
+	struct tmpl_vars *row;
 	size_t i;
-	enum err e = ERR_OK;
+	enum err e;
 
-	buf_init(&b);
-	for (i = 0; i < jar->n && !e; i++) {
+	if ((e = tmpl_list(&c->vars, "received_rows")))
+		return e;
+	for (i = 0; i < jar->n; i++) {
 		const struct cookie_pair *p = &jar->pairs[i];
 
-		if ((e = buf_printf(&b, "<tr%s data-name=\"",
-				    p->duplicate ? " class=\"dup\"" : "")) ||
-		    (e = buf_put_html(&b, p->name, strlen(p->name))) ||
-		    (e = buf_puts(&b, "\"><td><code>")) ||
-		    (e = buf_put_html(&b, p->name, strlen(p->name))) ||
-		    (e = buf_puts(&b, "</code></td><td><code class=\"val\">")) ||
-		    (e = buf_put_html(&b, p->value, strlen(p->value))) ||
-		    (e = buf_puts(&b, "</code>")))
-			break;
-		if (!*p->value && !(e = buf_puts(&b, " ")))
-			e = i18n_put_html(&b, "lab.received.empty", c->lang);
-		if (!e && p->duplicate && !(e = buf_puts(&b, " ")))
-			e = i18n_put_html(&b, "lab.received.dup", c->lang);
-		if (!e)
-			e = buf_puts(&b, "</td></tr>\n");
+		if ((e = tmpl_row_add(&c->vars, "received_rows", &row)) ||
+		    (e = tmpl_set(row, "dup", p->duplicate ? "1" : "")) ||
+		    (e = tmpl_set(row, "name", p->name)) ||
+		    (e = tmpl_set(row, "value", p->value)))
+			return e;
 	}
-	if (!e)
-		e = tmpl_set_html(&c->vars, "received_rows",
-				  b.data ? b.data : "");
-	buf_cleanup(&b);
-	if (e || (e = tmpl_setf(&c->vars, "received_count", "%zu", jar->n)) ||
+	if ((e = tmpl_setf(&c->vars, "received_count", "%zu", jar->n)) ||
 	    (e = tmpl_setf(&c->vars, "header_bytes", "%zu",
 			   strlen(c->req.cookie_header))))
 		return e;
@@ -647,35 +634,40 @@ static const char *site_state(const struct lab_site_cookie *sc, size_t i,
 	return path_covers(sc->path, LAB_LIMITS_PATH) ? "absent" : "unseen";
 }
 
-/* Append "<code>name</code>" for each bit of mask, joined by ", ". */
-static enum err put_names(struct buf *b, unsigned long mask)
+/* The list name of vars: a row {name, sep} for each site cookie in mask,
+ * sep ", " before all but the first. */
+static enum err set_names(struct tmpl_vars *vars, const char *name,
+			  unsigned long mask)
 {
 	const struct lab_site_cookie *sc;
+	struct tmpl_vars *row;
 	size_t i, n;
 	int first = 1;
-	enum err e = ERR_OK;
+	enum err e;
 
 	sc = lab_site_cookies(&n);
-	for (i = 0; i < n && !e; i++) {
+	if ((e = tmpl_list(vars, name)))
+		return e;
+	for (i = 0; i < n; i++) {
 		if (!(mask & (1UL << i)))
 			continue;
-		if (!first)
-			e = buf_puts(b, ", ");
-		if (!e && !(e = buf_puts(b, "<code>")) &&
-		    !(e = buf_puts(b, sc[i].name)))
-			e = buf_puts(b, "</code>");
+		if ((e = tmpl_row_add(vars, name, &row)) ||
+		    (e = tmpl_set(row, "sep", first ? "" : ", ")) ||
+		    (e = tmpl_set(row, "name", sc[i].name)))
+			return e;
 		first = 0;
 	}
-	return e;
+	return ERR_OK;
 }
 
-/* One row of the site-cookie table: the group's names with their state
- * here, its Path, and what is lost and how to get it back. */
-static enum err put_site_group(struct ctx *c, struct buf *b, size_t g,
-			       unsigned long seen, unsigned long had)
+/* One row of the site-cookie table (site_rows): the group's names with
+ * their state here, its Path, and what is lost and how to get it back. */
+static enum err set_site_group(struct ctx *c, size_t g, unsigned long seen,
+			       unsigned long had)
 {
 	const struct lab_site_group *groups;
 	const struct lab_site_cookie *sc;
+	struct tmpl_vars *row, *one;
 	const char *path = NULL, *state;
 	char key[40];
 	size_t i, n, ng;
@@ -683,31 +675,29 @@ static enum err put_site_group(struct ctx *c, struct buf *b, size_t g,
 
 	groups = lab_site_groups(&ng);
 	sc = lab_site_cookies(&n);
-	if ((e = buf_printf(b, "<tr data-group=\"%zu\"><td><ul "
-			    "class=\"site-names\">", g)))
+	if ((e = tmpl_row_add(&c->vars, "site_rows", &row)) ||
+	    (e = tmpl_setf(row, "group", "%zu", g)) ||
+	    (e = tmpl_list(row, "names")))
 		return e;
-	for (i = 0; i < n && !e; i++) {
+	for (i = 0; i < n; i++) {
 		if (sc[i].group != g)
 			continue;
 		path = sc[i].path;
 		state = site_state(&sc[i], i, seen, had);
 		snprintf(key, sizeof(key), "limits.state.%s", state);
-		if (!(e = buf_printf(b, "<li><code>%s</code>%s <span "
-				     "class=\"site-state\" data-name=\"%s\" "
-				     "data-state=\"%s\" data-path=\"%s\">",
-				     sc[i].name, sc[i].http_only ?
-				     " <small>HttpOnly</small>" : "",
-				     sc[i].name, state, sc[i].path)) &&
-		    !(e = i18n_put_html(b, key, c->lang)))
-			e = buf_puts(b, "</span></li>");
+		if ((e = tmpl_row_add(row, "names", &one)) ||
+		    (e = tmpl_set(one, "name", sc[i].name)) ||
+		    (e = tmpl_set(one, "http_only", sc[i].http_only ? "1" : "")) ||
+		    (e = tmpl_set(one, "state", state)) ||
+		    (e = tmpl_set(one, "path", sc[i].path)) ||
+		    (e = tmpl_set_i18n(one, "state_text", key, c->lang)))
+			return e;
 	}
-	if (e || (e = buf_printf(b, "</ul></td><td><code>%s</code></td><td>",
-				 path ? path : "")) ||
-	    (e = tmpl_put_bilingual(b, groups[g].key, c->lang, "span")) ||
-	    (e = buf_printf(b, " <a href=\"%s\">%s</a></td></tr>\n",
-			    groups[g].href, groups[g].href)))
+	if ((e = tmpl_set(row, "path", path ? path : "")) ||
+	    (e = tmpl_set_bilingual(row, "back", groups[g].key, c->lang,
+				    "span")))
 		return e;
-	return ERR_OK;
+	return tmpl_set(row, "href", groups[g].href);
 }
 
 /*
@@ -716,7 +706,7 @@ static enum err put_site_group(struct ctx *c, struct buf *b, size_t g,
  * those that came here), the list to carry to the next request (seen_list)
  * and, when had names cookies that came with an earlier page, those the
  * browser has dropped since (dropped_rows, one item per group, with how
- * to get them back).
+ * to get them back). All are lists for lab_limits.html.
  */
 static enum err limits_site_vars(struct ctx *c, int had_given,
 				 unsigned long had)
@@ -725,55 +715,41 @@ static enum err limits_site_vars(struct ctx *c, int had_given,
 	const struct lab_site_cookie *sc;
 	unsigned long seen = lab_site_seen(&c->req.cookies);
 	unsigned long dropped = had & ~seen, gmask;
-	struct buf rows, risk, list, gone;
+	struct tmpl_vars *row;
+	struct buf list;
 	size_t g, ng, i, n;
-	enum err e = ERR_OK;
+	enum err e;
 
 	groups = lab_site_groups(&ng);
 	sc = lab_site_cookies(&n);
-	buf_init(&rows);
-	buf_init(&risk);
 	buf_init(&list);
-	buf_init(&gone);
-	for (g = 0; g < ng && !e; g++) {
-		if ((e = put_site_group(c, &rows, g, seen, had)))
-			break;
+	if ((e = tmpl_list(&c->vars, "site_rows")) ||
+	    (e = tmpl_list(&c->vars, "dropped_rows")))
+		goto out;
+	for (g = 0; g < ng; g++) {
+		if ((e = set_site_group(c, g, seen, had)))
+			goto out;
 		for (gmask = 0, i = 0; i < n; i++)
 			if (sc[i].group == g)
 				gmask |= 1UL << i;
 		if (!(dropped & gmask))
 			continue;
-		if (!(e = buf_puts(&gone, "<li>")) &&
-		    !(e = put_names(&gone, dropped & gmask)) &&
-		    !(e = buf_puts(&gone, " — ")) &&
-		    !(e = i18n_put_html(&gone, groups[g].key, c->lang)))
-			e = buf_printf(&gone, " <a href=\"%s\">%s</a></li>\n",
-				       groups[g].href, groups[g].href);
+		if ((e = tmpl_row_add(&c->vars, "dropped_rows", &row)) ||
+		    (e = set_names(row, "names", dropped & gmask)) ||
+		    (e = tmpl_set_i18n(row, "back", groups[g].key, c->lang)) ||
+		    (e = tmpl_set(row, "href", groups[g].href)))
+			goto out;
 	}
-	if (!e)
-		e = put_names(&risk, seen);
-	if (!e)
-		e = lab_site_format(seen, ",", &list);
-	if (!e)
-		e = tmpl_set_html(&c->vars, "site_rows",
-				  rows.data ? rows.data : "");
-	if (!e)
-		e = tmpl_set_html(&c->vars, "at_risk",
-				  risk.data ? risk.data : "");
-	if (!e)
-		e = tmpl_set(&c->vars, "seen_list", list.data ? list.data : "");
-	if (!e)
-		e = tmpl_set_html(&c->vars, "dropped_rows",
-				  gone.data ? gone.data : "");
-	buf_cleanup(&rows);
-	buf_cleanup(&risk);
+	if ((e = set_names(&c->vars, "at_risk", seen)) ||
+	    (e = lab_site_format(seen, ",", &list)) ||
+	    (e = tmpl_set(&c->vars, "seen_list", list.data ? list.data : "")))
+		goto out;
+	if (!(e = flag(c, "had_given", had_given)) &&
+	    !(e = flag(c, "had_kept", had_given && !dropped)))
+		e = flag(c, "sid_at_risk", c->logged_in);
+out:
 	buf_cleanup(&list);
-	buf_cleanup(&gone);
-	if (e || (e = flag(c, "had_given", had_given)) ||
-	    (e = flag(c, "had_kept", had_given && !dropped)) ||
-	    (e = flag(c, "sid_at_risk", c->logged_in)))
-		return e;
-	return ERR_OK;
+	return e;
 }
 
 static enum err limits_render(struct ctx *c, const char *why)

@@ -36,40 +36,43 @@
 static struct token_signer signer;
 
 /*
- * Append t, a time claim, as the site's local time and its distance from
- * now ("2026-12-02 09:05:31 KST (in 14m 59s)"); wire.js keeps the
- * distance ticking in the browser and marks it once passed, unless
- * past_ok (iat and nbf should be in the past).
+ * Set row's claim time fields (claim_at "" when the detail is no time):
+ * t, a time claim, as the site's local time and its distance from now
+ * ("2026-12-02 09:05:31 KST (in 14m 59s)"); wire.js keeps the distance
+ * ticking in the browser and marks it once passed, unless past_ok (iat
+ * and nbf should be in the past).
  */
-static enum err put_claim_time(struct buf *o, long long t, long long now,
-			       int past_ok, enum lang lang)
+static enum err set_claim_time(struct tmpl_vars *row, long long t,
+			       long long now, int past_ok, enum lang lang)
 {
 	char when[48], delta[48];
 	enum err e;
 
 	wire_format_time(t, when, sizeof(when));
 	wire_format_delta(t, now, lang, delta, sizeof(delta));
-	if ((e = buf_puts(o, "<time>")) ||
-	    (e = buf_put_html(o, when, strlen(when))) ||
-	    (e = buf_printf(o, "</time> <span class=\"delta%s\" data-at=\"%lld\""
-			    " data-now=\"%lld\">(", past_ok ? " past-ok" : "",
-			    t, now)) ||
-	    (e = buf_put_html(o, delta, strlen(delta))))
+	if ((e = tmpl_set(row, "claim_when", when)) ||
+	    (e = tmpl_set(row, "past_ok", past_ok ? "1" : "")) ||
+	    (e = tmpl_setf(row, "claim_at", "%lld", t)) ||
+	    (e = tmpl_setf(row, "claim_now", "%lld", now)))
 		return e;
-	return buf_puts(o, ")</span>");
+	return tmpl_set(row, "claim_delta", delta);
 }
 
 /*
- * Escaped HTML rows of a token_checklist array. The rows of exp, nbf and
- * iat also show the claim of payload (may be NULL) as a local time.
+ * The list checks (lab_jwt_result.html), one row per entry of a
+ * token_checklist array. The rows of exp, nbf and iat also show the claim
+ * of payload (may be NULL) as a local time.
  */
-static enum err checklist_html(json_t *list, json_t *payload, long long now,
-			       enum lang lang, struct buf *o)
+static enum err set_checklist(struct tmpl_vars *vars, json_t *list,
+			      json_t *payload, long long now, enum lang lang)
 {
+	struct tmpl_vars *r;
 	json_t *row;
 	size_t i;
 	enum err e = ERR_OK;
 
+	if ((e = tmpl_list(vars, "checks")))
+		return e;
 	json_array_foreach(list, i, row) {
 		const char *check = json_string_value(json_object_get(row,
 								       "check"));
@@ -78,62 +81,64 @@ static enum err checklist_html(json_t *list, json_t *payload, long long now,
 		json_t *ok = json_object_get(row, "ok");
 		json_t *t = json_object_get(payload, check);
 		char key[48];
+		int explained = detail[0] == '@';
+		int timed = !explained && json_is_integer(t) &&
+			(!strcmp(check, "exp") || !strcmp(check, "nbf") ||
+			 !strcmp(check, "iat"));
 
 		snprintf(key, sizeof(key), "labjwt.check.%s", check);
-		if ((e = buf_printf(o, "<tr class=\"%s\"><td><code>",
-				    json_is_null(ok) ? "skip" :
-				    json_is_true(ok) ? "pass" : "fail")) ||
-		    (e = buf_put_html(o, check, strlen(check))) ||
-		    (e = buf_puts(o, "</code></td><td>")) ||
-		    (e = tmpl_put_bilingual(o, key, lang, "span")) ||
-		    (e = buf_printf(o, "</td><td><span aria-hidden=\"true\">"
-				    "%s</span> ", json_is_null(ok) ? "—" :
-				    json_is_true(ok) ? "✓" : "✗")) ||
-		    (e = i18n_put_html(o, json_is_null(ok) ?
+		if ((e = tmpl_row_add(vars, "checks", &r)) ||
+		    (e = tmpl_set(r, "class", json_is_null(ok) ? "skip" :
+				  json_is_true(ok) ? "pass" : "fail")) ||
+		    (e = tmpl_set(r, "check", check)) ||
+		    (e = tmpl_set_bilingual(r, "meaning", key, lang, "span")) ||
+		    (e = tmpl_set(r, "mark", json_is_null(ok) ? "—" :
+				  json_is_true(ok) ? "✓" : "✗")) ||
+		    (e = tmpl_set_i18n(r, "result", json_is_null(ok) ?
 				       "labjwt.result.skip" : json_is_true(ok) ?
 				       "labjwt.result.pass" :
 				       "labjwt.result.fail", lang)) ||
-		    (e = buf_puts(o, "</td><td>")))
+		    (e = tmpl_set(r, "detail", explained || timed ? "" :
+				  detail)))
 			break;
 		/* "@word" names an explanation; anything else is token data. */
-		if (detail[0] == '@') {
+		if (explained)
 			snprintf(key, sizeof(key), "labjwt.detail.%s", detail + 1);
-			e = tmpl_put_bilingual(o, key, lang, "span");
-		} else if (json_is_integer(t) && (!strcmp(check, "exp") ||
-						  !strcmp(check, "nbf") ||
-						  !strcmp(check, "iat"))) {
-			e = put_claim_time(o, json_integer_value(t), now,
-					   strcmp(check, "exp") != 0, lang);
-		} else {
-			e = buf_put_html(o, detail, strlen(detail));
-		}
-		if (e || (e = buf_puts(o, "</td></tr>\n")))
+		if ((e = explained ?
+		     tmpl_set_bilingual(r, "explained", key, lang, "span") :
+		     tmpl_set_html(r, "explained", "")) ||
+		    (e = timed ? set_claim_time(r, json_integer_value(t), now,
+						strcmp(check, "exp") != 0,
+						lang) :
+		     tmpl_set(r, "claim_at", "")))
 			break;
 	}
 	return e;
 }
 
 /*
- * The token as HTML with its three parts coloured as jwt.io does
- * (header, payload, signature), escaped; a token that is not three parts
- * is shown plain.
+ * The token's parts for lab_jwt_token_parts.html: coloured as jwt.io does
+ * (header, payload, signature) when it has three, else shown plain.
  */
-static enum err token_parts_html(const char *token, struct buf *o)
+static enum err set_token_parts(struct tmpl_vars *vars, const char *token)
 {
 	const char *d1 = strchr(token, '.');
 	const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+	char *h = NULL, *p = NULL;
 	enum err e;
 
 	if (!d2 || strchr(d2 + 1, '.'))
-		return buf_put_html(o, token, strlen(token));
-	if ((e = buf_puts(o, "<span class=\"tok-h\">")) ||
-	    (e = buf_put_html(o, token, (size_t)(d1 - token))) ||
-	    (e = buf_puts(o, "</span>.<span class=\"tok-p\">")) ||
-	    (e = buf_put_html(o, d1 + 1, (size_t)(d2 - d1 - 1))) ||
-	    (e = buf_puts(o, "</span>.<span class=\"tok-s\">")) ||
-	    (e = buf_put_html(o, d2 + 1, strlen(d2 + 1))))
-		return e;
-	return buf_puts(o, "</span>");
+		return tmpl_set(vars, "tok_parts", "");
+	if (!(h = strndup(token, (size_t)(d1 - token))) ||
+	    !(p = strndup(d1 + 1, (size_t)(d2 - d1 - 1))))
+		e = ERR_NOMEM;
+	else if (!(e = tmpl_set(vars, "tok_parts", "1")) &&
+		 !(e = tmpl_set(vars, "tok_h", h)) &&
+		 !(e = tmpl_set(vars, "tok_p", p)))
+		e = tmpl_set(vars, "tok_s", d2 + 1);
+	free(h);
+	free(p);
+	return e;
 }
 
 /*
@@ -167,19 +172,6 @@ static const char *weak_cause(const struct token_parts *p, size_t len,
 	return "labjwt.weak.why.no_claims";
 }
 
-/* Set name to the string key in the page language, as HTML. */
-static enum err set_text(struct ctx *c, const char *name, const char *key)
-{
-	struct buf o;
-	enum err e;
-
-	buf_init(&o);
-	if (!(e = i18n_put_html(&o, key, c->lang)))
-		e = tmpl_set_html(&c->vars, name, o.data ? o.data : "");
-	buf_cleanup(&o);
-	return e;
-}
-
 /*
  * Fill the decoder's variables for token: the parts (coloured), the
  * checklist with its times, the real verdict (the API's verifier,
@@ -192,16 +184,14 @@ static enum err describe_token(struct ctx *c, const char *token)
 	json_t *list = NULL;
 	char *hdr = NULL, *pl = NULL;
 	const char *d1, *d2;
-	struct buf rows, sig, th;
+	struct buf sig;
 	struct token_claims cl;
 	enum token_reason r;
 	size_t len = strlen(token);
 	int weak;
 	enum err e;
 
-	buf_init(&rows);
 	buf_init(&sig);
-	buf_init(&th);
 	token_parse(token, len, &p);
 	r = token_checklist(&signer.keys, token, c->now, &list);
 	if (r == TOKEN_VALID &&
@@ -221,13 +211,11 @@ static enum err describe_token(struct ctx *c, const char *token)
 		hdr = json_dumps(p.header, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (p.payload)
 		pl = json_dumps(p.payload, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if ((list && (e = checklist_html(list, p.payload, c->now, c->lang,
-					 &rows))) ||
-	    (len <= PASTE_MAX && (e = token_parts_html(token, &th))))
+	if ((e = set_checklist(&c->vars, list, p.payload, c->now, c->lang)) ||
+	    (e = set_token_parts(&c->vars, token)))
 		goto out;
 	if ((e = tmpl_set(&c->vars, "token", len > PASTE_MAX ? "" : token)) ||
-	    (e = tmpl_set_html(&c->vars, "token_html",
-			       th.data ? th.data : "")) ||
+	    (e = tmpl_set(&c->vars, "tok_shown", len > PASTE_MAX ? "" : "1")) ||
 	    (e = tmpl_setf(&c->vars, "token_bytes", "%zu", len)) ||
 	    (e = tmpl_set(&c->vars, "eyj", !strncmp(token, "eyJ", 3) ?
 			  "1" : "")) ||
@@ -237,23 +225,21 @@ static enum err describe_token(struct ctx *c, const char *token)
 	    (e = tmpl_setf(&c->vars, "sig_bytes", "%zu", p.sig_len)) ||
 	    (e = tmpl_set(&c->vars, "valid", r == TOKEN_VALID ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "reason", token_reason_text(r))) ||
-	    (e = jwtpage_set_word(c, "reason_text", "jwt.reason.",
+	    (e = jwtpage_set_word(&c->vars, c->lang, "reason_text",
+					  "jwt.reason.",
 			  token_reason_text(r))) ||
 	    (e = tmpl_set(&c->vars, "weak_accepts", weak ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "weak_fooled",
 			  weak && r != TOKEN_VALID ? "1" : "")) ||
-	    (e = set_text(c, "weak_cause", weak_cause(&p, len, weak))) ||
-	    (e = tmpl_set_html(&c->vars, "check_rows",
-			       rows.data ? rows.data : "")))
+	    (e = tmpl_set_i18n(&c->vars, "weak_cause",
+			       weak_cause(&p, len, weak), c->lang)))
 		goto out;
 out:
 	free(hdr);
 	free(pl);
 	json_decref(list);
 	token_parts_cleanup(&p);
-	buf_cleanup(&rows);
 	buf_cleanup(&sig);
-	buf_cleanup(&th);
 	return e;
 }
 
@@ -303,10 +289,8 @@ static enum err lab_forge(struct ctx *c)
 	int kind = forge_kind_parse(http_field(&c->req.form, "kind"));
 	char *tok = NULL;
 	char key[48];
-	struct buf text;
 	enum err e;
 
-	buf_init(&text);
 	if (kind < 0) {
 		c->error_key = "labjwt.kind";
 		return ERR_INVAL;
@@ -318,13 +302,12 @@ static enum err lab_forge(struct ctx *c)
 	    (e = describe_token(c, tok)) ||
 	    (e = tmpl_set(&c->vars, "kind",
 			  forge_kind_name((enum forge_kind)kind))) ||
-	    (e = tmpl_put_bilingual(&text, key, c->lang, "p")) ||
-	    (e = tmpl_set_html(&c->vars, "kind_text", text.data)) ||
+	    (e = tmpl_set_bilingual(&c->vars, "kind_text", key, c->lang,
+				    "p")) ||
 	    (e = jwtpage_words(c)))
 		goto out;
 	site_page(c, "lab_jwt_forge", "labjwt.forge.title");
 out:
-	buf_cleanup(&text);
 	free(tok);
 	return e;
 }

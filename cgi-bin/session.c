@@ -175,15 +175,8 @@ static enum err describe_session(struct ctx *c)
 /* The "what merged into your cart at login" list, as variable merged. */
 static enum err set_merged(struct ctx *c)
 {
-	struct buf b;
-	enum err e;
-
-	buf_init(&b);
-	e = cart_merge_html(c->db, c->sess.data, c->lang, &b);
-	if (!e)
-		e = tmpl_set_html(&c->vars, "merged", b.data ? b.data : "");
-	buf_cleanup(&b);
-	return e;
+	return cart_merge_set(c->db, c->sess.data, c->lang, &c->vars,
+			      "merged");
 }
 
 /* GET pages that need a login answer 401 with the login link. */
@@ -256,50 +249,49 @@ static enum err need_user(struct ctx *c)
 	return ERR_AUTH;
 }
 
-/* One row of the devices table per live session of the user. */
-static enum err device_rows(struct ctx *c, const char *csrf,
-			    struct buf *out, size_t *count)
+/* The list devices: one row (session_device_row.html) per live session
+ * of the user. */
+static enum err set_devices(struct ctx *c, const char *csrf, size_t *count)
 {
 	struct session_info *list = calloc(SESSION_LIST_MAX, sizeof(*list));
 	char hex[2 * SESSION_HASH_BYTES + 1], shorthex[9];
 	char ua[SESSION_UA_SUMMARY_MAX];
-	struct tmpl_vars v;
+	struct tmpl_vars *v;
 	size_t n = 0, i;
 	enum err e;
 
 	*count = 0;
 	if (!list)
 		return ERR_NOMEM;
-	tmpl_vars_init(&v);
-	if ((e = session_list_user(c->db, c->user.id, c->now, list, &n)))
+	if ((e = session_list_user(c->db, c->user.id, c->now, list, &n)) ||
+	    (e = tmpl_list(&c->vars, "devices")))
 		goto out;
 	for (i = 0; i < n && !e; i++) {
 		const struct session_info *si = &list[i];
 
 		session_hash_hex_full(si->id_hash, hex);
 		session_hash_hex(si->id_hash, shorthex);
-		if ((e = tmpl_set(&v, "hash", hex)) ||
-		    (e = tmpl_set(&v, "short", shorthex)) ||
-		    (e = set_time(c, &v, "created", "created_ago",
+		if ((e = tmpl_row_add(&c->vars, "devices", &v)) ||
+		    (e = tmpl_set(v, "hash", hex)) ||
+		    (e = tmpl_set(v, "short", shorthex)) ||
+		    (e = set_time(c, v, "created", "created_ago",
 				  si->created)) ||
-		    (e = set_time(c, &v, "last_seen", "last_seen_ago",
+		    (e = set_time(c, v, "last_seen", "last_seen_ago",
 				  si->last_seen)) ||
-		    (e = tmpl_set(&v, "browser",
+		    (e = tmpl_set(v, "browser",
 				  session_ua_summary(si->user_agent, ua,
 						     sizeof(ua)))) ||
-		    (e = tmpl_set(&v, "user_agent", si->user_agent)) ||
-		    (e = tmpl_set(&v, "addr", si->client_addr)) ||
-		    (e = tmpl_set(&v, "persistent", si->persistent ? "1" : "")) ||
-		    (e = tmpl_set(&v, "current",
+		    (e = tmpl_set(v, "user_agent", si->user_agent)) ||
+		    (e = tmpl_set(v, "addr", si->client_addr)) ||
+		    (e = tmpl_set(v, "persistent", si->persistent ? "1" : "")) ||
+		    (e = tmpl_set(v, "current",
 				  memcmp(si->id_hash, c->sess.id_hash,
 					 SESSION_HASH_BYTES) ? "" : "1")) ||
-		    (e = tmpl_set(&v, "csrf", csrf)))
+		    (e = tmpl_set(v, "csrf", csrf)))
 			break;
-		e = tmpl_render("session_device_row", &v, c->lang, out);
 	}
 	*count = n;
 out:
-	tmpl_vars_cleanup(&v);
 	free(list);
 	return e;
 }
@@ -349,14 +341,11 @@ static enum err jwt_vars(struct ctx *c)
 static enum err devices_render(struct ctx *c, const char *msg_key, int n)
 {
 	char tok[CSRF_TOKEN_LEN + 1];
-	struct buf rows;
 	size_t count;
 	enum err e;
 
-	buf_init(&rows);
 	site_csrf_token(c, tok);
-	if ((e = device_rows(c, tok, &rows, &count)) || (e = jwt_vars(c)) ||
-	    (e = tmpl_set_html(&c->vars, "rows", rows.data ? rows.data : "")) ||
+	if ((e = set_devices(c, tok, &count)) || (e = jwt_vars(c)) ||
 	    (e = tmpl_setf(&c->vars, "count", "%zu", count)) ||
 	    (e = tmpl_set(&c->vars, "others", count > 1 ? "1" : "")) ||
 	    (e = tmpl_setf(&c->vars, "revoked", "%d", n)) ||
@@ -365,7 +354,6 @@ static enum err devices_render(struct ctx *c, const char *msg_key, int n)
 		goto out;
 	site_page(c, "session_devices", "devices.title");
 out:
-	buf_cleanup(&rows);
 	return e;
 }
 

@@ -245,12 +245,12 @@ static enum err resend_post(struct ctx *c)
 	return response_redirect(&c->res, 303, "/signup/inbox");
 }
 
-/* GET /signup/inbox: the demo mailbox of this session. */
+/* GET /signup/inbox: the demo mailbox of this session, a list messages
+ * of signup_inbox_item rows. */
 static enum err inbox(struct ctx *c)
 {
 	const json_t *box, *msg;
-	struct tmpl_vars v;
-	struct buf rows;
+	struct tmpl_vars *v;
 	char when[48];
 	size_t i;
 	enum err e = ERR_OK;
@@ -258,29 +258,25 @@ static enum err inbox(struct ctx *c)
 	if ((e = need_session(c)))
 		return e;
 	box = json_object_get(c->sess.data, "signup_inbox");
-	buf_init(&rows);
-	tmpl_vars_init(&v);
+	if ((e = tmpl_list(&c->vars, "messages")))
+		return e;
 	json_array_foreach(box, i, msg) {
 		const char *to = json_string_value(json_object_get(msg, "to"));
 		const char *code = json_string_value(json_object_get(msg,
 								     "code"));
 
-		if ((e = tmpl_set(&v, "to", to ? to : "")) ||
-		    (e = tmpl_set(&v, "code", code ? code : "")) ||
-		    (e = tmpl_set(&v, "latest", i == 0 ? "1" : "")) ||
-		    (e = tmpl_set(&v, "at", wire_format_time(
+		if ((e = tmpl_row_add(&c->vars, "messages", &v)) ||
+		    (e = tmpl_set(v, "to", to ? to : "")) ||
+		    (e = tmpl_set(v, "code", code ? code : "")) ||
+		    (e = tmpl_set(v, "latest", i == 0 ? "1" : "")) ||
+		    (e = tmpl_set(v, "at", wire_format_time(
 				  json_integer_value(json_object_get(msg,
 								     "at")),
-				  when, sizeof(when)))) ||
-		    (e = tmpl_render("signup_inbox_item", &v, c->lang, &rows)))
-			break;
+				  when, sizeof(when)))))
+			return e;
 	}
-	tmpl_vars_cleanup(&v);
-	if (!e && !(e = tmpl_set_html(&c->vars, "messages",
-				      rows.data ? rows.data : "")))
-		site_page(c, "signup_inbox", "signup.inbox.title");
-	buf_cleanup(&rows);
-	return e;
+	site_page(c, "signup_inbox", "signup.inbox.title");
+	return ERR_OK;
 }
 
 /* Step 3 page. */

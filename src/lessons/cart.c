@@ -468,42 +468,40 @@ enum err cart_merge_at_login(struct db *db, struct session *s,
 	return e;
 }
 
-enum err cart_merge_html(struct db *db, const json_t *data, enum lang lang,
-			 struct buf *out)
+enum err cart_merge_set(struct db *db, const json_t *data, enum lang lang,
+			struct tmpl_vars *vars, const char *name)
 {
 	const json_t *items = json_object_get(json_object_get(data, KEY_MERGE),
 					      "items");
-	struct tmpl_vars v;
+	struct tmpl_vars *v;
 	struct product p;
 	const json_t *it;
-	enum err e = ERR_OK;
+	enum err e;
 	size_t i;
 
-	if (!json_is_array(items))
-		return ERR_OK;
-	tmpl_vars_init(&v);
+	if ((e = tmpl_list(vars, name)) || !json_is_array(items))
+		return e;
 	json_array_foreach(items, i, it) {
 		json_int_t id = json_integer_value(json_object_get(it,
 								   "product"));
 
 		if (cart_product(db, id, &p))
 			continue;
-		if ((e = tmpl_set(&v, "name", cart_product_name(&p, lang))) ||
-		    (e = tmpl_setf(&v, "added", "%lld", (long long)
+		if ((e = tmpl_row_add(vars, name, &v)) ||
+		    (e = tmpl_set(v, "name", cart_product_name(&p, lang))) ||
+		    (e = tmpl_setf(v, "added", "%lld", (long long)
 				   json_integer_value(json_object_get(it,
 								      "added")))) ||
-		    (e = tmpl_setf(&v, "before", "%lld", (long long)
+		    (e = tmpl_setf(v, "before", "%lld", (long long)
 				   json_integer_value(json_object_get(it,
 								      "before")))) ||
-		    (e = tmpl_setf(&v, "after", "%lld", (long long)
+		    (e = tmpl_setf(v, "after", "%lld", (long long)
 				   json_integer_value(json_object_get(it,
 								      "after")))) ||
-		    (e = tmpl_set(&v, "capped",
+		    (e = tmpl_set(v, "capped",
 				  json_is_true(json_object_get(it, "capped")) ?
-				  "1" : "")) ||
-		    (e = tmpl_render("cart_merged_item", &v, lang, out)))
+				  "1" : "")))
 			break;
 	}
-	tmpl_vars_cleanup(&v);
 	return e;
 }

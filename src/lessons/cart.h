@@ -21,6 +21,7 @@
 #include "base/db.h"
 #include "base/err.h"
 #include "http/i18n.h"
+#include "http/tmpl.h"
 #include "state/session.h"
 
 #define CART_QTY_MIN       1
@@ -154,11 +155,12 @@ enum err cart_merge_at_login(struct db *db, struct session *s,
 			     long long user_id, long long now, int *merged);
 
 /*
- * cart_merge_html: the "what was merged at login" list for session data
- * (its "cart_merge" member) in lang, rendered with template cart_merged
- * per item; appends nothing when there is no record.
+ * cart_merge_set: set name of vars to the list of what was merged at login
+ * for session data (its "cart_merge" member) in lang, one row per item
+ * (name, added, before, after, capped) for the partial cart_merged_item;
+ * an empty list when there is no record.
  */
-enum err cart_merge_html(struct db *db, const json_t *data, enum lang lang,
-			 struct buf *out);
+enum err cart_merge_set(struct db *db, const json_t *data, enum lang lang,
+			struct tmpl_vars *vars, const char *name);
 
 #endif

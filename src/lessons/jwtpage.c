@@ -55,50 +55,40 @@ enum err jwtpage_put_word(struct buf *o, const char *prefix,
 	return i18n_put_html(o, key, lang);
 }
 
-/* One <span data-w="group:word"> of the words list. */
-static enum err put_word_span(struct buf *o, const char *group,
-			      const char *prefix, const char *word,
-			      enum lang lang)
+/* One row group:word of the words list (jwt_words.html). */
+static enum err set_word_row(struct ctx *c, const char *group,
+			     const char *prefix, const char *word)
 {
+	struct tmpl_vars *row;
 	enum err e;
 
-	if ((e = buf_printf(o, "<span data-w=\"%s:", group)) ||
-	    (e = buf_put_html(o, word, strlen(word))) ||
-	    (e = buf_puts(o, "\">")) ||
-	    (e = jwtpage_put_word(o, prefix, word, lang)))
+	if ((e = tmpl_row_add(&c->vars, "words", &row)) ||
+	    (e = tmpl_set(row, "group", group)) ||
+	    (e = tmpl_set(row, "word", word)))
 		return e;
-	return buf_puts(o, "</span>\n");
+	return jwtpage_set_word(row, c->lang, "meaning", prefix, word);
 }
 
 enum err jwtpage_words(struct ctx *c)
 {
-	struct buf o;
 	int r;
 	size_t i;
 	enum err e;
 
-	buf_init(&o);
-	e = buf_puts(&o, "<div id=\"jwt-words\" hidden>\n");
+	e = tmpl_list(&c->vars, "words");
 	for (r = TOKEN_MALFORMED; !e && r <= TOKEN_NO_ACCOUNT; r++)
-		e = put_word_span(&o, "reason", "jwt.reason.",
-				  token_reason_text((enum token_reason)r),
-				  c->lang);
+		e = set_word_row(c, "reason", "jwt.reason.",
+				 token_reason_text((enum token_reason)r));
 	if (!e)
-		e = put_word_span(&o, "reason", "jwt.reason.",
-				  "no bearer token", c->lang);
+		e = set_word_row(c, "reason", "jwt.reason.",
+				 "no bearer token");
 	for (r = REFRESH_OK; !e && r <= REFRESH_PAIR_MISMATCH; r++)
-		e = put_word_span(&o, "outcome", "jwt.outcome.",
-				  refresh_outcome_text(
-					  (enum refresh_outcome)r), c->lang);
+		e = set_word_row(c, "outcome", "jwt.outcome.",
+				 refresh_outcome_text((enum refresh_outcome)r));
 	for (i = 0; !e && event_kinds[i]; i++)
-		e = put_word_span(&o, "event", "jwt.event.", event_kinds[i],
-				  c->lang);
+		e = set_word_row(c, "event", "jwt.event.", event_kinds[i]);
 	for (i = 0; !e && event_details[i]; i++)
-		e = put_word_span(&o, "detail", "jwt.detail.",
-				  event_details[i], c->lang);
-	if (!e && !(e = buf_puts(&o, "</div>")))
-		e = tmpl_set_html(&c->vars, "words", o.data);
-	buf_cleanup(&o);
+		e = set_word_row(c, "detail", "jwt.detail.", event_details[i]);
 	return e;
 }
 
@@ -177,15 +167,16 @@ enum err jwtpage_vars(struct ctx *c, const struct token_keys *k)
 	return ERR_OK;
 }
 
-enum err jwtpage_set_word(struct ctx *c, const char *name,
-			  const char *prefix, const char *word)
+enum err jwtpage_set_word(struct tmpl_vars *vars, enum lang lang,
+			  const char *name, const char *prefix,
+			  const char *word)
 {
 	struct buf o;
 	enum err e;
 
 	buf_init(&o);
-	if (!(e = jwtpage_put_word(&o, prefix, word, c->lang)))
-		e = tmpl_set_html(&c->vars, name, o.data ? o.data : "");
+	if (!(e = jwtpage_put_word(&o, prefix, word, lang)))
+		e = tmpl_set_html(vars, name, o.data ? o.data : "");
 	buf_cleanup(&o);
 	return e;
 }

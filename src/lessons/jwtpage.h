@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "http/tmpl.h"
 #include "site/ctx.h"
 #include "state/token.h"
 
@@ -33,16 +34,17 @@ const char *jwtpage_word_key(const char *prefix, const char *word,
 enum err jwtpage_put_word(struct buf *o, const char *prefix,
 			  const char *word, enum lang lang);
 
-/* jwtpage_set_word: set page variable name to the explanation of word
- * (see jwtpage_put_word) as HTML. */
-enum err jwtpage_set_word(struct ctx *c, const char *name,
-			  const char *prefix, const char *word);
+/* jwtpage_set_word: set name of vars (the page's or a list row's) to the
+ * explanation of word in lang (see jwtpage_put_word) as HTML. */
+enum err jwtpage_set_word(struct tmpl_vars *vars, enum lang lang,
+			  const char *name, const char *prefix,
+			  const char *word);
 
 /*
- * jwtpage_words: set "words", the hidden list page scripts read their
- * explanations from: each token reason (the RFC 6750 error_description,
- * which stays English on the wire), refresh outcome, event kind and event
- * detail.
+ * jwtpage_words: set "words", the list the partial jwt_words prints as
+ * the hidden list page scripts read their explanations from: each token
+ * reason (the RFC 6750 error_description, which stays English on the
+ * wire), refresh outcome, event kind and event detail.
  */
 enum err jwtpage_words(struct ctx *c);
 

@@ -276,17 +276,9 @@ enum err site_message(struct ctx *c, const char *key)
 enum err site_bilingual(struct ctx *c, const char *name, const char *key,
 			const char *tag)
 {
-	struct buf b;
-	enum err e;
-
 	if (!key)
-		return tmpl_set(&c->vars, name, "");
-	buf_init(&b);
-	e = tmpl_put_bilingual(&b, key, c->lang, tag);
-	if (!e)
-		e = tmpl_set_html(&c->vars, name, b.data ? b.data : "");
-	buf_cleanup(&b);
-	return e;
+		return tmpl_set_html(&c->vars, name, "");
+	return tmpl_set_bilingual(&c->vars, name, key, c->lang, tag);
 }
 
 void site_page(struct ctx *c, const char *page, const char *title_key)

@@ -147,7 +147,8 @@ enum err site_login(struct ctx *c, const char *username,
 enum err site_message(struct ctx *c, const char *key);
 
 /*
- * site_bilingual: set the page variable name (as HTML) to the i18n string
+ * site_bilingual: tmpl_set_bilingual on the page variables in the page
+ * language: set the page variable name (as HTML) to the i18n string
  * key in both languages, page language first, each in a <tag> element
  * ("p" or "span", tmpl_put_bilingual); "" when key is NULL.
  */

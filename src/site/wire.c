@@ -69,67 +69,41 @@ static const char *cookie_note(const char *name)
 	return NULL;
 }
 
-/* Panel 1: the Cookie header and its pairs. */
-static enum err put_received(struct ctx *c, struct buf *o)
+/* Panel 1 (received in wire.html): the Cookie header and its pairs. */
+static enum err set_received(struct ctx *c, struct tmpl_vars *v)
 {
-	static const char *const cols[] = {
-		"wire.col.name", "wire.col.value", "wire.col.bytes",
-		"wire.col.script", "wire.col.note"
-	};
 	const struct cookie_jar *jar = &c->req.cookies;
 	const char *note;
+	struct tmpl_vars *row;
 	size_t i;
-	enum err e = ERR_OK;
+	enum err e;
 
-	if (!c->req.cookie_header || !*c->req.cookie_header)
-		return tmpl_put_bilingual(o, "wire.no_cookies", c->lang, "p");
-	if ((e = buf_puts(o, "<pre class=\"raw\"><span class=\"hname\">"
-			  "Cookie:</span> ")) ||
-	    (e = buf_put_html(o, c->req.cookie_header,
-			      strlen(c->req.cookie_header))) ||
-	    (e = buf_puts(o, "</pre>\n<table class=\"pairs\"><thead><tr>")))
+	if ((e = tmpl_set(v, "cookie_header", c->req.cookie_header ?
+			  c->req.cookie_header : "")) ||
+	    (e = tmpl_set(v, "duplicates", jar->n_duplicate ? "1" : "")) ||
+	    (e = tmpl_list(v, "pairs")))
 		return e;
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]) && !e; i++)
-		if (!(e = buf_puts(o, "<th>")) &&
-		    !(e = i18n_put_html(o, cols[i], c->lang)))
-			e = buf_puts(o, "</th>");
-	if (e || (e = buf_puts(o, "</tr></thead><tbody>\n")))
-		return e;
-	for (i = 0; i < jar->n && !e; i++) {
+	for (i = 0; i < jar->n; i++) {
 		const struct cookie_pair *p = &jar->pairs[i];
 
 		note = p->duplicate ? "wire.note.duplicate" :
 			cookie_note(p->name);
-		if ((e = buf_printf(o, "<tr%s data-cookie=\"",
-				    p->duplicate ? " class=\"dup\"" : "")) ||
-		    (e = buf_put_html(o, p->name, strlen(p->name))) ||
-		    (e = buf_puts(o, "\"><td><code>")) ||
-		    (e = buf_put_html(o, p->name, strlen(p->name))) ||
-		    (e = buf_puts(o, "</code></td><td><code class=\"val\">")) ||
-		    (e = buf_put_html(o, p->value, strlen(p->value))) ||
-		    (e = buf_printf(o, "</code></td><td class=\"num\">%zu</td>"
-				    "<td class=\"js-visible\" data-yes=\"",
-				    strlen(p->name) + strlen(p->value))) ||
-		    (e = i18n_put_html(o, "wire.script.yes", c->lang)) ||
-		    (e = buf_puts(o, "\" data-no=\"")) ||
-		    (e = i18n_put_html(o, "wire.script.no", c->lang)) ||
-		    (e = buf_puts(o, "\">?</td><td>")))
-			break;
-		if (note)
-			e = tmpl_put_bilingual(o, note, c->lang, "span");
-		if (!e)
-			e = buf_puts(o, "</td></tr>\n");
+		if ((e = tmpl_row_add(v, "pairs", &row)) ||
+		    (e = tmpl_set(row, "dup", p->duplicate ? "1" : "")) ||
+		    (e = tmpl_set(row, "name", p->name)) ||
+		    (e = tmpl_set(row, "value", p->value)) ||
+		    (e = tmpl_setf(row, "bytes", "%zu",
+				   strlen(p->name) + strlen(p->value))) ||
+		    (e = note ? tmpl_set_bilingual(row, "note", note, c->lang,
+						   "span") :
+		     tmpl_set_html(row, "note", "")))
+			return e;
 	}
-	if (!e)
-		e = buf_puts(o, "</tbody></table>\n");
-	if (!e && jar->n_duplicate)
-		e = tmpl_put_bilingual(o, "wire.duplicates", c->lang, "p");
-	return e;
+	return ERR_OK;
 }
 
-/* Explain one Set-Cookie attribute (the text between "; "). */
-static enum err put_attr(struct ctx *c, struct buf *o, const char *a,
-			 size_t n)
+/* The i18n key explaining one Set-Cookie attribute a[0..n). */
+static const char *attr_key(const char *a, size_t n)
 {
 	static const struct { const char *prefix; const char *key; } tab[] = {
 		{ "Max-Age=0", "attr.max_age_zero" },
@@ -144,46 +118,55 @@ static enum err put_attr(struct ctx *c, struct buf *o, const char *a,
 		{ "SameSite=Lax", "attr.samesite_lax" },
 		{ "SameSite=None", "attr.samesite_none" },
 	};
-	const char *key = "attr.unknown";
 	size_t i, pl;
-	enum err e;
 
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		pl = strlen(tab[i].prefix);
-		if (n >= pl && !strncasecmp(a, tab[i].prefix, pl)) {
-			key = tab[i].key;
-			break;
-		}
+		if (n >= pl && !strncasecmp(a, tab[i].prefix, pl))
+			return tab[i].key;
 	}
-	if ((e = buf_puts(o, "<li><code>")) ||
-	    (e = buf_put_html(o, a, n)) ||
-	    (e = buf_puts(o, "</code> ")) ||
-	    (e = tmpl_put_bilingual(o, key, c->lang, "span")))
-		return e;
-	return buf_puts(o, "</li>\n");
+	return "attr.unknown";
 }
 
-/* Panel 2: every Set-Cookie of this response, attribute by attribute. */
-static enum err put_sent(struct ctx *c, struct buf *o)
+/* One attribute row (the text between "; ") of a Set-Cookie row. */
+static enum err set_attr(struct ctx *c, struct tmpl_vars *cookie,
+			 const char *a, size_t n)
 {
-	size_t i;
-	enum err e = ERR_OK;
+	struct tmpl_vars *row;
+	char *text;
+	enum err e;
 
-	if (!c->res.n_set_cookies)
-		return tmpl_put_bilingual(o, "wire.no_set_cookie", c->lang,
-					  "p");
-	for (i = 0; i < c->res.n_set_cookies && !e; i++) {
+	if (!(text = strndup(a, n)))
+		return ERR_NOMEM;
+	if (!(e = tmpl_row_add(cookie, "attrs", &row)) &&
+	    !(e = tmpl_set(row, "attr", text)))
+		e = tmpl_set_bilingual(row, "explain", attr_key(a, n), c->lang,
+				       "span");
+	free(text);
+	return e;
+}
+
+/* Panel 2 (sent): every Set-Cookie of this response, attribute by
+ * attribute. */
+static enum err set_sent(struct ctx *c, struct tmpl_vars *v)
+{
+	struct tmpl_vars *row;
+	size_t i;
+	enum err e;
+
+	if ((e = tmpl_list(v, "set_cookies")))
+		return e;
+	for (i = 0; i < c->res.n_set_cookies; i++) {
 		const char *line = c->res.set_cookies[i];
 		const char *semi = strstr(line, "; ");
 		const char *a, *next;
 		int lifetime = 0;
 
-		if ((e = buf_puts(o, "<div class=\"setcookie\"><pre class=\"raw\">"
-				  "<span class=\"hname\">Set-Cookie:</span> ")) ||
-		    (e = buf_put_html(o, line, strlen(line))) ||
-		    (e = buf_puts(o, "</pre>\n<ul class=\"attrs\">\n")))
-			break;
-		for (a = semi ? semi + 2 : NULL; a && !e; a = next) {
+		if ((e = tmpl_row_add(v, "set_cookies", &row)) ||
+		    (e = tmpl_set(row, "line", line)) ||
+		    (e = tmpl_list(row, "attrs")))
+			return e;
+		for (a = semi ? semi + 2 : NULL; a; a = next) {
 			const char *end = strstr(a, "; ");
 
 			next = end ? end + 2 : NULL;
@@ -192,40 +175,40 @@ static enum err put_sent(struct ctx *c, struct buf *o)
 			if (!strncmp(a, "Max-Age=", 8) ||
 			    !strncmp(a, "Expires=", 8))
 				lifetime = 1;
-			e = put_attr(c, o, a, (size_t)(end - a));
+			if ((e = set_attr(c, row, a, (size_t)(end - a))))
+				return e;
 		}
-		if (!e && !lifetime && !(e = buf_puts(o, "<li>")) &&
-		    !(e = tmpl_put_bilingual(o, "attr.session_cookie",
-					     c->lang, "span")))
-			e = buf_puts(o, "</li>\n");
-		if (!e)
-			e = buf_puts(o, "</ul></div>\n");
+		if ((e = tmpl_set(row, "lifetime", lifetime ? "1" : "")) ||
+		    (!lifetime &&
+		     (e = tmpl_set_bilingual(row, "session_note",
+					     "attr.session_cookie", c->lang,
+					     "span"))))
+			return e;
 	}
-	return e;
+	return ERR_OK;
 }
 
 /* One row of the stored-session table: a label key and a time. */
-static enum err put_time_row(struct ctx *c, struct buf *o, const char *key,
-			     long long t)
+static enum err set_time_row(struct ctx *c, struct tmpl_vars *v,
+			     const char *key, long long t)
 {
+	struct tmpl_vars *row;
 	char when[48], delta[48];
 	enum err e;
 
 	wire_format_time(t, when, sizeof(when));
 	wire_format_delta(t, c->now, c->lang, delta, sizeof(delta));
-	if ((e = buf_puts(o, "<tr><th>")) ||
-	    (e = i18n_put_html(o, key, c->lang)) ||
-	    (e = buf_puts(o, "</th><td><time>")) ||
-	    (e = buf_put_html(o, when, strlen(when))) ||
-	    (e = buf_printf(o, "</time> <span class=\"delta\" data-at=\"%lld\""
-			    " data-now=\"%lld\">(", t, c->now)) ||
-	    (e = buf_put_html(o, delta, strlen(delta))))
+	if ((e = tmpl_row_add(v, "times", &row)) ||
+	    (e = tmpl_set_i18n(row, "label", key, c->lang)) ||
+	    (e = tmpl_set(row, "when", when)) ||
+	    (e = tmpl_setf(row, "at", "%lld", t)) ||
+	    (e = tmpl_setf(row, "now", "%lld", c->now)))
 		return e;
-	return buf_puts(o, ")</span></td></tr>\n");
+	return tmpl_set(row, "delta", delta);
 }
 
-/* Panel 3: the stored session row, or why there is none. */
-static enum err put_stored(struct ctx *c, struct buf *o)
+/* Panel 3 (stored): the stored session row, or why there is none. */
+static enum err set_stored(struct ctx *c, struct tmpl_vars *v)
 {
 	static const char *const miss_keys[] = {
 		"wire.miss.none", "wire.miss.malformed", "wire.miss.unknown",
@@ -237,78 +220,49 @@ static enum err put_stored(struct ctx *c, struct buf *o)
 
 	/* c->sess is what the store holds: every change this request made
 	 * (login, update, touch) went through it. */
-	if (c->store_failed &&
-	    ((e = buf_puts(o, "<div class=\"callout error\" "
-			   "id=\"wire-store-failed\">")) ||
-	     (e = tmpl_put_bilingual(o, c->store_failed, c->lang, "p")) ||
-	     (e = buf_puts(o, "</div>\n"))))
+	if ((e = c->store_failed ?
+	     tmpl_set_bilingual(v, "store_failed", c->store_failed, c->lang,
+				"p") : tmpl_set(v, "store_failed", "")) ||
+	    (e = tmpl_set(v, "has_session", c->has_session ? "1" : "")))
 		return e;
-	if (!c->has_session) {
-		if ((e = tmpl_put_bilingual(o, miss_keys[c->miss], c->lang,
-					    "p")))
-			return e;
-		return tmpl_put_bilingual(o, "wire.nothing_stored", c->lang,
-					  "p");
-	}
+	if (!c->has_session)
+		return tmpl_set_bilingual(v, "miss", miss_keys[c->miss],
+					  c->lang, "p");
 	sodium_bin2hex(hex, sizeof(hex), c->sess.id_hash, SESSION_HASH_BYTES);
-	if ((e = buf_printf(o, "<table class=\"row\"><caption>sessions"
-			    "</caption>\n<tr><th>id_hash</th><td><code>%.16s…"
-			    "</code></td></tr>\n<tr><th>user_id</th><td>",
-			    hex)))
-		return e;
-	if (c->logged_in) {
-		if (!(e = buf_printf(o, "%lld (<code>", c->sess.user_id)) &&
-		    !(e = buf_put_html(o, c->user.username,
-				       strlen(c->user.username))) &&
-		    !(e = buf_puts(o, "</code>, ")) &&
-		    !(e = buf_put_html(o, c->user.role, strlen(c->user.role))))
-			e = buf_puts(o, ")");
-	} else if (!(e = buf_puts(o, "NULL — "))) {
-		e = i18n_put_html(o, "wire.guest", c->lang);
-	}
-	if (e || (e = buf_puts(o, "</td></tr>\n")) ||
-	    (e = put_time_row(c, o, "wire.created", c->sess.created)) ||
-	    (e = put_time_row(c, o, "wire.last_seen", c->sess.last_seen)) ||
-	    (e = put_time_row(c, o, "wire.idle_expires",
+	hex[16] = '\0';
+	if ((e = tmpl_set(v, "id_hash", hex)) ||
+	    (e = tmpl_set(v, "logged_in", c->logged_in ? "1" : "")) ||
+	    (c->logged_in &&
+	     ((e = tmpl_setf(v, "user_id", "%lld", c->sess.user_id)) ||
+	      (e = tmpl_set(v, "username", c->user.username)) ||
+	      (e = tmpl_set(v, "role", c->user.role)))) ||
+	    (e = tmpl_list(v, "times")) ||
+	    (e = set_time_row(c, v, "wire.created", c->sess.created)) ||
+	    (e = set_time_row(c, v, "wire.last_seen", c->sess.last_seen)) ||
+	    (e = set_time_row(c, v, "wire.idle_expires",
 			      c->sess.idle_expires)) ||
-	    (e = put_time_row(c, o, "wire.absolute_expires",
+	    (e = set_time_row(c, v, "wire.absolute_expires",
 			      c->sess.absolute_expires)) ||
-	    (e = buf_printf(o, "<tr><th>persistent</th><td>%d</td></tr>\n"
-			    "</table>\n<p class=\"raw-label\">data (JSON)</p>"
-			    "<pre class=\"raw json\">", c->sess.persistent)))
+	    (e = tmpl_setf(v, "persistent", "%d", c->sess.persistent)))
 		return e;
 	if (!(json = json_dumps(c->sess.data, JSON_INDENT(2) |
 				JSON_SORT_KEYS)))
 		return ERR_NOMEM;
-	e = buf_put_html(o, json, strlen(json));
+	e = tmpl_set(v, "json", json);
 	free(json);
-	if (e || (e = buf_puts(o, "</pre>\n")))
-		return e;
-	return tmpl_put_bilingual(o, "wire.hash_only", c->lang, "p");
+	return e;
 }
 
 enum err wire_render(struct ctx *c, struct buf *out)
 {
 	struct tmpl_vars v;
-	struct buf received, sent, stored;
 	enum err e;
 
 	tmpl_vars_init(&v);
-	buf_init(&received);
-	buf_init(&sent);
-	buf_init(&stored);
-	if ((e = put_received(c, &received)) || (e = put_sent(c, &sent)) ||
-	    (e = put_stored(c, &stored)) ||
-	    (e = tmpl_set_html(&v, "received", received.data ? received.data : "")) ||
-	    (e = tmpl_set_html(&v, "sent", sent.data ? sent.data : "")) ||
-	    (e = tmpl_set_html(&v, "stored", stored.data ? stored.data : "")) ||
-	    (e = tmpl_setf(&v, "status", "%d", c->res.status)))
-		goto out;
-	e = tmpl_render("wire", &v, c->lang, out);
-out:
-	buf_cleanup(&received);
-	buf_cleanup(&sent);
-	buf_cleanup(&stored);
+	if (!(e = set_received(c, &v)) && !(e = set_sent(c, &v)) &&
+	    !(e = set_stored(c, &v)) &&
+	    !(e = tmpl_setf(&v, "status", "%d", c->res.status)))
+		e = tmpl_render("wire", &v, c->lang, out);
 	tmpl_vars_cleanup(&v);
 	return e;
 }

@@ -44,13 +44,17 @@ static void test_rows(void **state)
 		{ "plain", ERR_OK, "plain" },
 		{ "", ERR_OK, "" },
 		{ "{{name}}", ERR_OK, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;" },
-		{ "a{{html}}b", ERR_OK, "a<em>ok</em>b" },
+		{ "a{{{html}}}b", ERR_OK, "a<em>ok</em>b" },
+		{ "{{{name}}", ERR_INTERNAL, NULL },
 		{ "{{#name}}yes{{/name}}", ERR_OK, "yes" },
 		{ "{{#empty}}yes{{/empty}}", ERR_OK, "" },
 		{ "{{#unset}}yes{{/unset}}", ERR_OK, "" },
 		{ "{{^unset}}no{{/unset}}", ERR_OK, "no" },
 		{ "{{^name}}no{{/name}}", ERR_OK, "" },
-		{ "{{#html}}[{{html}}]{{/html}}", ERR_OK, "[<em>ok</em>]" },
+		{ "{{#name}}a{{#name}}b{{/name}}c{{/name}}d", ERR_OK, "abcd" },
+		{ "{{#name}}a{{^name}}b{{/name}}c{{/name}}", ERR_OK, "ac" },
+		{ "{{#name}}a{{#name}}b{{/name}}c", ERR_INTERNAL, NULL },
+		{ "{{#html}}[{{{html}}}]{{/html}}", ERR_OK, "[<em>ok</em>]" },
 		{ "{{@greet}}", ERR_OK, "Hello <code>code</code> &lt;b&gt;" },
 		{ "{{@missing.key}}", ERR_OK, "missing.key" },
 		{ "{{%amp}}", ERR_OK, "<p lang=\"en\">&amp;</p> <p lang=\"ko\" class=\"alt\">&amp;</p>" },
@@ -63,6 +67,14 @@ static void test_rows(void **state)
 		{ "{{@}}", ERR_INTERNAL, NULL },
 		{ "}}{{name}}{{", ERR_INTERNAL, NULL },
 		{ "{ {name} }", ERR_OK, "{ {name} }" },
+		/* the template says what is raw; the C code must agree */
+		{ "{{{name}}}", ERR_INTERNAL, NULL },     /* text printed raw */
+		{ "{{html}}", ERR_INTERNAL, NULL },       /* HTML printed escaped */
+		{ "{{#name}}{{{name}}}{{/name}}", ERR_INTERNAL, NULL },
+		{ "{{{unset}}}", ERR_INTERNAL, NULL },
+		{ "{{{html}}", ERR_INTERNAL, NULL },
+		{ "{{{empty}}}", ERR_INTERNAL, NULL },
+		{ "{{{html}}}{{name}}", ERR_OK, "<em>ok</em>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;" },
 	};
 	struct tmpl_vars v;
 	struct buf out;
@@ -143,12 +155,121 @@ static void test_depth(void **state)
 		buf_printf(&src, "{{#x}}");
 	for (i = 0; i < 50; i++)
 		buf_printf(&src, "{{/x}}");
-	/* Same-name blocks do not nest: the first close ends the first
-	 * block, and the rest are stray close tags, which are unset vars. */
+	/* Same-name blocks nest, and 50 of them pass the depth limit. */
 	assert_int_not_equal(tmpl_render_string(src.data, src.len, &v,
 						LANG_EN, &out), ERR_OK);
 	buf_cleanup(&src);
 	buf_cleanup(&out);
+	tmpl_vars_cleanup(&v);
+}
+
+/* Render src over v and compare with want (NULL: the render must fail). */
+static void render_is(const struct tmpl_vars *v, const char *src,
+		      const char *want)
+{
+	struct buf out;
+	enum err e;
+
+	buf_init(&out);
+	e = tmpl_render_string(src, strlen(src), v, LANG_EN, &out);
+	if (want) {
+		if (e != ERR_OK)
+			fail_msg("%s: got %s", src, err_name(e));
+		assert_string_equal(out.data ? out.data : "", want);
+	} else if (e == ERR_OK) {
+		fail_msg("%s: rendered, want an error", src);
+	}
+	buf_cleanup(&out);
+}
+
+/* An empty list renders nothing, and {{^rows}} says so. */
+static void test_list_empty(void **state)
+{
+	struct tmpl_vars v;
+
+	(void)state;
+	tmpl_vars_init(&v);
+	assert_int_equal(tmpl_list(&v, "rows"), ERR_OK);
+	render_is(&v, "<ul>{{*rows}}<li>{{x}}</li>{{/rows}}</ul>", "<ul></ul>");
+	render_is(&v, "{{#rows}}some{{/rows}}{{^rows}}none{{/rows}}", "none");
+	render_is(&v, "{{#rows}}<ul>{{*rows}}x{{/rows}}</ul>{{/rows}}"
+		  "{{^rows}}none{{/rows}}", "none");
+	render_is(&v, "{{*unset}}x{{/unset}}", NULL);   /* a bug, as {{unset}} */
+	render_is(&v, "{{rows}}", NULL);                /* a list is no text */
+	render_is(&v, "{{{rows}}}", NULL);
+	render_is(&v, "{{*rows}}never closed", NULL);
+	tmpl_vars_cleanup(&v);
+}
+
+/* Many rows, in order, each with its own escaped text and raw markup;
+ * a name the row lacks comes from outside, and lists nest. */
+static void test_list_rows(void **state)
+{
+	struct tmpl_vars v, *row, *sub;
+	struct buf want;
+	size_t i;
+
+	(void)state;
+	tmpl_vars_init(&v);
+	buf_init(&want);
+	assert_int_equal(tmpl_set(&v, "sep", "|"), ERR_OK);
+	for (i = 0; i < 300; i++) {
+		assert_int_equal(tmpl_row_add(&v, "rows", &row), ERR_OK);
+		assert_int_equal(tmpl_setf(row, "when", "<%zu>", i), ERR_OK);
+		assert_int_equal(tmpl_set_html(row, "cell",
+					       i % 2 ? "<b>odd</b>" : ""), ERR_OK);
+		buf_printf(&want, "<tr><td>&lt;%zu&gt;</td>%s|</tr>", i,
+			   i % 2 ? "<b>odd</b>" : "");
+	}
+	render_is(&v, "{{*rows}}<tr><td>{{when}}</td>{{{cell}}}{{sep}}</tr>"
+		  "{{/rows}}", want.data);
+	render_is(&v, "{{#rows}}some{{/rows}}{{^rows}}none{{/rows}}", "some");
+	/* the row's kinds are checked as the page's are */
+	render_is(&v, "{{*rows}}{{{when}}}{{/rows}}", NULL);
+	render_is(&v, "{{*rows}}{{cell}}{{/rows}}", NULL);
+	/* a row's names are not seen outside the section */
+	render_is(&v, "{{when}}", NULL);
+	/* a value is no list, and a list no value */
+	assert_int_equal(tmpl_row_add(&v, "sep", &row), ERR_INVAL);
+	assert_null(row);
+	assert_null(tmpl_get(&v, "rows"));
+	/* nested lists, and a row's name hiding the outer one */
+	tmpl_vars_cleanup(&v);
+	tmpl_vars_init(&v);
+	assert_int_equal(tmpl_set(&v, "sep", "outer"), ERR_OK);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(tmpl_row_add(&v, "groups", &row), ERR_OK);
+		assert_int_equal(tmpl_setf(row, "g", "g%zu", i), ERR_OK);
+		assert_int_equal(tmpl_list(row, "items"), ERR_OK);
+		if (i == 1) {
+			assert_int_equal(tmpl_row_add(row, "items", &sub), ERR_OK);
+			assert_int_equal(tmpl_set(sub, "sep", "&"), ERR_OK);
+		}
+	}
+	render_is(&v, "{{*groups}}[{{g}}:{{*items}}{{g}}{{sep}}{{/items}}]"
+		  "{{/groups}}{{sep}}", "[g0:][g1:g1&amp;]outer");
+	/* a block of the same name around the list */
+	render_is(&v, "{{#groups}}<ul>{{*groups}}<li>{{g}}</li>{{/groups}}</ul>"
+		  "{{/groups}}", "<ul><li>g0</li><li>g1</li></ul>");
+	/* setting the name again drops the rows */
+	assert_int_equal(tmpl_set(&v, "groups", "x"), ERR_OK);
+	render_is(&v, "{{groups}}", "x");
+	buf_cleanup(&want);
+	tmpl_vars_cleanup(&v);
+}
+
+/* A list stops at TMPL_ROWS_MAX rows. */
+static void test_list_limit(void **state)
+{
+	struct tmpl_vars v, *row;
+	size_t i;
+
+	(void)state;
+	tmpl_vars_init(&v);
+	for (i = 0; i < TMPL_ROWS_MAX; i++)
+		assert_int_equal(tmpl_row_add(&v, "rows", &row), ERR_OK);
+	assert_int_equal(tmpl_row_add(&v, "rows", &row), ERR_TOOBIG);
+	assert_null(row);
 	tmpl_vars_cleanup(&v);
 }
 
@@ -159,6 +280,9 @@ int main(void)
 		cmocka_unit_test(test_vars_replace_and_limit),
 		cmocka_unit_test(test_korean_first),
 		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_list_empty),
+		cmocka_unit_test(test_list_rows),
+		cmocka_unit_test(test_list_limit),
 	};
 
 	set_strings(NULL);
