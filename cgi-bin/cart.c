@@ -5,7 +5,8 @@
  * session ID); a logged-in user's cart lives in the user_carts table. At
  * login the guest cart merges into the stored one (cgi-bin/session.c).
  * /cart/race is the race lab: a naive read-all/write-all store beside the
- * transactional one.
+ * transactional one. GET /cart/state is the cart as JSON, from whichever
+ * store holds it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,16 @@ static enum err set_lines(struct ctx *c, const struct cart *cart,
 	return e;
 }
 
+/* The visitor's cart: the user's stored one when logged in, else the
+ * guest cart in the session data (empty without a session). */
+static enum err visitor_cart(const struct ctx *c, struct cart *cart)
+{
+	if (c->logged_in)
+		return cart_user_read(c->db, c->user.id, cart);
+	cart_guest_read(c->has_session ? c->sess.data : NULL, cart);
+	return ERR_OK;
+}
+
 /* GET /cart: the catalogue, the cart, where it is kept. */
 static enum err cart_page(struct ctx *c)
 {
@@ -103,11 +114,7 @@ static enum err cart_page(struct ctx *c)
 		return e;
 	sort = cart_sort_from_cookie(sort_cookie, &sort_valid);
 	site_csrf_token(c, tok);
-	if (c->logged_in)
-		e = cart_user_read(c->db, c->user.id, &cart);
-	else
-		cart_guest_read(c->sess.data, &cart);
-	if (e)
+	if ((e = visitor_cart(c, &cart)))
 		return e;
 	if ((e = set_products(c, sort, tok)) ||
 	    (e = set_lines(c, &cart, tok, &total, &items)) ||
@@ -125,6 +132,25 @@ static enum err cart_page(struct ctx *c)
 	site_page(c, "cart", "cart.title");
 out:
 	return e;
+}
+
+/*
+ * GET /cart/state: {owner: "guest"|"user", items: [{product_id, name,
+ * qty}]}, names in the page language. A read: it creates no session, and
+ * a visitor without one has an empty guest cart.
+ */
+static enum err cart_state(struct ctx *c)
+{
+	struct cart cart;
+	json_t *items = NULL;
+	enum err e;
+
+	if ((e = visitor_cart(c, &cart)) ||
+	    (e = cart_items_json(c->db, &cart, c->lang, &items)))
+		return e;
+	return site_json(c, json_pack("{s:s, s:o}", "owner",
+				      c->logged_in ? "user" : "guest",
+				      "items", items));
 }
 
 /* The product and quantity fields of an add or remove form. */
@@ -257,6 +283,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/cart/remove",     cart_remove,     ROUTE_CSRF,
 	  line_fields },
 	{ HTTP_POST, "/cart/clear",      cart_clear,      ROUTE_CSRF, NULL },
+	{ HTTP_GET,  "/cart/state",      cart_state,      ROUTE_JSON, NULL },
 	{ HTTP_GET,  "/cart/race",       race_page,       0,          NULL },
 	{ HTTP_POST, "/cart/race/add",   race_add,        ROUTE_CSRF,
 	  mode_field },
