@@ -1,8 +1,9 @@
 /*
  * costs - S-X2 measured costs: what a signed cookie, a server session and
  * a JWT cost this server per request, measured on demand, and whether the
- * measurements support the articles' claims (seed 000 §3.4: cookies are
- * faster than sessions; seed 002 §6: JWT needs no lookup).
+ * measurements support the articles' claims (docs/SCENARIOS.md: article
+ * A §3.4, cookies are faster than sessions; article C §6, JWT needs no
+ * lookup).
  */
 #include <stdio.h>
 

@@ -6,8 +6,9 @@
  * in-memory session store does; the site's real sessions are in SQLite,
  * shared by every process; a JWT is checked with the key alone. Asking
  * both nodes shows which of the three survives the front switching node
- * (seed 001 §2-4, §2-5). The page's script plays the front: round robin,
- * or sticky by the scale_node cookie a load balancer would set.
+ * (article B §2-4, §2-5 in docs/SCENARIOS.md). The page's script plays
+ * the front: round robin, or sticky by the scale_node cookie a load
+ * balancer would set.
  */
 #include <stdio.h>
 #include <string.h>

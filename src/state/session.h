@@ -187,8 +187,8 @@ enum err session_revoke_others(struct db *db, long long user_id,
 
 /*
  * session_revoke_all: delete every session of every visitor, logged in or
- * guest (the admin remedy of seed 001 §2-4). *n (may be NULL) gets the
- * number deleted.
+ * guest (the admin remedy of article B §2-4, docs/SCENARIOS.md). *n
+ * (may be NULL) gets the number deleted.
  */
 enum err session_revoke_all(struct db *db, int *n);
 
