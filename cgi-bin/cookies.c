@@ -57,23 +57,17 @@ static enum err send_cookie(struct ctx *c, const char *name,
 	return response_cookie(&c->res, &cs, NULL);
 }
 
-/* builder_text: why the cookie builder refused (lab and limits pages),
- * in both languages when lab.c knows the sentence, else as it is. */
+/* builder_text and builder_raw (lab_builder_text.html): why the cookie
+ * builder refused (lab and limits pages), in both languages when lab.c
+ * knows the sentence, else as it is. */
 static enum err set_builder_text(struct ctx *c, const char *why)
 {
 	const char *key = lab_builder_key(why);
-	struct buf b;
 	enum err e;
 
-	if (!why || key)
-		return site_bilingual(c, "builder_text", key, "p");
-	buf_init(&b);
-	if (!(e = buf_puts(&b, "<p><code>cookie_build</code> ")) &&
-	    !(e = buf_put_html(&b, why, strlen(why))) &&
-	    !(e = buf_puts(&b, "</p>")))
-		e = tmpl_set_html(&c->vars, "builder_text", b.data);
-	buf_cleanup(&b);
-	return e;
+	if ((e = site_bilingual(c, "builder_text", key, "p")))
+		return e;
+	return tmpl_set(&c->vars, "builder_raw", why && !key ? why : "");
 }
 
 /* Set a page variable to "1" or "". */
