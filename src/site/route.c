@@ -37,26 +37,46 @@ enum err route_check_fields(struct ctx *c, const struct route *r)
 	return ERR_OK;
 }
 
+/* Whether path is r's: the whole path, or its start on ROUTE_PREFIX. */
+static int path_matches(const struct route *r, const char *path)
+{
+	if (r->flags & ROUTE_PREFIX)
+		return !strncmp(path, r->path, strlen(r->path));
+	return !strcmp(path, r->path);
+}
+
 const struct route *route_find(const struct route *routes, size_t n,
 			       const struct http_request *req,
 			       int *path_found)
 {
 	enum http_method m = req->method == HTTP_HEAD ? HTTP_GET :
 		req->method;
-	size_t i, len;
+	size_t i;
 
 	*path_found = 0;
 	for (i = 0; i < n; i++) {
-		if (routes[i].flags & ROUTE_PREFIX) {
-			len = strlen(routes[i].path);
-			if (strncmp(req->path, routes[i].path, len))
-				continue;
-		} else if (strcmp(req->path, routes[i].path)) {
+		if (!path_matches(&routes[i], req->path))
 			continue;
-		}
 		*path_found = 1;
 		if (routes[i].method == m)
 			return &routes[i];
 	}
 	return NULL;
+}
+
+enum err route_allow(const struct route *routes, size_t n, const char *path,
+		     struct buf *out)
+{
+	size_t i;
+	enum err e = ERR_OK;
+
+	for (i = 0; i < n && !e; i++) {
+		if (!path_matches(&routes[i], path))
+			continue;
+		e = buf_puts(out, out->len ? ", " : "");
+		if (!e)
+			e = buf_puts(out, routes[i].method == HTTP_GET ?
+				     "GET, HEAD" : "POST");
+	}
+	return e;
 }

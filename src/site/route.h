@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "base/buf.h"
 #include "site/ctx.h"
 
 /*
@@ -21,6 +22,15 @@
 const struct route *route_find(const struct route *routes, size_t n,
 			       const struct http_request *req,
 			       int *path_found);
+
+/*
+ * route_allow: append to out (empty) the methods the routes matching path
+ * take, as an Allow header lists them (RFC 9110 §10.2.1): "GET, HEAD" for
+ * each HTTP_GET route and "POST" for each HTTP_POST one, in table order,
+ * separated by ", ". Nothing is appended when no route matches.
+ */
+enum err route_allow(const struct route *routes, size_t n, const char *path,
+		     struct buf *out);
 
 /*
  * route_check_fields: ERR_OK when c->req carries only what route r

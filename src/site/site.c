@@ -364,18 +364,10 @@ static enum err allow_header(struct ctx *c, const struct route *routes,
 			     size_t n)
 {
 	struct buf b;
-	size_t i;
-	enum err e = ERR_OK;
+	enum err e;
 
 	buf_init(&b);
-	for (i = 0; i < n && !e; i++) {
-		if (strcmp(c->req.path, routes[i].path))
-			continue;
-		e = buf_puts(&b, b.len ? ", " : "");
-		if (!e)
-			e = buf_puts(&b, routes[i].method == HTTP_GET ?
-				     "GET, HEAD" : "POST");
-	}
+	e = route_allow(routes, n, c->req.path, &b);
 	if (!e && b.len)
 		e = response_header(&c->res, "Allow", b.data);
 	buf_cleanup(&b);

@@ -4,7 +4,7 @@
  * path with no route for the method (405) against no path at all (404),
  * and the fields a route lets through: unknown fields refused in the
  * query and the form, "csrf" implied by ROUTE_CSRF, a JSON body only on
- * ROUTE_JSON routes.
+ * ROUTE_JSON routes; and the methods an Allow header lists.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,12 +175,43 @@ static void test_fields(void **state)
 	}
 }
 
+/* The Allow header of a 405 lists every method of the routes matching
+ * the path, prefix routes included, in table order. */
+static void test_allow(void **state)
+{
+	static const struct {
+		const char *path, *want;
+	} rows[] = {
+		{ "/login", "GET, HEAD, POST" },
+		{ "/list", "GET, HEAD" },
+		{ "/only-post", "POST" },
+		{ "/static/x", "GET, HEAD" },            /* under the prefix */
+		{ "/static/exact", "GET, HEAD, GET, HEAD" }, /* both match */
+		{ "/nowhere", "" },
+		{ "/login/", "" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct buf b;
+
+		buf_init(&b);
+		assert_int_equal(route_allow(routes, sizeof(routes) /
+					     sizeof(routes[0]), rows[i].path,
+					     &b), ERR_OK);
+		CHECK(!strcmp(b.data ? b.data : "", rows[i].want), i);
+		buf_cleanup(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_find_empty),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_allow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
