@@ -237,8 +237,8 @@ static enum err race_page(struct ctx *c)
 	    (e = tmpl_setf(&c->vars, "work_ms", "%d", RACE_WORK_MS)) ||
 	    (e = tmpl_set(&c->vars, "cookie_name",
 			  site_session_cookie_name(c))) ||
-	    (e = tmpl_setf(&c->vars, "origin", "%s://%s",
-			   c->req.https ? "https" : "http", host)))
+	    (e = tmpl_setf(&c->vars, "origin", "%s%s",
+			   origin_scheme(&c->req), host)))
 		return e;
 	site_page(c, "cart_race", "race.title");
 	return ERR_OK;

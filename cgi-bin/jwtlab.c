@@ -45,17 +45,13 @@ static struct token_signer signer;
 static enum err set_claim_time(struct tmpl_vars *row, long long t,
 			       long long now, int past_ok, enum lang lang)
 {
-	char when[48], delta[48];
 	enum err e;
 
-	wire_format_time(t, when, sizeof(when));
-	wire_format_delta(t, now, lang, delta, sizeof(delta));
-	if ((e = tmpl_set(row, "claim_when", when)) ||
-	    (e = tmpl_set(row, "past_ok", past_ok ? "1" : "")) ||
+	if ((e = tmpl_set(row, "past_ok", past_ok ? "1" : "")) ||
 	    (e = tmpl_setf(row, "claim_at", "%lld", t)) ||
 	    (e = tmpl_setf(row, "claim_now", "%lld", now)))
 		return e;
-	return tmpl_set(row, "claim_delta", delta);
+	return wire_set_time(row, "claim_when", "claim_delta", t, now, lang);
 }
 
 /*

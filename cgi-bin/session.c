@@ -108,26 +108,8 @@ static enum err set_cookie_vars(struct ctx *c)
 			  cookie_get(&c->req.cookies,
 				     site_session_cookie_name(c)))))
 		return e;
-	return tmpl_setf(&c->vars, "origin", "%s://%s",
-			 c->req.https ? "https" : "http",
+	return tmpl_setf(&c->vars, "origin", "%s%s", origin_scheme(&c->req),
 			 origin_host(&c->req));
-}
-
-/* Set var time_name to t as a time in the site zone, and delta_name to
- * its distance from now in the page language. */
-static enum err set_time(const struct ctx *c, struct tmpl_vars *v,
-			 const char *time_name, const char *delta_name,
-			 long long t)
-{
-	char when[48], delta[48];
-	enum err e;
-
-	if ((e = tmpl_set(v, time_name,
-			  wire_format_time(t, when, sizeof(when)))))
-		return e;
-	return tmpl_set(v, delta_name, wire_format_delta(t, c->now, c->lang,
-							 delta,
-							 sizeof(delta)));
 }
 
 /* Fill the variables that describe the current session for the pages. */
@@ -159,10 +141,10 @@ static enum err describe_session(struct ctx *c)
 	    (e = tmpl_set(&c->vars, "persistent",
 			  c->sess.persistent ? "1" : "")) ||
 	    (e = set_cookie_vars(c)) ||
-	    (e = set_time(c, &c->vars, "idle_expires", "idle_in",
-			  c->sess.idle_expires)) ||
-	    (e = set_time(c, &c->vars, "absolute_expires", "absolute_in",
-			  c->sess.absolute_expires)) ||
+	    (e = wire_set_time(&c->vars, "idle_expires", "idle_in",
+			       c->sess.idle_expires, c->now, c->lang)) ||
+	    (e = wire_set_time(&c->vars, "absolute_expires", "absolute_in",
+			       c->sess.absolute_expires, c->now, c->lang)) ||
 	    (e = tmpl_setf(&c->vars, "idle_ttl", "%lld", c->sess.idle_ttl)) ||
 	    (e = tmpl_setf(&c->vars, "idle_at", "%lld", c->sess.idle_expires)) ||
 	    (e = tmpl_setf(&c->vars, "absolute_at", "%lld",
@@ -274,10 +256,10 @@ static enum err set_devices(struct ctx *c, const char *csrf, size_t *count)
 		if ((e = tmpl_row_add(&c->vars, "devices", &v)) ||
 		    (e = tmpl_set(v, "hash", hex)) ||
 		    (e = tmpl_set(v, "short", shorthex)) ||
-		    (e = set_time(c, v, "created", "created_ago",
-				  si->created)) ||
-		    (e = set_time(c, v, "last_seen", "last_seen_ago",
-				  si->last_seen)) ||
+		    (e = wire_set_time(v, "created", "created_ago",
+				       si->created, c->now, c->lang)) ||
+		    (e = wire_set_time(v, "last_seen", "last_seen_ago",
+				       si->last_seen, c->now, c->lang)) ||
 		    (e = tmpl_set(v, "browser",
 				  session_ua_summary(si->user_agent, ua,
 						     sizeof(ua)))) ||

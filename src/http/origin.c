@@ -8,7 +8,7 @@
 
 #include "base/config.h"
 
-static const char *scheme_of(const struct http_request *r)
+const char *origin_scheme(const struct http_request *r)
 {
 	return r->https ? "https://" : "http://";
 }
@@ -16,7 +16,7 @@ static const char *scheme_of(const struct http_request *r)
 /* The length of this site's scheme://Host when s starts with it, else 0. */
 static size_t our_prefix(const struct http_request *r, const char *s)
 {
-	const char *scheme = scheme_of(r);
+	const char *scheme = origin_scheme(r);
 	size_t sl = strlen(scheme), hl;
 
 	if (!s || !r->host || !*r->host)
@@ -93,11 +93,4 @@ const char *origin_host(const struct http_request *r)
 			 config_str("HOST", "127.0.0.1"),
 			 config_long("PORT", 8080, 1, 65535));
 	return fallback;
-}
-
-enum err origin_self(const struct http_request *r, struct buf *out)
-{
-	enum err e = buf_puts(out, scheme_of(r));
-
-	return e ? e : buf_puts(out, origin_host(r));
 }

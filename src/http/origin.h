@@ -12,8 +12,6 @@
 #ifndef ORIGIN_H
 #define ORIGIN_H
 
-#include "base/buf.h"
-#include "base/err.h"
 #include "http/http.h"
 
 #define ORIGIN_NEXT_MAX 512   /* bytes of a local redirect target */
@@ -57,7 +55,8 @@ const char *origin_back_path(const struct http_request *r);
  */
 const char *origin_host(const struct http_request *r);
 
-/* origin_self: append this site's origin, scheme://origin_host(r). */
-enum err origin_self(const struct http_request *r, struct buf *out);
+/* origin_scheme: "https://" when r was served over TLS, else "http://";
+ * with origin_host, this site's origin. */
+const char *origin_scheme(const struct http_request *r);
 
 #endif

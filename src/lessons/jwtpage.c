@@ -160,9 +160,8 @@ enum err jwtpage_vars(struct ctx *c, const struct token_keys *k)
 	    (e = tmpl_set(&c->vars, "tz", tz)) ||
 	    (e = tmpl_setf(&c->vars, "tz_offset", "%lld", tz_offset)) ||
 	    (e = tmpl_set(&c->vars, "site_now", when)) ||
-	    (e = tmpl_setf(&c->vars, "origin", "%s://%s",
-			   c->req.https ? "https" : "http",
-			   origin_host(&c->req))))
+	    (e = tmpl_setf(&c->vars, "origin", "%s%s",
+			   origin_scheme(&c->req), origin_host(&c->req))))
 		return e;
 	return ERR_OK;
 }

@@ -58,6 +58,20 @@ char *wire_format_delta(long long t, long long now, enum lang lang,
 	return out;
 }
 
+enum err wire_set_time(struct tmpl_vars *v, const char *time_name,
+		       const char *delta_name, long long t, long long now,
+		       enum lang lang)
+{
+	char when[48], delta[48];
+	enum err e;
+
+	if ((e = tmpl_set(v, time_name,
+			  wire_format_time(t, when, sizeof(when)))))
+		return e;
+	return tmpl_set(v, delta_name,
+			wire_format_delta(t, now, lang, delta, sizeof(delta)));
+}
+
 /* An i18n key for what a received cookie is, or NULL. */
 static const char *cookie_note(const char *name)
 {
@@ -193,18 +207,14 @@ static enum err set_time_row(struct ctx *c, struct tmpl_vars *v,
 			     const char *key, long long t)
 {
 	struct tmpl_vars *row;
-	char when[48], delta[48];
 	enum err e;
 
-	wire_format_time(t, when, sizeof(when));
-	wire_format_delta(t, c->now, c->lang, delta, sizeof(delta));
 	if ((e = tmpl_row_add(v, "times", &row)) ||
 	    (e = tmpl_set_i18n(row, "label", key, c->lang)) ||
-	    (e = tmpl_set(row, "when", when)) ||
 	    (e = tmpl_setf(row, "at", "%lld", t)) ||
 	    (e = tmpl_setf(row, "now", "%lld", c->now)))
 		return e;
-	return tmpl_set(row, "delta", delta);
+	return wire_set_time(row, "when", "delta", t, c->now, c->lang);
 }
 
 /* Panel 3 (stored): the stored session row, or why there is none. */

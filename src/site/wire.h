@@ -36,4 +36,12 @@ char *wire_format_time(long long t, char *out, size_t cap);
 char *wire_format_delta(long long t, long long now, enum lang lang,
 			char *out, size_t cap);
 
+/*
+ * wire_set_time: set time_name in v to t as wire_format_time gives it,
+ * and delta_name to its distance from now in lang (wire_format_delta).
+ */
+enum err wire_set_time(struct tmpl_vars *v, const char *time_name,
+		       const char *delta_name, long long t, long long now,
+		       enum lang lang);
+
 #endif
