@@ -31,13 +31,13 @@ endif
 HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(HARDEN) -MMD -MP -Isrc
-LIBS    := -lfcgi -lsqlite3 -lsodium -ljwt -ljansson -lcrypto
+LIBS    := -lfcgi -lsqlite3 -lhiredis -lsodium -ljwt -ljansson -lcrypto
 
 DEB_PKGS := build-essential pkg-config clang cppcheck lighttpd lighttpd-mod-openssl libfcgi-dev \
             libsqlite3-dev sqlite3 libsodium-dev libjwt-dev libjansson-dev libssl-dev \
             libcmocka-dev python3-pytest python3-requests python3-selenium \
             python3-jwt chromium chromium-driver fonts-noto-cjk wrk valgrind \
-            openssl
+            openssl libhiredis-dev redis-server redis-tools python3-redis
 
 # src/ is in layers, each folder including only the ones before it in
 # LAYERS (tools/layers.py checks it). unsafe/ holds the deliberately

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/kv.h"
 #include "base/log.h"
 
 /* Generated from the files in db/migrations by tools/embed-sql.sh. */
@@ -139,6 +140,7 @@ void db_close(struct db *db)
 	for (i = 0; i < db->n_stmts; i++)
 		sqlite3_finalize(db->stmts[i].stmt);
 	sqlite3_close(db->h);
+	kv_close(db->kv);
 	free(db);
 }
 

@@ -25,10 +25,19 @@ struct db_stmt_slot {
 	sqlite3_stmt *stmt;
 };
 
+struct kv;
+
+/*
+ * kv, when set (SESSION_STORE=redis), is the shared store the state layer
+ * keeps sessions, refresh families, the blacklist and the login throttle
+ * in; the durable rows (accounts, user carts) stay in this file. db_close
+ * closes it.
+ */
 struct db {
 	sqlite3            *h;
 	struct db_stmt_slot stmts[DB_STMTS_MAX];
 	int                 n_stmts;
+	struct kv          *kv;
 };
 
 /*

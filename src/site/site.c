@@ -23,6 +23,7 @@
 #include "base/log.h"
 #include "site/prefs.h"
 #include "site/route.h"
+#include "state/store.h"
 #include "site/wire.h"
 
 #define SESSION_COOKIE       "sid"
@@ -653,7 +654,8 @@ static int start(const char *program)
 			config.template_dir);
 		goto out;
 	}
-	if (db_open(config.db_path, &site_db))
+	if (db_open(config.db_path, &site_db) ||
+	    store_open(site_db))
 		goto out;
 	rc = 0;
 out:

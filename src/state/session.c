@@ -9,6 +9,7 @@
 
 #include "base/config.h"
 #include "base/log.h"
+#include "state/session_redis.h"
 
 #define SQL_COLUMNS "user_id, created, last_seen, idle_ttl, idle_expires, " \
 	"absolute_expires, persistent, data"
@@ -136,6 +137,11 @@ enum err session_create(struct db *db, const struct session_config *cfg,
 	s->idle_ttl = cfg->idle_ttl;
 	s->idle_expires = now + cfg->idle_ttl;
 	s->absolute_expires = now + cfg->absolute_ttl;
+	if (db->kv) {
+		if (!(e = sessr_create(db, s, user_agent, client_addr, now)))
+			return ERR_OK;
+		goto fail;
+	}
 	if (!(st = db_stmt(db, sql)))
 		goto fail;
 	sqlite3_bind_blob(st, 1, s->id_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
@@ -157,11 +163,13 @@ fail:
 	return e;
 }
 
-/* Delete the row with this hash. */
-static enum err delete_row(struct db *db, const unsigned char *id_hash)
+/* Delete the stored session of s. */
+static enum err delete_row(struct db *db, const struct session *s)
 {
+	if (db->kv)
+		return sessr_delete(db, s);
 	return db_exec(db, "DELETE FROM sessions WHERE id_hash = ?", "b",
-		       id_hash, SESSION_HASH_BYTES);
+		       s->id_hash, SESSION_HASH_BYTES);
 }
 
 /* Select the row for s->id_hash into s; ERR_NOTFOUND when absent. */
@@ -169,11 +177,13 @@ static enum err select_row(struct db *db, struct session *s)
 {
 	static const char sql[] =
 		"SELECT " SQL_COLUMNS " FROM sessions WHERE id_hash = ?";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st;
 	enum err e;
 	int rc;
 
-	if (!st)
+	if (db->kv)
+		return sessr_select(db, s);
+	if (!(st = db_stmt(db, sql)))
 		return ERR_DB;
 	sqlite3_bind_blob(st, 1, s->id_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -207,7 +217,7 @@ enum err session_load(struct db *db, const char *id, long long now,
 	if (now >= s->absolute_expires || now >= s->idle_expires) {
 		*miss = now >= s->absolute_expires ? SESSION_MISS_ABSOLUTE :
 			SESSION_MISS_IDLE;
-		delete_row(db, s->id_hash);
+		delete_row(db, s);
 		e = ERR_NOTFOUND;
 		goto fail;
 	}
@@ -230,6 +240,8 @@ enum err session_touch(struct db *db, struct session *s, long long now)
 		idle = s->absolute_expires;
 	s->last_seen = now;
 	s->idle_expires = idle;
+	if (db->kv)
+		return sessr_touch(db, s, now);
 	return db_exec(db, "UPDATE sessions SET last_seen = ?, idle_expires = ?"
 		       " WHERE id_hash = ?", "iib", now, idle, s->id_hash,
 		       SESSION_HASH_BYTES);
@@ -267,6 +279,8 @@ enum err session_login(struct db *db, struct session *s,
 	json_t *login = NULL;
 	enum err e;
 
+	if (db->kv)
+		return sessr_login(db, s, cfg, now, user_id, persistent);
 	session_hash_hex(s->id_hash, old_hex);
 	if ((e = db_begin(db)))
 		return e;
@@ -309,6 +323,8 @@ enum err session_rotate(struct db *db, struct session *s)
 {
 	enum err e;
 
+	if (db->kv)
+		return sessr_rotate(db, s);
 	if ((e = db_begin(db)))
 		return e;
 	if ((e = move_to_new_id(db, s))) {
@@ -325,6 +341,8 @@ enum err session_update(struct db *db, struct session *s,
 	char *data = NULL;
 	enum err e;
 
+	if (db->kv)
+		return sessr_update(db, s, fn, arg);
 	if ((e = db_begin(db)))
 		return e;
 	if ((e = select_row(db, s)) || (e = fn(s->data, arg)) ||
@@ -346,7 +364,7 @@ fail:
 
 enum err session_destroy(struct db *db, struct session *s)
 {
-	enum err e = delete_row(db, s->id_hash);
+	enum err e = delete_row(db, s);
 
 	session_cleanup(s);
 	return e;
@@ -354,7 +372,14 @@ enum err session_destroy(struct db *db, struct session *s)
 
 enum err session_purge(struct db *db, long long now, int *n)
 {
-	enum err e = db_exec(db, "DELETE FROM sessions WHERE idle_expires <= ?"
+	enum err e;
+
+	if (db->kv) {          /* Redis expires them by their TTL */
+		if (n)
+			*n = 0;
+		return ERR_OK;
+	}
+	e = db_exec(db, "DELETE FROM sessions WHERE idle_expires <= ?"
 			     " OR absolute_expires <= ?", "ii", now, now);
 
 	if (n)
@@ -414,12 +439,14 @@ enum err session_list_user(struct db *db, long long user_id, long long now,
 		"FROM sessions WHERE user_id = ? AND idle_expires > ? AND "
 		"absolute_expires > ? ORDER BY last_seen DESC, created DESC "
 		"LIMIT ?";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st;
 	enum err e = ERR_OK;
 	int rc;
 
 	*n = 0;
-	if (!st)
+	if (db->kv)
+		return sessr_list_user(db, user_id, now, out, n);
+	if (!(st = db_stmt(db, sql)))
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, now);
@@ -453,10 +480,12 @@ enum err session_list_user(struct db *db, long long user_id, long long now,
 enum err session_revoke(struct db *db, long long user_id,
 			const unsigned char id_hash[SESSION_HASH_BYTES])
 {
-	enum err e = db_exec(db, "DELETE FROM sessions WHERE id_hash = ? AND "
-			     "user_id = ?", "bi", id_hash, SESSION_HASH_BYTES,
-			     user_id);
+	enum err e;
 
+	if (db->kv)
+		return sessr_revoke(db, user_id, id_hash);
+	e = db_exec(db, "DELETE FROM sessions WHERE id_hash = ? AND "
+		    "user_id = ?", "bi", id_hash, SESSION_HASH_BYTES, user_id);
 	if (e)
 		return e;
 	return db_changes(db) == 1 ? ERR_OK : ERR_NOTFOUND;
@@ -466,7 +495,11 @@ enum err session_revoke_others(struct db *db, long long user_id,
 			       const unsigned char keep_hash[SESSION_HASH_BYTES],
 			       int *n)
 {
-	enum err e = keep_hash ?
+	enum err e;
+
+	if (db->kv)
+		return sessr_revoke_others(db, user_id, keep_hash, n);
+	e = keep_hash ?
 		db_exec(db, "DELETE FROM sessions WHERE user_id = ? AND "
 			"id_hash <> ?", "ib", user_id, keep_hash,
 			SESSION_HASH_BYTES) :
@@ -480,7 +513,11 @@ enum err session_revoke_others(struct db *db, long long user_id,
 
 enum err session_revoke_all(struct db *db, int *n)
 {
-	enum err e = db_exec(db, "DELETE FROM sessions", "");
+	enum err e;
+
+	if (db->kv)
+		return sessr_revoke_all(db, n);
+	e = db_exec(db, "DELETE FROM sessions", "");
 
 	if (n)
 		*n = e ? 0 : db_changes(db);
@@ -493,11 +530,13 @@ enum err session_count_live(struct db *db, long long now, long long *total,
 	static const char sql[] =
 		"SELECT count(*), count(user_id) FROM sessions "
 		"WHERE idle_expires > ? AND absolute_expires > ?";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st;
 	enum err e = ERR_OK;
 
 	*total = *users = 0;
-	if (!st)
+	if (db->kv)
+		return sessr_count_live(db, now, total, users);
+	if (!(st = db_stmt(db, sql)))
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, now);

@@ -1,0 +1,459 @@
+/*
+ * kv.c - the Redis connection. See kv.h.
+ */
+#include "base/kv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <sodium.h>
+
+#include "base/log.h"
+
+struct kv {
+	char          url[KV_URL_MAX];
+	char          path[KV_URL_MAX];   /* unix socket, or "" */
+	char          host[256];
+	int           port;
+	int           dbnum;
+	char          password[256];
+	struct timeval timeout;
+	redisContext *c;
+	int           down;               /* the last attempt failed: the
+					     next success is logged */
+};
+
+/* Parse "redis://[:pw@]host[:port][/db]" into kv; 0 when it fits. */
+static int parse_tcp(const char *rest, struct kv *kv)
+{
+	const char *at = strchr(rest, '@'), *slash, *colon;
+	size_t n;
+	char *end;
+
+	if (at) {
+		if (rest[0] != ':' || (size_t)(at - rest - 1) >=
+		    sizeof(kv->password))
+			return -1;
+		memcpy(kv->password, rest + 1, (size_t)(at - rest - 1));
+		kv->password[at - rest - 1] = '\0';
+		rest = at + 1;
+	}
+	slash = strchr(rest, '/');
+	n = slash ? (size_t)(slash - rest) : strlen(rest);
+	colon = memchr(rest, ':', n);
+	if ((colon ? (size_t)(colon - rest) : n) == 0 ||
+	    (colon ? (size_t)(colon - rest) : n) >= sizeof(kv->host))
+		return -1;
+	memcpy(kv->host, rest, colon ? (size_t)(colon - rest) : n);
+	kv->host[colon ? colon - rest : (long)n] = '\0';
+	kv->port = 6379;
+	if (colon) {
+		long p;
+
+		errno = 0;
+		p = strtol(colon + 1, &end, 10);
+		if (errno || end != rest + n || end == colon + 1 || p < 1 ||
+		    p > 65535)
+			return -1;
+		kv->port = (int)p;
+	}
+	if (slash && slash[1]) {
+		long d;
+
+		errno = 0;
+		d = strtol(slash + 1, &end, 10);
+		if (errno || *end || d < 0 || d > 15)
+			return -1;
+		kv->dbnum = (int)d;
+	}
+	return 0;
+}
+
+enum err kv_open(const char *url, int timeout_ms, struct kv **out)
+{
+	struct kv *kv;
+	int bad;
+
+	*out = NULL;
+	if (!url || strlen(url) >= KV_URL_MAX) {
+		log_msg("error", "REDIS_URL is missing or too long");
+		return ERR_INVAL;
+	}
+	if (!(kv = calloc(1, sizeof(*kv))))
+		return ERR_NOMEM;
+	snprintf(kv->url, sizeof(kv->url), "%s", url);
+	if (!strncmp(url, "unix:", 5)) {
+		bad = url[5] != '/';
+		snprintf(kv->path, sizeof(kv->path), "%s", url + 5);
+	} else if (!strncmp(url, "redis://", 8)) {
+		bad = parse_tcp(url + 8, kv) != 0;
+	} else {
+		bad = 1;
+	}
+	if (bad) {
+		log_msg("error", "REDIS_URL %s: expected unix:/path or "
+			"redis://host[:port][/db]", url);
+		free(kv);
+		return ERR_INVAL;
+	}
+	kv->timeout.tv_sec = timeout_ms / 1000;
+	kv->timeout.tv_usec = (timeout_ms % 1000) * 1000L;
+	*out = kv;
+	return ERR_OK;
+}
+
+static void drop(struct kv *kv)
+{
+	if (kv->c)
+		redisFree(kv->c);
+	kv->c = NULL;
+}
+
+void kv_close(struct kv *kv)
+{
+	if (!kv)
+		return;
+	drop(kv);
+	sodium_memzero(kv->password, sizeof(kv->password));
+	free(kv);
+}
+
+const char *kv_url(const struct kv *kv)
+{
+	return kv->url;
+}
+
+/* Log a failure once per outage: the first failed call after a success. */
+static enum err fail(struct kv *kv, const char *what, const char *why)
+{
+	if (!kv->down)
+		log_msg("error", "redis %s: %s: %s (answering 503 until it "
+			"answers)", kv->url, what, why);
+	kv->down = 1;
+	drop(kv);
+	return ERR_UNAVAILABLE;
+}
+
+/* One command with no retry, reply into *out; used by connect too. */
+static enum err send_argv(struct kv *kv, int argc, const char *const *argv,
+			  const size_t *len, redisReply **out)
+{
+	redisReply *r;
+
+	*out = NULL;
+	r = redisCommandArgv(kv->c, argc, (const char **)argv, len);
+	if (!r)
+		return fail(kv, argv[0], kv->c->errstr[0] ? kv->c->errstr :
+			    "no reply");
+	*out = r;
+	return ERR_OK;
+}
+
+/* Dial, set the timeout, AUTH and SELECT. */
+static enum err connect_kv(struct kv *kv)
+{
+	redisReply *r = NULL;
+	char db[12];
+	enum err e;
+
+	kv->c = kv->path[0] ?
+		redisConnectUnixWithTimeout(kv->path, kv->timeout) :
+		redisConnectWithTimeout(kv->host, kv->port, kv->timeout);
+	if (!kv->c)
+		return fail(kv, "connect", "no memory");
+	if (kv->c->err)
+		return fail(kv, "connect", kv->c->errstr);
+	if (redisSetTimeout(kv->c, kv->timeout) != REDIS_OK)
+		return fail(kv, "connect", "cannot set the timeout");
+	if (kv->password[0]) {
+		const char *argv[] = { "AUTH", kv->password };
+
+		if ((e = send_argv(kv, 2, argv, NULL, &r)))
+			return e;
+		if (r->type == REDIS_REPLY_ERROR) {
+			e = fail(kv, "AUTH", r->str);
+			freeReplyObject(r);
+			return e;
+		}
+		freeReplyObject(r);
+	}
+	if (kv->dbnum) {
+		const char *argv[] = { "SELECT", db };
+
+		snprintf(db, sizeof(db), "%d", kv->dbnum);
+		if ((e = send_argv(kv, 2, argv, NULL, &r)))
+			return e;
+		if (r->type == REDIS_REPLY_ERROR) {
+			e = fail(kv, "SELECT", r->str);
+			freeReplyObject(r);
+			return e;
+		}
+		freeReplyObject(r);
+	}
+	if (kv->down)
+		log_msg("info", "redis %s answers again", kv->url);
+	kv->down = 0;
+	return ERR_OK;
+}
+
+void kv_args_init(struct kv_args *a)
+{
+	a->n = 0;
+	a->overflow = 0;
+}
+
+void kv_arg_bin(struct kv_args *a, const void *p, size_t len)
+{
+	if (a->n == KV_ARGS_MAX) {
+		a->overflow = 1;
+		return;
+	}
+	a->v[a->n] = (const char *)p;
+	a->len[a->n] = len;
+	a->n++;
+}
+
+void kv_arg(struct kv_args *a, const char *s)
+{
+	kv_arg_bin(a, s, strlen(s));
+}
+
+void kv_arg_int(struct kv_args *a, long long v)
+{
+	if (a->n == KV_ARGS_MAX) {
+		a->overflow = 1;
+		return;
+	}
+	snprintf(a->num[a->n], sizeof(a->num[a->n]), "%lld", v);
+	kv_arg(a, a->num[a->n]);
+}
+
+/*
+ * Send argv; an error reply is ERR_UNAVAILABLE except NOSCRIPT when
+ * noscript_ok (kv_eval loads the script then), which comes back as a
+ * reply with *noscript set.
+ */
+static enum err run_argv(struct kv *kv, int argc, const char *const *argv,
+			 const size_t *len, redisReply **out, int *noscript)
+{
+	redisReply *r;
+	enum err e;
+
+	*out = NULL;
+	if (noscript)
+		*noscript = 0;
+	if (!kv->c && (e = connect_kv(kv)))
+		return e;
+	if ((e = send_argv(kv, argc, argv, len, &r)))
+		return e;
+	if (r->type == REDIS_REPLY_ERROR) {
+		if (noscript && !strncmp(r->str, "NOSCRIPT", 8)) {
+			*noscript = 1;
+			freeReplyObject(r);
+			return ERR_OK;
+		}
+		/* The connection is fine; the error is the answer. */
+		if (!kv->down)
+			log_msg("error", "redis %s: %s: %s", kv->url, argv[0],
+				r->str);
+		freeReplyObject(r);
+		return ERR_UNAVAILABLE;
+	}
+	*out = r;
+	return ERR_OK;
+}
+
+enum err kv_run(struct kv *kv, const struct kv_args *a, redisReply **out)
+{
+	*out = NULL;
+	if (a->overflow || a->n == 0)
+		return ERR_INVAL;
+	return run_argv(kv, a->n, a->v, a->len, out, NULL);
+}
+
+/* SCRIPT LOAD s, keeping the SHA Redis answers. */
+static enum err load_script(struct kv *kv, struct kv_script *s)
+{
+	const char *argv[] = { "SCRIPT", "LOAD", s->lua };
+	redisReply *r;
+	enum err e;
+
+	if ((e = run_argv(kv, 3, argv, NULL, &r, NULL)))
+		return e;
+	if (r->type != REDIS_REPLY_STRING || r->len != 40) {
+		freeReplyObject(r);
+		return fail(kv, "SCRIPT LOAD", s->name);
+	}
+	memcpy(s->sha, r->str, 40);
+	s->sha[40] = '\0';
+	freeReplyObject(r);
+	return ERR_OK;
+}
+
+enum err kv_eval(struct kv *kv, struct kv_script *s, int nkeys,
+		 const struct kv_args *a, redisReply **out)
+{
+	const char *argv[KV_ARGS_MAX + 3];
+	size_t len[KV_ARGS_MAX + 3];
+	char nk[12];
+	int i, tries, noscript;
+	enum err e;
+
+	*out = NULL;
+	if (a->overflow || nkeys > a->n)
+		return ERR_INVAL;
+	snprintf(nk, sizeof(nk), "%d", nkeys);
+	for (tries = 0; tries < 2; tries++) {
+		if (!s->sha[0] && (e = load_script(kv, s)))
+			return e;
+		argv[0] = "EVALSHA";
+		len[0] = 7;
+		argv[1] = s->sha;
+		len[1] = 40;
+		argv[2] = nk;
+		len[2] = strlen(nk);
+		for (i = 0; i < a->n; i++) {
+			argv[i + 3] = a->v[i];
+			len[i + 3] = a->len[i];
+		}
+		if ((e = run_argv(kv, a->n + 3, argv, len, out, &noscript)))
+			return e;
+		if (!noscript)
+			return ERR_OK;
+		s->sha[0] = '\0';      /* Redis restarted: load it again */
+	}
+	return fail(kv, "EVALSHA", s->name);
+}
+
+enum err kv_scan(struct kv *kv, const char *pattern,
+		 enum err (*fn)(const char *key, size_t len, void *arg),
+		 void *arg)
+{
+	char cursor[32] = "0";
+	struct kv_args a;
+	redisReply *r;
+	enum err e = ERR_OK;
+	size_t i;
+
+	do {
+		kv_args_init(&a);
+		kv_arg(&a, "SCAN");
+		kv_arg(&a, cursor);
+		kv_arg(&a, "MATCH");
+		kv_arg(&a, pattern);
+		kv_arg(&a, "COUNT");
+		kv_arg(&a, "500");
+		if ((e = kv_run(kv, &a, &r)))
+			return e;
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+		    r->element[0]->type != REDIS_REPLY_STRING ||
+		    r->element[0]->len >= sizeof(cursor) ||
+		    r->element[1]->type != REDIS_REPLY_ARRAY) {
+			kv_reply_free(r);
+			return fail(kv, "SCAN", "unexpected reply");
+		}
+		memcpy(cursor, r->element[0]->str, r->element[0]->len);
+		cursor[r->element[0]->len] = '\0';
+		for (i = 0; i < r->element[1]->elements && !e; i++) {
+			const redisReply *k = r->element[1]->element[i];
+
+			if (k->type == REDIS_REPLY_STRING)
+				e = fn(k->str, k->len, arg);
+		}
+		kv_reply_free(r);
+	} while (!e && strcmp(cursor, "0"));
+	return e;
+}
+
+struct del_walk {
+	struct kv *kv;
+	long long  n;
+};
+
+/* kv_scan callback: DEL one key, counting it when it existed. */
+static enum err del_one(const char *key, size_t len, void *arg)
+{
+	struct del_walk *w = arg;
+	struct kv_args a;
+	redisReply *r;
+	enum err e;
+
+	kv_args_init(&a);
+	kv_arg(&a, "DEL");
+	kv_arg_bin(&a, key, len);
+	if ((e = kv_run(w->kv, &a, &r)))
+		return e;
+	w->n += kv_reply_int(r, -1, 0);
+	kv_reply_free(r);
+	return ERR_OK;
+}
+
+enum err kv_del_matching(struct kv *kv, const char *pattern, long long *n)
+{
+	struct del_walk w = { kv, 0 };
+	enum err e = kv_scan(kv, pattern, del_one, &w);
+
+	if (n)
+		*n = e ? 0 : w.n;
+	return e;
+}
+
+void kv_reply_free(redisReply *r)
+{
+	if (r)
+		freeReplyObject(r);
+}
+
+/* Element i of r, or r itself when i < 0; NULL when absent. */
+static const redisReply *elem(const redisReply *r, int i)
+{
+	if (!r)
+		return NULL;
+	if (i < 0)
+		return r;
+	if (r->type != REDIS_REPLY_ARRAY || (size_t)i >= r->elements)
+		return NULL;
+	return r->element[i];
+}
+
+long long kv_reply_int(const redisReply *r, int i, long long def)
+{
+	const redisReply *x = elem(r, i);
+
+	return x && x->type == REDIS_REPLY_INTEGER ? x->integer : def;
+}
+
+const char *kv_reply_str(const redisReply *r, int i, size_t *len)
+{
+	const redisReply *x = elem(r, i);
+
+	if (!x || (x->type != REDIS_REPLY_STRING &&
+		   x->type != REDIS_REPLY_STATUS))
+		return NULL;
+	if (len)
+		*len = x->len;
+	return x->str;
+}
+
+long long kv_reply_ll(const redisReply *r, int i, long long def)
+{
+	const redisReply *x = elem(r, i);
+	char buf[24], *end;
+	long long v;
+
+	if (!x)
+		return def;
+	if (x->type == REDIS_REPLY_INTEGER)
+		return x->integer;
+	if (x->type != REDIS_REPLY_STRING || x->len == 0 ||
+	    x->len >= sizeof(buf))
+		return def;
+	memcpy(buf, x->str, x->len);
+	buf[x->len] = '\0';
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	return errno || *end ? def : v;
+}

@@ -1,0 +1,671 @@
+/*
+ * session_redis.c - sessions in Redis. See session_redis.h.
+ *
+ * One Redis, not a Cluster: a script may touch the session keys it finds
+ * in a user's set.
+ */
+#include "state/session_redis.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/kv.h"
+#include "base/log.h"
+
+/* How many times a compare-and-set of the data is tried before the
+ * request gives up with a 503 (each loser re-reads and tries again). */
+#define CAS_TRIES 200
+
+/* The fields a load reads, in this order. */
+#define FIELDS_N 9
+static const char *const fields[FIELDS_N] = {
+	"user", "created", "last_seen", "idle_ttl", "idle_exp", "abs_exp",
+	"persistent", "data", "ver"
+};
+
+static struct kv_script create_lua = { "session create",
+	"if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end\n"
+	"redis.call('HSET', KEYS[1], unpack(ARGV, 2))\n"
+	"redis.call('EXPIRE', KEYS[1], ARGV[1])\n"
+	"return 1\n", "" };
+
+static struct kv_script touch_lua = { "session touch",
+	"if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
+	"redis.call('HSET', KEYS[1], 'last_seen', ARGV[1], 'idle_exp', "
+	"ARGV[2])\n"
+	"redis.call('EXPIRE', KEYS[1], ARGV[3])\n"
+	"if ARGV[4] == '1' and redis.call('TTL', KEYS[2]) < "
+	"tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[2], ARGV[3]) end\n"
+	"return 1\n", "" };
+
+/*
+ * The one write of a session that exists: compare ver (ARGV[1], '' for
+ * any), move it to a new key (KEYS[2], or the same), leave the old user's
+ * set (ARGV[5] '1'), set fields (ARGV[7]...), bump ver, set the TTL
+ * (ARGV[2], '' keeps it) and join the new user's set (ARGV[6] '1').
+ * -2: no such session; -1: ver moved on (try again); else the new ver.
+ */
+static struct kv_script write_lua = { "session write",
+	"local v = redis.call('HGET', KEYS[1], 'ver')\n"
+	"if not v then return -2 end\n"
+	"if ARGV[1] ~= '' and v ~= ARGV[1] then return -1 end\n"
+	"if KEYS[2] ~= KEYS[1] then redis.call('RENAME', KEYS[1], KEYS[2]) "
+	"end\n"
+	"if ARGV[5] == '1' then redis.call('SREM', KEYS[3], ARGV[3]) end\n"
+	"if #ARGV > 6 then redis.call('HSET', KEYS[2], unpack(ARGV, 7)) end\n"
+	"local nv = redis.call('HINCRBY', KEYS[2], 'ver', 1)\n"
+	"if ARGV[2] ~= '' then redis.call('EXPIRE', KEYS[2], ARGV[2]) end\n"
+	"if ARGV[6] == '1' then\n"
+	"  redis.call('SADD', KEYS[4], ARGV[4])\n"
+	"  local t = redis.call('TTL', KEYS[2])\n"
+	"  if redis.call('TTL', KEYS[4]) < t then "
+	"redis.call('EXPIRE', KEYS[4], t) end\n"
+	"end\n"
+	"return nv\n", "" };
+
+/* Delete KEYS[1] when its user is ARGV[2] ('' for any) and drop it from
+ * that user's set; 1 when it was deleted. */
+static struct kv_script end_lua = { "session end",
+	"local u = redis.call('HGET', KEYS[1], 'user')\n"
+	"if not u or (ARGV[2] ~= '' and u ~= ARGV[2]) then return 0 end\n"
+	"redis.call('DEL', KEYS[1])\n"
+	"redis.call('SREM', 'user:' .. u .. ':sessions', ARGV[1])\n"
+	"return 1\n", "" };
+
+/* The live sessions in set KEYS[1] at ARGV[1], flat: hex, created,
+ * last_seen, idle_exp, abs_exp, persistent, ua, addr; gone ones leave
+ * the set. */
+static struct kv_script list_lua = { "session list",
+	"local out = {}\n"
+	"for _, h in ipairs(redis.call('SMEMBERS', KEYS[1])) do\n"
+	"  local f = redis.call('HMGET', 'session:' .. h, 'created', "
+	"'last_seen', 'idle_exp', 'abs_exp', 'persistent', 'ua', 'addr')\n"
+	"  if not f[1] then redis.call('SREM', KEYS[1], h)\n"
+	"  elseif tonumber(f[3]) > tonumber(ARGV[1]) and tonumber(f[4]) > "
+	"tonumber(ARGV[1]) then\n"
+	"    out[#out + 1] = h\n"
+	"    for i = 1, 7 do out[#out + 1] = f[i] or '' end\n"
+	"  end\n"
+	"end\n"
+	"return out\n", "" };
+
+/* Delete every session in set KEYS[1] but ARGV[1]; how many existed. */
+static struct kv_script others_lua = { "session revoke others",
+	"local n = 0\n"
+	"for _, h in ipairs(redis.call('SMEMBERS', KEYS[1])) do\n"
+	"  if h ~= ARGV[1] then\n"
+	"    n = n + redis.call('DEL', 'session:' .. h)\n"
+	"    redis.call('SREM', KEYS[1], h)\n"
+	"  end\n"
+	"end\n"
+	"return n\n", "" };
+
+void sessr_key(const unsigned char id_hash[SESSION_HASH_BYTES],
+	       char out[SESSION_REDIS_KEY_MAX])
+{
+	char hex[2 * SESSION_HASH_BYTES + 1];
+
+	session_hash_hex_full(id_hash, hex);
+	snprintf(out, SESSION_REDIS_KEY_MAX, SESSION_REDIS_PREFIX "%s", hex);
+}
+
+static void index_key(long long user_id, char out[48])
+{
+	snprintf(out, 48, "user:%lld:sessions", user_id);
+}
+
+/* Seconds from now to deadline, at least 1 (a TTL of 0 deletes). */
+static long long ttl_to(long long deadline, long long now)
+{
+	return deadline - now > 0 ? deadline - now : 1;
+}
+
+/* Cut a string to cap bytes at a UTF-8 character boundary. */
+static size_t cut(const char *s, size_t cap)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n <= cap)
+		return n;
+	n = cap;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* Serialise data as session.c stores it; ERR_TOOBIG past the limit. */
+static enum err dump(const json_t *data, char **out)
+{
+	*out = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!*out)
+		return ERR_NOMEM;
+	if (strlen(*out) > SESSION_DATA_MAX) {
+		free(*out);
+		*out = NULL;
+		return ERR_TOOBIG;
+	}
+	return ERR_OK;
+}
+
+/* A script's integer answer, or ERR_UNAVAILABLE for any other shape. */
+static enum err eval_int(struct db *db, struct kv_script *sc, int nkeys,
+			 const struct kv_args *a, long long *out)
+{
+	redisReply *r;
+	enum err e;
+
+	if ((e = kv_eval(db->kv, sc, nkeys, a, &r)))
+		return e;
+	e = r->type == REDIS_REPLY_INTEGER ? ERR_OK : ERR_UNAVAILABLE;
+	if (!e)
+		*out = r->integer;
+	else
+		log_msg("error", "redis %s: not an integer", sc->name);
+	kv_reply_free(r);
+	return e;
+}
+
+enum err sessr_create(struct db *db, struct session *s,
+		      const char *user_agent, const char *client_addr,
+		      long long now)
+{
+	char key[SESSION_REDIS_KEY_MAX];
+	struct kv_args a;
+	long long made;
+	enum err e;
+
+	sessr_key(s->id_hash, key);
+	kv_args_init(&a);
+	kv_arg(&a, key);
+	kv_arg_int(&a, ttl_to(s->idle_expires, now));
+	kv_arg(&a, "user");
+	kv_arg(&a, "0");
+	kv_arg(&a, "created");
+	kv_arg_int(&a, s->created);
+	kv_arg(&a, "last_seen");
+	kv_arg_int(&a, s->last_seen);
+	kv_arg(&a, "idle_ttl");
+	kv_arg_int(&a, s->idle_ttl);
+	kv_arg(&a, "idle_exp");
+	kv_arg_int(&a, s->idle_expires);
+	kv_arg(&a, "abs_exp");
+	kv_arg_int(&a, s->absolute_expires);
+	kv_arg(&a, "persistent");
+	kv_arg(&a, "0");
+	kv_arg(&a, "ua");
+	kv_arg_bin(&a, user_agent ? user_agent : "",
+		   cut(user_agent, SESSION_UA_MAX));
+	kv_arg(&a, "addr");
+	kv_arg_bin(&a, client_addr ? client_addr : "",
+		   cut(client_addr, SESSION_ADDR_MAX));
+	kv_arg(&a, "data");
+	kv_arg(&a, "{}");
+	kv_arg(&a, "ver");
+	kv_arg(&a, "1");
+	if ((e = eval_int(db, &create_lua, 1, &a, &made)))
+		return e;
+	return made == 1 ? ERR_OK : ERR_INTERNAL;
+}
+
+/* Fill s from an HMGET of fields[]; *ver gets the stored ver. */
+static enum err read_reply(const redisReply *r, struct session *s,
+			   long long *ver)
+{
+	json_error_t jerr;
+	size_t len;
+	const char *data;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != FIELDS_N)
+		return ERR_UNAVAILABLE;
+	if (!kv_reply_str(r, 0, NULL))
+		return ERR_NOTFOUND;
+	s->user_id = kv_reply_ll(r, 0, 0);
+	s->created = kv_reply_ll(r, 1, 0);
+	s->last_seen = kv_reply_ll(r, 2, 0);
+	s->idle_ttl = kv_reply_ll(r, 3, 0);
+	s->idle_expires = kv_reply_ll(r, 4, 0);
+	s->absolute_expires = kv_reply_ll(r, 5, 0);
+	s->persistent = (int)kv_reply_ll(r, 6, 0);
+	if (ver)
+		*ver = kv_reply_ll(r, 8, 0);
+	data = kv_reply_str(r, 7, &len);
+	json_decref(s->data);
+	s->data = data ? json_loadb(data, len, 0, &jerr) : NULL;
+	if (!s->data || !json_is_object(s->data)) {
+		log_msg("error", "session data in redis is not a JSON object");
+		json_decref(s->data);
+		s->data = NULL;
+		return ERR_DB;
+	}
+	return ERR_OK;
+}
+
+/* HMGET the session of s->id_hash into s, with its ver. */
+static enum err select_ver(struct db *db, struct session *s, long long *ver)
+{
+	char key[SESSION_REDIS_KEY_MAX];
+	struct kv_args a;
+	redisReply *r;
+	enum err e;
+	int i;
+
+	sessr_key(s->id_hash, key);
+	kv_args_init(&a);
+	kv_arg(&a, "HMGET");
+	kv_arg(&a, key);
+	for (i = 0; i < FIELDS_N; i++)
+		kv_arg(&a, fields[i]);
+	if ((e = kv_run(db->kv, &a, &r)))
+		return e;
+	e = read_reply(r, s, ver);
+	kv_reply_free(r);
+	return e;
+}
+
+enum err sessr_select(struct db *db, struct session *s)
+{
+	return select_ver(db, s, NULL);
+}
+
+enum err sessr_delete(struct db *db, const struct session *s)
+{
+	char key[SESSION_REDIS_KEY_MAX], hex[2 * SESSION_HASH_BYTES + 1];
+	struct kv_args a;
+	long long n;
+
+	sessr_key(s->id_hash, key);
+	session_hash_hex_full(s->id_hash, hex);
+	kv_args_init(&a);
+	kv_arg(&a, key);
+	kv_arg(&a, hex);
+	kv_arg(&a, "");
+	return eval_int(db, &end_lua, 1, &a, &n);
+}
+
+enum err sessr_touch(struct db *db, struct session *s, long long now)
+{
+	char key[SESSION_REDIS_KEY_MAX], idx[48];
+	struct kv_args a;
+	long long n;
+
+	sessr_key(s->id_hash, key);
+	index_key(s->user_id, idx);
+	kv_args_init(&a);
+	kv_arg(&a, key);
+	kv_arg(&a, idx);
+	kv_arg_int(&a, s->last_seen);
+	kv_arg_int(&a, s->idle_expires);
+	kv_arg_int(&a, ttl_to(s->idle_expires, now));
+	kv_arg(&a, s->user_id ? "1" : "0");
+	return eval_int(db, &touch_lua, 2, &a, &n);
+}
+
+/*
+ * One run of write_lua: from the key of old_hash (user old_user) to the
+ * key of s->id_hash (user s->user_id), expecting ver (0: any), with ttl
+ * (0: kept) and the field pairs in extra (may be NULL). *result is the
+ * script's answer.
+ */
+static enum err write_once(struct db *db, const unsigned char *old_hash,
+			   long long old_user, const struct session *s,
+			   long long ver, long long ttl,
+			   const struct kv_args *extra, long long *result)
+{
+	char from[SESSION_REDIS_KEY_MAX], to[SESSION_REDIS_KEY_MAX];
+	char old_idx[48], new_idx[48];
+	char old_hex[2 * SESSION_HASH_BYTES + 1];
+	char new_hex[2 * SESSION_HASH_BYTES + 1];
+	int moved = memcmp(old_hash, s->id_hash, SESSION_HASH_BYTES) != 0;
+	struct kv_args a;
+	int i;
+
+	sessr_key(old_hash, from);
+	sessr_key(s->id_hash, to);
+	index_key(old_user, old_idx);
+	index_key(s->user_id, new_idx);
+	session_hash_hex_full(old_hash, old_hex);
+	session_hash_hex_full(s->id_hash, new_hex);
+	kv_args_init(&a);
+	kv_arg(&a, from);
+	kv_arg(&a, to);
+	kv_arg(&a, old_idx);
+	kv_arg(&a, new_idx);
+	if (ver)
+		kv_arg_int(&a, ver);
+	else
+		kv_arg(&a, "");
+	if (ttl)
+		kv_arg_int(&a, ttl);
+	else
+		kv_arg(&a, "");
+	kv_arg(&a, old_hex);
+	kv_arg(&a, new_hex);
+	/* Leave the old user's set when the key moves or the user changes;
+	 * join the new user's set then too. */
+	kv_arg(&a, old_user && (moved || old_user != s->user_id) ? "1" : "0");
+	kv_arg(&a, s->user_id && (moved || old_user != s->user_id) ?
+	       "1" : "0");
+	for (i = 0; extra && i < extra->n; i++)
+		kv_arg_bin(&a, extra->v[i], extra->len[i]);
+	return eval_int(db, &write_lua, 4, &a, result);
+}
+
+/* A short random pause before a compare-and-set is tried again. */
+static void backoff(int attempt)
+{
+	struct timespec ts = { 0, 0 };
+
+	if (attempt < 4) {
+		sched_yield();
+		return;
+	}
+	ts.tv_nsec = 50000L * (attempt < 40 ? attempt : 40);
+	nanosleep(&ts, NULL);
+}
+
+enum err sessr_login(struct db *db, struct session *s,
+		     const struct session_config *cfg, long long now,
+		     long long user_id, int persistent)
+{
+	unsigned char old_hash[SESSION_HASH_BYTES];
+	char old_hex[9], *data = NULL;
+	long long ver, result, old_user;
+	struct kv_args f;
+	json_t *login;
+	enum err e;
+	int tries;
+
+	memcpy(old_hash, s->id_hash, sizeof(old_hash));
+	session_hash_hex(old_hash, old_hex);
+	for (tries = 0; tries < CAS_TRIES; tries++) {
+		memcpy(s->id_hash, old_hash, sizeof(old_hash));
+		if ((e = select_ver(db, s, &ver)))
+			goto fail;
+		old_user = s->user_id;
+		login = json_pack("{s:I, s:s, s:b}", "at", (json_int_t)now,
+				  "rotated_from", old_hex, "remember",
+				  persistent);
+		if (!login || json_object_set_new(s->data, "login", login)) {
+			e = ERR_NOMEM;
+			goto fail;
+		}
+		free(data);
+		if ((e = dump(s->data, &data)))
+			goto fail;
+		session_id_new(s->id, s->id_hash);
+		s->user_id = user_id;
+		s->persistent = persistent;
+		s->created = s->last_seen = now;
+		s->idle_ttl = persistent ? cfg->remember_ttl : cfg->idle_ttl;
+		s->idle_expires = now + s->idle_ttl;
+		s->absolute_expires = now + (persistent ? cfg->remember_ttl :
+					     cfg->absolute_ttl);
+		kv_args_init(&f);
+		kv_arg(&f, "user");
+		kv_arg_int(&f, user_id);
+		kv_arg(&f, "persistent");
+		kv_arg_int(&f, persistent);
+		kv_arg(&f, "created");
+		kv_arg_int(&f, now);
+		kv_arg(&f, "last_seen");
+		kv_arg_int(&f, now);
+		kv_arg(&f, "idle_ttl");
+		kv_arg_int(&f, s->idle_ttl);
+		kv_arg(&f, "idle_exp");
+		kv_arg_int(&f, s->idle_expires);
+		kv_arg(&f, "abs_exp");
+		kv_arg_int(&f, s->absolute_expires);
+		kv_arg(&f, "data");
+		kv_arg(&f, data);
+		if ((e = write_once(db, old_hash, old_user, s, ver,
+				    ttl_to(s->idle_expires, now), &f,
+				    &result)))
+			goto fail;
+		if (result == -2) {
+			e = ERR_NOTFOUND;
+			goto fail;
+		}
+		if (result > 0) {
+			free(data);
+			return ERR_OK;
+		}
+		backoff(tries);
+	}
+	e = ERR_UNAVAILABLE;
+	log_msg("error", "session login: too much contention");
+fail:
+	free(data);
+	memcpy(s->id_hash, old_hash, sizeof(old_hash));
+	s->id[0] = '\0';
+	return e;
+}
+
+enum err sessr_rotate(struct db *db, struct session *s)
+{
+	unsigned char old_hash[SESSION_HASH_BYTES];
+	long long result;
+	enum err e;
+
+	memcpy(old_hash, s->id_hash, sizeof(old_hash));
+	session_id_new(s->id, s->id_hash);
+	e = write_once(db, old_hash, s->user_id, s, 0, 0, NULL, &result);
+	if (!e && result == -2)
+		e = ERR_NOTFOUND;
+	if (e) {
+		memcpy(s->id_hash, old_hash, sizeof(old_hash));
+		s->id[0] = '\0';
+	}
+	return e;
+}
+
+enum err sessr_update(struct db *db, struct session *s,
+		      enum err (*fn)(json_t *data, void *arg), void *arg)
+{
+	long long ver, result;
+	char *data = NULL;
+	struct kv_args f;
+	enum err e;
+	int tries;
+
+	for (tries = 0; tries < CAS_TRIES; tries++) {
+		if ((e = select_ver(db, s, &ver)) || (e = fn(s->data, arg)) ||
+		    (e = dump(s->data, &data)))
+			goto fail;
+		kv_args_init(&f);
+		kv_arg(&f, "data");
+		kv_arg(&f, data);
+		e = write_once(db, s->id_hash, s->user_id, s, ver, 0, &f,
+			       &result);
+		free(data);
+		data = NULL;
+		if (e)
+			goto fail;
+		if (result == -2) {
+			e = ERR_NOTFOUND;
+			goto fail;
+		}
+		if (result > 0)
+			return ERR_OK;
+		backoff(tries);
+	}
+	e = ERR_UNAVAILABLE;
+	log_msg("error", "session update: too much contention");
+fail:
+	/* Leave s->data as stored, not as fn half-changed it. */
+	if (e != ERR_UNAVAILABLE && select_ver(db, s, NULL))
+		log_msg("warn", "session reload after failed update");
+	return e;
+}
+
+/* Most recently seen first, then most recently created. */
+static int by_last_seen(const void *pa, const void *pb)
+{
+	const struct session_info *a = pa, *b = pb;
+
+	if (a->last_seen != b->last_seen)
+		return a->last_seen < b->last_seen ? 1 : -1;
+	if (a->created != b->created)
+		return a->created < b->created ? 1 : -1;
+	return 0;
+}
+
+/* Copy reply string element i into dst (cap bytes), truncated. */
+static void copy_str(const redisReply *r, size_t i, char *dst, size_t cap)
+{
+	size_t len = 0;
+	const char *p = kv_reply_str(r, (int)i, &len);
+
+	if (!p)
+		len = 0;
+	if (len >= cap)
+		len = cap - 1;
+	if (len)
+		memcpy(dst, p, len);
+	dst[len] = '\0';
+}
+
+enum err sessr_list_user(struct db *db, long long user_id, long long now,
+			 struct session_info out[SESSION_LIST_MAX],
+			 size_t *n)
+{
+	struct session_info *all = NULL;
+	char idx[48];
+	struct kv_args a;
+	redisReply *r;
+	size_t i, count;
+	enum err e;
+
+	*n = 0;
+	index_key(user_id, idx);
+	kv_args_init(&a);
+	kv_arg(&a, idx);
+	kv_arg_int(&a, now);
+	if ((e = kv_eval(db->kv, &list_lua, 1, &a, &r)))
+		return e;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements % 8) {
+		kv_reply_free(r);
+		return ERR_UNAVAILABLE;
+	}
+	count = r->elements / 8;
+	if (count && !(all = calloc(count, sizeof(*all)))) {
+		kv_reply_free(r);
+		return ERR_NOMEM;
+	}
+	for (i = 0; i < count; i++) {
+		struct session_info *si = &all[i];
+		const char *hex = kv_reply_str(r, (int)(8 * i), NULL);
+
+		if (!hex || session_hash_from_hex(hex, si->id_hash))
+			continue;
+		si->created = kv_reply_ll(r, (int)(8 * i + 1), 0);
+		si->last_seen = kv_reply_ll(r, (int)(8 * i + 2), 0);
+		si->idle_expires = kv_reply_ll(r, (int)(8 * i + 3), 0);
+		si->absolute_expires = kv_reply_ll(r, (int)(8 * i + 4), 0);
+		si->persistent = (int)kv_reply_ll(r, (int)(8 * i + 5), 0);
+		copy_str(r, 8 * i + 6, si->user_agent, sizeof(si->user_agent));
+		copy_str(r, 8 * i + 7, si->client_addr,
+			 sizeof(si->client_addr));
+	}
+	kv_reply_free(r);
+	qsort(all, count, sizeof(*all), by_last_seen);
+	*n = count < SESSION_LIST_MAX ? count : SESSION_LIST_MAX;
+	if (*n)
+		memcpy(out, all, *n * sizeof(*all));
+	free(all);
+	return ERR_OK;
+}
+
+enum err sessr_revoke(struct db *db, long long user_id,
+		      const unsigned char id_hash[SESSION_HASH_BYTES])
+{
+	char key[SESSION_REDIS_KEY_MAX], hex[2 * SESSION_HASH_BYTES + 1];
+	struct kv_args a;
+	long long done;
+	enum err e;
+
+	sessr_key(id_hash, key);
+	session_hash_hex_full(id_hash, hex);
+	kv_args_init(&a);
+	kv_arg(&a, key);
+	kv_arg(&a, hex);
+	kv_arg_int(&a, user_id);
+	if ((e = eval_int(db, &end_lua, 1, &a, &done)))
+		return e;
+	return done == 1 ? ERR_OK : ERR_NOTFOUND;
+}
+
+enum err sessr_revoke_others(struct db *db, long long user_id,
+			     const unsigned char *keep_hash, int *n)
+{
+	char idx[48], hex[2 * SESSION_HASH_BYTES + 1] = "";
+	struct kv_args a;
+	long long count = 0;
+	enum err e;
+
+	index_key(user_id, idx);
+	if (keep_hash)
+		session_hash_hex_full(keep_hash, hex);
+	kv_args_init(&a);
+	kv_arg(&a, idx);
+	kv_arg(&a, hex);
+	e = eval_int(db, &others_lua, 1, &a, &count);
+	if (n)
+		*n = e ? 0 : (int)count;
+	return e;
+}
+
+enum err sessr_revoke_all(struct db *db, int *n)
+{
+	long long got = 0;
+	enum err e;
+
+	if (!(e = kv_del_matching(db->kv, SESSION_REDIS_PREFIX "*", &got)))
+		e = kv_del_matching(db->kv, "user:*:sessions", NULL);
+	if (n)
+		*n = e ? 0 : (int)got;
+	return e;
+}
+
+struct live_count {
+	struct db *db;
+	long long  now, total, users;
+};
+
+/* kv_scan callback: count one session when it is live. */
+static enum err count_key(const char *key, size_t len, void *arg)
+{
+	struct live_count *lc = arg;
+	struct kv_args a;
+	redisReply *r;
+	enum err e;
+
+	kv_args_init(&a);
+	kv_arg(&a, "HMGET");
+	kv_arg_bin(&a, key, len);
+	kv_arg(&a, "user");
+	kv_arg(&a, "idle_exp");
+	kv_arg(&a, "abs_exp");
+	if ((e = kv_run(lc->db->kv, &a, &r)))
+		return e;
+	if (kv_reply_ll(r, 1, 0) > lc->now && kv_reply_ll(r, 2, 0) > lc->now) {
+		lc->total++;
+		if (kv_reply_ll(r, 0, 0) > 0)
+			lc->users++;
+	}
+	kv_reply_free(r);
+	return ERR_OK;
+}
+
+enum err sessr_count_live(struct db *db, long long now, long long *total,
+			  long long *users)
+{
+	struct live_count lc = { db, now, 0, 0 };
+	enum err e = kv_scan(db->kv, SESSION_REDIS_PREFIX "*", count_key, &lc);
+
+	*total = e ? 0 : lc.total;
+	*users = e ? 0 : lc.users;
+	return e;
+}
