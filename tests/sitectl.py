@@ -593,6 +593,28 @@ class Site:
             out["redis"] = self._redis_dump(normalise_touch)
         return out
 
+    def stored_bytes(self) -> list[tuple[str, bytes]]:
+        """Everything the site stores, as (where, bytes): each cell of
+        each SQLite table, and with Redis each key name and each value, so
+        a test can prove a secret is in none of them."""
+        out = []
+        con = self.db()
+        try:
+            tables = [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")]
+            for t in tables:
+                for row in con.execute(f'SELECT * FROM "{t}"'):
+                    for v in tuple(row):
+                        out.append((t, v if isinstance(v, bytes)
+                                    else str(v).encode()))
+        finally:
+            con.close()
+        if self.store == "redis":
+            for k, _kind, v in self._redis_dump(False):
+                out.append(("redis key", k))
+                out.append((f"redis {k.decode()}", repr(v).encode()))
+        return out
+
     def _redis_dump(self, normalise_touch: bool) -> list:
         """Every key of the site's Redis with its value (TTLs left out:
         they count down by themselves)."""

@@ -10,6 +10,9 @@ from concurrent.futures import ThreadPoolExecutor, wait
 import requests
 
 from sitectl import HTTP_TIMEOUT, Client, csrf_from
+import sitectl
+
+STORES = sitectl.STORES     # on SQLite and on Redis (issue 12)
 
 REQUESTS = 200
 WORKERS = 32

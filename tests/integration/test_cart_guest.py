@@ -9,6 +9,8 @@ import pytest
 import sitectl
 from sitectl import Client, csrf_from, main_part, one_sid_cookie
 
+STORES = sitectl.STORES     # on SQLite and on Redis (issue 12)
+
 # Product ids of db/migrations/003_sessions.sql.
 DOENJANG, GOCHUJANG, KIMCHI, RICE, MAKGEOLLI = 3, 2, 1, 8, 11
 

@@ -8,6 +8,9 @@ import re
 import pytest
 
 from sitectl import Client, csrf_from, main_part
+import sitectl
+
+STORES = sitectl.STORES     # on SQLite and on Redis (issue 12)
 
 KIMCHI, GOCHUJANG, DOENJANG, RICE = 1, 2, 3, 8
 

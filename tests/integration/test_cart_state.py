@@ -8,6 +8,8 @@ import pytest
 import sitectl
 from sitectl import Client, csrf_from
 
+STORES = sitectl.STORES     # on SQLite and on Redis (issue 12)
+
 KIMCHI, GOCHUJANG, DOENJANG = 1, 2, 3
 
 

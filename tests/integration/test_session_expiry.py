@@ -7,6 +7,8 @@ import pytest
 import sitectl
 from sitectl import SID_COOKIE_RE, SID_EXPIRE, Client, set_cookie_headers
 
+STORES = sitectl.STORES     # on SQLite and on Redis (issue 12)
+
 
 @pytest.fixture
 def eclient(expiry_site):

@@ -10,6 +10,8 @@ import pytest
 import sitectl
 from sitectl import Client, csrf_from, error_callout, main_part
 
+STORES = sitectl.STORES     # on SQLite and on Redis (issue 12)
+
 PASSWORD = "correct horse battery"
 _n = [0]
 
@@ -365,8 +367,8 @@ def test_s_s6_pages_explain_themselves(site, wiz):
 
 
 @pytest.fixture(scope="module")
-def quick_site():
-    with sitectl.private_site("signup-expiry",
+def quick_site(store):
+    with sitectl.private_site(f"signup-expiry-{store}", store=store,
                               extra_env={"SIGNUP_CODE_SECONDS": "1"}) as s:
         yield s
 
