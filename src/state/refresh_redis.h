@@ -1,7 +1,10 @@
 /*
- * refresh_redis.h - the Redis back end of refresh.h. refresh.c calls
- * these when db->kv is set; each refr_ function has the contract of the
- * refresh_ function of the same name in refresh.h, with these keys:
+ * refresh_redis.h - the Redis back end of refresh.h (docs/SCENARIOS.md
+ * S-J10; C §7). refresh.c calls these when db->kv is set; each refr_
+ * function has the contract of the refresh_ function of the same name in
+ * refresh.h (refr_revoke_all that of refresh_revoke_all_locked: the
+ * caller's SQLite transaction covers only the token version then), with
+ * these keys:
  *
  *   refresh:<64 hex of the BLAKE2b-256 of the token>   a hash: family,
  *       created, expires, spent (0/1), used_at. Its TTL is the token's
