@@ -100,9 +100,15 @@ static struct kv_script login_lua = { "refresh login",
 	"'expires', tonumber(ARGV[2]) + ttl, 'spent', '0', 'used_at', '0')\n"
 	"redis.call('EXPIRE', KEYS[3], ttl)\n"
 	"event(KEYS[1], KEYS[2], ARGV[2], 'login', ARGV[4])\n"
-	"local tm = redis.call('TIME')\n"
-	"redis.call('ZADD', KEYS[4], ARGV[2] .. '.' .. "
-	"string.format('%06d', tonumber(tm[2])), ARGV[3])\n"
+	/* Scored by created; within one second each login 1/1024 above the
+	 * one before (exact in a double), so the newest is first as in the
+	 * SQLite id order. */
+	"local s = tonumber(ARGV[2])\n"
+	"local top = redis.call('ZREVRANGEBYSCORE', KEYS[4], '(' .. (s + 1), "
+	"s, 'WITHSCORES', 'LIMIT', 0, 1)\n"
+	"if top[2] then s = math.min(tonumber(top[2]) + 1 / 1024, "
+	"s + 1023 / 1024) end\n"
+	"redis.call('ZADD', KEYS[4], string.format('%.10f', s), ARGV[3])\n"
 	"extend(KEYS[4], ttl)\n"
 	"return 1\n", "" };
 

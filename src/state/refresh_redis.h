@@ -18,11 +18,12 @@
  *   family:<id>:events   a list of JSON objects {at, kind, detail},
  *       newest first, trimmed to REFRESH_EVENTS_MAX, with the TTL of its
  *       family.
- *   user:<uid>:families   a sorted set of family ids scored by created
- *       (the microseconds of the Redis clock break a tie, so the newest
- *       is first as the SQLite id order has it), its TTL the longest of
- *       its families'. Members whose family is gone (or, after an id was
- *       reused, belongs to someone else) are dropped when it is read.
+ *   user:<uid>:families   a sorted set of family ids scored by created,
+ *       plus 1/1024 for each earlier login of the same second (so the
+ *       newest is first, as the SQLite id order has it), its TTL the
+ *       longest of its families'. Members whose family is gone (or, after
+ *       an id was reused, belongs to someone else) are dropped when it is
+ *       read.
  *   blacklist:<jti>   the access token's exp, with TTL exp + TOKEN_LEEWAY
  *       - now: token_verify still accepts a token TOKEN_LEEWAY seconds
  *       past its exp, so its blacklist entry lives as long (the SQLite
