@@ -1,5 +1,7 @@
 /*
- * refresh.c - refresh-token families, blacklist, events. See refresh.h.
+ * refresh.c - refresh-token families, blacklist, events in SQLite, and
+ * the helpers both back ends share. See refresh.h; with db->kv set each
+ * public function hands over to refresh_redis.c.
  */
 #include "state/refresh.h"
 
@@ -9,6 +11,7 @@
 
 #include "base/config.h"
 #include "base/log.h"
+#include "state/refresh_redis.h"
 
 static const char *const outcome_text[] = {
 	[REFRESH_OK]            = "ok",
@@ -34,8 +37,7 @@ long long refresh_ttl(void)
 	return config_long("REFRESH_TOKEN_SECONDS", def, 1, 31536000);
 }
 
-/* 1 when s is exactly REFRESH_TOKEN_LEN base64url characters. */
-static int token_shape_ok(const char *s)
+int refresh_token_shape_ok(const char *s)
 {
 	size_t i;
 
@@ -50,14 +52,14 @@ static int token_shape_ok(const char *s)
 	return s[i] == '\0';
 }
 
-static void token_hash(const char *s, unsigned char h[32])
+void refresh_token_hash(const char *s, unsigned char h[REFRESH_HASH_BYTES])
 {
-	crypto_generichash(h, 32, (const unsigned char *)s, strlen(s), NULL,
-			   0);
+	crypto_generichash(h, REFRESH_HASH_BYTES, (const unsigned char *)s,
+			   strlen(s), NULL, 0);
 }
 
-/* A new token into out and its hash. */
-static void new_token(char out[REFRESH_TOKEN_LEN + 1], unsigned char h[32])
+void refresh_new_token(char out[REFRESH_TOKEN_LEN + 1],
+		       unsigned char h[REFRESH_HASH_BYTES])
 {
 	unsigned char raw[32];
 
@@ -65,7 +67,19 @@ static void new_token(char out[REFRESH_TOKEN_LEN + 1], unsigned char h[32])
 	sodium_bin2base64(out, REFRESH_TOKEN_LEN + 1, raw, sizeof(raw),
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
-	token_hash(out, h);
+	refresh_token_hash(out, h);
+}
+
+size_t refresh_ua_len(const char *user_agent)
+{
+	size_t n = user_agent ? strnlen(user_agent, REFRESH_UA_MAX) : 0;
+
+	/* Cut on a UTF-8 boundary: while the first byte left out is a
+	 * continuation byte, the character straddles the cut. */
+	if (n == REFRESH_UA_MAX)
+		while (n > 0 && ((unsigned char)user_agent[n] & 0xC0) == 0x80)
+			n--;
+	return n;
 }
 
 static enum err event(struct db *db, long long family_id, long long user_id,
@@ -83,20 +97,20 @@ enum err refresh_login(struct db *db, long long user_id, enum token_alg alg,
 		       char out[REFRESH_TOKEN_LEN + 1], long long *family_id)
 {
 	char ua[REFRESH_UA_MAX + 1];
-	unsigned char h[32];
-	size_t n = strnlen(user_agent, REFRESH_UA_MAX);
+	unsigned char h[REFRESH_HASH_BYTES];
+	size_t n;
 	enum err e;
 
 	out[0] = '\0';
 	*family_id = 0;
-	/* Cut on a UTF-8 boundary: while the first byte left out is a
-	 * continuation byte, the character straddles the cut. */
-	if (n == REFRESH_UA_MAX)
-		while (n > 0 && ((unsigned char)user_agent[n] & 0xC0) == 0x80)
-			n--;
+	if (db->kv)
+		return refr_login(db, user_id, alg, bound, access_jti,
+				  access_exp, user_agent, client_addr, now,
+				  ttl, out, family_id);
+	n = refresh_ua_len(user_agent);
 	memcpy(ua, user_agent, n);
 	ua[n] = '\0';
-	new_token(out, h);
+	refresh_new_token(out, h);
 	if ((e = db_begin(db)))
 		goto fail;
 	if ((e = db_exec(db, "INSERT INTO refresh_families (user_id, alg, "
@@ -109,7 +123,7 @@ enum err refresh_login(struct db *db, long long user_id, enum token_alg alg,
 	*family_id = sqlite3_last_insert_rowid(db->h);
 	if ((e = db_exec(db, "INSERT INTO refresh_tokens (hash, family_id, "
 			 "created, expires) VALUES (?, ?, ?, ?)", "biii",
-			 h, 32, *family_id, now, now + ttl)) ||
+			 h, REFRESH_HASH_BYTES, *family_id, now, now + ttl)) ||
 	    (e = event(db, *family_id, user_id, now, "login",
 		       bound ? "pair binding on" : "")) ||
 	    (e = db_commit(db)))
@@ -147,7 +161,7 @@ static void read_family(sqlite3_stmt *st, int i, struct refresh_family *fam)
 	"f.access_exp, f.created, f.last_used, coalesce(f.revoked_at, 0)"
 
 /* The token row and its family. ERR_NOTFOUND when absent. */
-static enum err lookup(struct db *db, const unsigned char h[32],
+static enum err lookup(struct db *db, const unsigned char h[REFRESH_HASH_BYTES],
 		       long long *expires, long long *used_at,
 		       struct refresh_family *fam)
 {
@@ -161,7 +175,7 @@ static enum err lookup(struct db *db, const unsigned char h[32],
 	memset(fam, 0, sizeof(*fam));
 	if (!st)
 		return ERR_DB;
-	sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, h, REFRESH_HASH_BYTES, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*expires = sqlite3_column_int64(st, 0);
@@ -203,17 +217,20 @@ enum err refresh_rotate(struct db *db, const char *presented,
 			struct refresh_family *fam,
 			enum refresh_outcome *outcome)
 {
-	unsigned char h[32], nh[32];
+	unsigned char h[REFRESH_HASH_BYTES], nh[REFRESH_HASH_BYTES];
 	long long expires = 0, used_at = 0;
 	int changed;
 	enum err e;
 
+	if (db->kv)
+		return refr_rotate(db, presented, pair, new_jti, new_exp, now,
+				   ttl, out, fam, outcome);
 	out[0] = '\0';
 	memset(fam, 0, sizeof(*fam));
 	*outcome = REFRESH_UNKNOWN;
-	if (!token_shape_ok(presented))
+	if (!refresh_token_shape_ok(presented))
 		return ERR_OK;
-	token_hash(presented, h);
+	refresh_token_hash(presented, h);
 	/* The write lock first: nobody else can spend this token between
 	 * our read and our UPDATE. */
 	if ((e = db_begin(db)))
@@ -257,7 +274,7 @@ enum err refresh_rotate(struct db *db, const char *presented,
 	}
 	if ((e = db_exec(db, "UPDATE refresh_tokens SET used_at = ? "
 			 "WHERE hash = ? AND used_at IS NULL", "ib",
-			 now, h, 32)))
+			 now, h, REFRESH_HASH_BYTES)))
 		goto rollback;
 	if (db_changes(db) != 1) {
 		/* Cannot happen under the lock; refuse rather than fork. */
@@ -265,10 +282,10 @@ enum err refresh_rotate(struct db *db, const char *presented,
 		db_rollback(db);
 		return ERR_OK;
 	}
-	new_token(out, nh);
+	refresh_new_token(out, nh);
 	if ((e = db_exec(db, "INSERT INTO refresh_tokens (hash, family_id, "
 			 "created, expires) VALUES (?, ?, ?, ?)", "biii",
-			 nh, 32, fam->id, now, now + ttl)) ||
+			 nh, REFRESH_HASH_BYTES, fam->id, now, now + ttl)) ||
 	    (e = db_exec(db, "UPDATE refresh_families SET last_used = ?, "
 			 "access_jti = ?, access_exp = ? WHERE id = ?", "itii",
 			 now, new_jti, new_exp, fam->id)) ||
@@ -295,13 +312,15 @@ fail:
 enum err refresh_find(struct db *db, const char *presented,
 		      struct refresh_family *fam)
 {
-	unsigned char h[32];
+	unsigned char h[REFRESH_HASH_BYTES];
 	long long expires, used_at;
 
+	if (db->kv)
+		return refr_find(db, presented, fam);
 	memset(fam, 0, sizeof(*fam));
-	if (!token_shape_ok(presented))
+	if (!refresh_token_shape_ok(presented))
 		return ERR_NOTFOUND;
-	token_hash(presented, h);
+	refresh_token_hash(presented, h);
 	return lookup(db, h, &expires, &used_at, fam);
 }
 
@@ -336,6 +355,8 @@ enum err refresh_revoke(struct db *db, long long family_id,
 	int ch = 0;
 	enum err e;
 
+	if (db->kv)
+		return refr_revoke(db, family_id, user_id, kind, now, changed);
 	if (changed)
 		*changed = 0;
 	if ((e = db_begin(db)))
@@ -360,6 +381,11 @@ enum err refresh_revoke_all_locked(struct db *db, long long user_id,
 	int n = 0, i, ch, total = 0, rc;
 	enum err e;
 
+	/* With Redis the caller's transaction still covers the token
+	 * version in SQLite; the families are revoked in Redis, each in
+	 * one script. */
+	if (db->kv)
+		return refr_revoke_all(db, user_id, kind, now, count);
 	if (count)
 		*count = 0;
 	/* In rounds of 64, so a user with many families is still fully
@@ -414,12 +440,14 @@ static json_t *family_json(sqlite3_stmt *st)
 
 enum err refresh_live_count(struct db *db, long long user_id, long long *n)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM refresh_families "
-				   "WHERE user_id = ? AND revoked_at IS NULL");
+	sqlite3_stmt *st;
 	int rc;
 
 	*n = 0;
-	if (!st)
+	if (db->kv)
+		return refr_live_count(db, user_id, n);
+	if (!(st = db_stmt(db, "SELECT count(*) FROM refresh_families "
+			   "WHERE user_id = ? AND revoked_at IS NULL")))
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, user_id);
 	rc = sqlite3_step(st);
@@ -448,6 +476,8 @@ static enum err rows_json(struct db *db, const char *sql, long long id,
 enum err refresh_families_json(struct db *db, long long user_id,
 			       json_t **out)
 {
+	if (db->kv)
+		return refr_families_json(db, user_id, out);
 	return rows_json(db, "SELECT id, alg, bound, created, last_used, "
 			 "coalesce(revoked_at, 0), revoked_reason, "
 			 "user_agent, client_addr FROM refresh_families "
@@ -468,6 +498,8 @@ static json_t *event_json(sqlite3_stmt *st)
 enum err refresh_events_json(struct db *db, long long family_id,
 			     json_t **out)
 {
+	if (db->kv)
+		return refr_events_json(db, family_id, out);
 	return rows_json(db, "SELECT at, kind, detail FROM token_events "
 			 "WHERE family_id = ? ORDER BY id DESC LIMIT ?",
 			 family_id, REFRESH_EVENTS_MAX, event_json, out);
@@ -476,6 +508,8 @@ enum err refresh_events_json(struct db *db, long long family_id,
 enum err refresh_blacklist_add(struct db *db, const char *jti,
 			       long long exp)
 {
+	if (db->kv)
+		return refr_blacklist_add(db, jti, exp);
 	return db_exec(db, "INSERT INTO token_blacklist (jti, expires) "
 		       "VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET "
 		       "expires = max(expires, excluded.expires)", "ti",
@@ -485,9 +519,12 @@ enum err refresh_blacklist_add(struct db *db, const char *jti,
 enum err refresh_blacklisted(struct db *db, const char *jti, int *yes)
 {
 	long long one;
-	enum err e = db_int(db, "SELECT 1 FROM token_blacklist WHERE jti = ?",
-			    &one, "t", jti);
+	enum err e;
 
+	if (db->kv)
+		return refr_blacklisted(db, jti, yes);
+	e = db_int(db, "SELECT 1 FROM token_blacklist WHERE jti = ?", &one,
+		   "t", jti);
 	*yes = one != 0;
 	return e;
 }
@@ -496,6 +533,8 @@ enum err refresh_purge(struct db *db, long long now)
 {
 	enum err e;
 
+	if (db->kv)             /* Redis expires them by their TTL */
+		return ERR_OK;
 	/* A blacklisted token past its exp fails the exp check anyway. */
 	if ((e = db_exec(db, "DELETE FROM token_blacklist WHERE expires < ?",
 			 "i", now - TOKEN_LEEWAY)))

@@ -9,7 +9,10 @@
  * the same family. Presenting a spent token again is a replay: the whole
  * family is revoked and the event is recorded. The spend is a conditional
  * UPDATE inside BEGIN IMMEDIATE, so of two simultaneous refreshes with one
- * token exactly one succeeds; the other is the replay.
+ * token exactly one succeeds; the other is the replay. With
+ * SESSION_STORE=redis (db->kv set) the same rules run in Redis instead
+ * (refresh_redis.h): each check-and-write is one Lua script, and any
+ * Redis failure is ERR_UNAVAILABLE.
  *
  * Revoking a family also blacklists the last access token it issued (until
  * that token's exp), so revocation reaches the blacklist-checking API at
@@ -88,8 +91,8 @@ enum err refresh_login(struct db *db, long long user_id, enum token_alg alg,
  * record new_jti/new_exp as the family's access token: *outcome REFRESH_OK.
  * Otherwise *outcome says why and out is empty; a replay or a pair
  * mismatch revokes the family (committed). *fam is filled whenever the
- * token was found (id 0 otherwise). Returns ERR_DB only for storage
- * failures.
+ * token was found (id 0 otherwise). Returns an error only for storage
+ * failures (ERR_DB, or ERR_UNAVAILABLE for a store that cannot answer).
  */
 enum err refresh_rotate(struct db *db, const char *presented,
 			const struct refresh_pair *pair, const char *new_jti,
@@ -135,14 +138,17 @@ enum err refresh_families_json(struct db *db, long long user_id,
 enum err refresh_events_json(struct db *db, long long family_id,
 			     json_t **out);
 
-/* refresh_blacklist_add: refuse access token jti until exp. */
+/* refresh_blacklist_add: refuse access token jti until exp (with Redis,
+ * until TOKEN_LEEWAY past exp on the site clock, as long as token_verify
+ * would still take it; nothing is written for a token already past). */
 enum err refresh_blacklist_add(struct db *db, const char *jti,
 			       long long exp);
 
 /* refresh_blacklisted: *yes = 1 when jti is on the blacklist. */
 enum err refresh_blacklisted(struct db *db, const char *jti, int *yes);
 
-/* refresh_purge: drop expired blacklist rows and refresh tokens. */
+/* refresh_purge: drop expired blacklist rows and refresh tokens (with
+ * Redis nothing: their TTLs expire them). */
 enum err refresh_purge(struct db *db, long long now);
 
 #endif
