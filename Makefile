@@ -10,7 +10,11 @@
 # "other site", PORT+1 unless given; TZ is the time zone of "today" (S-C7)
 # and of the times shown. Two instances run side by side from one checkout
 # with different PORT and DB: each has its own FastCGI socket folder,
-# run/PORT/, and its own OTHER_PORT.
+# run/PORT/, and its own OTHER_PORT. SESSION_STORE=redis keeps sessions,
+# refresh families, the blacklist and the throttle in Redis: REDIS_URL's
+# (unix:/path or redis://host:port/db), or, without one, a redis-server
+# of its own in run/PORT/redis/ (tools/with-redis.sh), stopped with the
+# rest by Ctrl-C.
 
 PORT ?= 8080
 OTHER_PORT ?= $(shell expr $(PORT) + 1)
@@ -19,7 +23,9 @@ DB   ?= db/site.sqlite
 KEYS ?= $(dir $(DB))keys
 TZ   ?= Asia/Seoul
 HTTPS ?= 0
-export PORT OTHER_PORT HOST DB KEYS TZ HTTPS
+SESSION_STORE ?= sqlite
+REDIS_URL ?=
+export PORT OTHER_PORT HOST DB KEYS TZ HTTPS SESSION_STORE REDIS_URL
 
 PYTHON  := /usr/bin/python3
 CC      ?= cc
@@ -178,7 +184,11 @@ run: setup
 	@echo "Serving on $(if $(filter 1,$(HTTPS)),https,http)://$(HOST):$(PORT)/, the other site on http://$(HOST):$(OTHER_PORT)/other/  (Ctrl-C stops everything)"
 	@mkdir -p run/$(PORT)
 	RUN_DIR=$(CURDIR)/run/$(PORT) SITE_ROOT=$(CURDIR) DB=$(abspath $(DB)) \
-	  KEYS=$(abspath $(KEYS)) exec lighttpd -D -f lighttpd.conf
+	  KEYS=$(abspath $(KEYS)) exec $(OWN_REDIS) lighttpd -D -f lighttpd.conf
+
+# SESSION_STORE=redis without REDIS_URL: a private redis-server around
+# the command.
+OWN_REDIS = $(if $(filter redis,$(SESSION_STORE)),$(if $(REDIS_URL),,tools/with-redis.sh $(CURDIR)/run/$(PORT)/redis))
 
 # ---- tests ----------------------------------------------------------------
 unit: $(UNITS)

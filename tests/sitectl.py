@@ -19,9 +19,15 @@ what it made (copy_pristine). wait_next_second and wait_until wait for the
 programs' whole-second clock no longer than they must; kst formats a time
 as the site writes it in Asia/Seoul.
 
+With store="redis" a site keeps its state in a private redis-server of
+its own (RedisServer: a unix socket in the site's folder, AOF with
+appendfsync always), as `make run SESSION_STORE=redis` does. The state
+accessors (session_row, sessions, login_failures, dump) read whichever
+store the site uses, so one test runs against both.
+
 Nothing here depends on the C code beyond its public interface: the
-environment variables read by lighttpd.conf, build/siteinit, the URLs and
-the SQLite schema.
+environment variables read by lighttpd.conf, build/siteinit, the URLs,
+the SQLite schema and the Redis key layout (src/state/*_redis.h).
 """
 from __future__ import annotations
 
@@ -46,6 +52,8 @@ SITE_ROOT = Path(__file__).resolve().parents[1]
 SITEINIT = SITE_ROOT / "build" / "siteinit"
 CGI_BIN = SITE_ROOT / "cgi-bin"
 LIGHTTPD = shutil.which("lighttpd") or "/usr/sbin/lighttpd"
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+STORES = ("sqlite", "redis")
 
 START_TIMEOUT = 10.0     # seconds for the port to answer
 STOP_TIMEOUT = 10.0      # seconds for lighttpd to exit after SIGTERM
@@ -135,11 +143,76 @@ def _read(path: Path) -> bytes:
         return b""
 
 
+class RedisServer:
+    """A private redis-server: unix socket folder/redis.sock only (no TCP
+    port), owner-only, AOF with appendfsync always in folder, so a
+    restart finds every acknowledged write."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.proc = None
+
+    @property
+    def sock(self) -> Path:
+        return self.folder / "redis.sock"
+
+    @property
+    def url(self) -> str:
+        return f"unix:{self.sock}"
+
+    def start(self) -> "RedisServer":
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        log = open(self.folder / "redis.log", "ab")
+        try:
+            self.proc = subprocess.Popen(
+                [REDIS_SERVER, "--port", "0", "--unixsocket", str(self.sock),
+                 "--unixsocketperm", "700", "--dir", str(self.folder),
+                 "--appendonly", "yes", "--appendfsync", "always",
+                 "--save", ""],
+                stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL)
+        finally:
+            log.close()
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                if self.client().ping():
+                    return self
+            except Exception:   # noqa: BLE001 - not up yet
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start: " +
+                           _read(self.folder / "redis.log").decode()[-2000:])
+
+    def client(self):
+        import redis   # python3-redis; only the Redis suites need it
+        return redis.Redis(unix_socket_path=str(self.sock), socket_timeout=5)
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stop it (SIGTERM: a clean shutdown; SIGKILL: a crash, which
+        the AOF with appendfsync always survives)."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=STOP_TIMEOUT)
+        self.proc = None
+
+
+def _int_or_none(v):
+    return None if v is None else int(v)
+
+
 class Site:
     """One running lighttpd + FastCGI programs on a private database."""
 
     def __init__(self, idle=None, absolute=None, remember=None, extra_env=None,
-                 name="site", fresh_init=False):
+                 name="site", fresh_init=False, store="sqlite"):
         self.settings = {}
         if idle is not None:
             self.settings["SESSION_IDLE_SECONDS"] = str(idle)
@@ -150,6 +223,9 @@ class Site:
         self.settings.update(extra_env or {})
         self.name = name
         self.fresh_init = fresh_init
+        assert store in STORES, store
+        self.store = store
+        self.redis_server = None
         self.tmp = None
         self.proc = None
         self.port = None
@@ -219,6 +295,10 @@ class Site:
         self.tmp = Path(tempfile.mkdtemp(prefix=f"sitetest-{self.name}-"))
         self.run_dir.mkdir()
         self.init_state(self.db_path, self.keys_dir)
+        if self.store == "redis":
+            self.redis_server = RedisServer(self.tmp / "redis").start()
+            self.settings["SESSION_STORE"] = "redis"
+            self.settings["REDIS_URL"] = self.redis_server.url
         return self._launch()
 
     def init_state(self, db: Path, keys: Path):
@@ -247,7 +327,8 @@ class Site:
             env = dict(os.environ)
             for k in ("SESSION_IDLE_SECONDS", "SESSION_ABSOLUTE_SECONDS",
                       "SESSION_REMEMBER_SECONDS", "CLASSROOM", "TEMPLATES",
-                      "ACCESS_TOKEN_SECONDS", "REFRESH_TOKEN_SECONDS"):
+                      "ACCESS_TOKEN_SECONDS", "REFRESH_TOKEN_SECONDS",
+                      "SESSION_STORE", "REDIS_URL", "REDIS_TIMEOUT_MS"):
                 env.pop(k, None)
             env.update({
                 "SITE_ROOT": str(SITE_ROOT),
@@ -375,6 +456,8 @@ class Site:
             except ProcessLookupError:
                 pass
         self.proc = None
+        if cleanup and self.redis_server:
+            self.redis_server.stop()
         log = self.log_text()
         if cleanup and not left and self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -399,7 +482,44 @@ class Site:
         finally:
             con.close()
 
+    # ---- the state store (SQLite or Redis) ----------------------------------
+    def redis(self):
+        """A python3-redis client of this site's redis-server."""
+        assert self.redis_server, f"{self.name} keeps its state in SQLite"
+        return self.redis_server.client()
+
+    def redis_keys(self) -> dict:
+        """Every key of the site's Redis: {name: (type, TTL in seconds)}."""
+        r = self.redis()
+        return {k.decode(): (r.type(k).decode(), r.ttl(k))
+                for k in r.scan_iter(count=1000)}
+
+    @staticmethod
+    def _session_from_hash(key_hex: str, h: dict) -> dict:
+        """A Redis session hash in the columns of the sessions table."""
+        g = {k.decode(): v.decode() for k, v in h.items()}
+        user = int(g["user"])
+        return {
+            "id_hash": bytes.fromhex(key_hex),
+            "user_id": user or None,
+            "created": int(g["created"]),
+            "last_seen": int(g["last_seen"]),
+            "idle_ttl": int(g["idle_ttl"]),
+            "idle_expires": int(g["idle_exp"]),
+            "absolute_expires": int(g["abs_exp"]),
+            "persistent": int(g["persistent"]),
+            "user_agent": g["ua"],
+            "client_addr": g["addr"],
+            "data": g["data"],
+        }
+
     def session_row(self, sid: str):
+        """The stored session of sid as a sessions-table row (a dict), or
+        None; from Redis when the site keeps its state there."""
+        if self.store == "redis":
+            h = self.redis().hgetall("session:" + sid_hash(sid).hex())
+            return self._session_from_hash(sid_hash(sid).hex(), h) \
+                if h else None
         con = self.db()
         try:
             r = con.execute("SELECT * FROM sessions WHERE id_hash = ?",
@@ -407,6 +527,41 @@ class Site:
             return dict(r) if r else None
         finally:
             con.close()
+
+    def sessions(self) -> list[dict]:
+        """Every stored session (expired ones SQLite has not purged yet
+        included), as session_row gives them."""
+        if self.store == "redis":
+            r = self.redis()
+            out = []
+            for k in r.scan_iter(match="session:*", count=1000):
+                h = r.hgetall(k)
+                if h:
+                    out.append(self._session_from_hash(
+                        k.decode().split(":", 1)[1], h))
+            return out
+        con = self.db()
+        try:
+            return [dict(r) for r in con.execute("SELECT * FROM sessions")]
+        finally:
+            con.close()
+
+    def login_failures(self, username: str | None = None) -> list[int]:
+        """The times of the recorded failed logins (of username, or of
+        everyone), oldest first."""
+        if self.store == "redis":
+            r = self.redis()
+            keys = ([f"throttle:{username}"] if username else
+                    list(r.scan_iter(match="throttle:*", count=1000)))
+            return sorted(int(score) for k in keys
+                          for _m, score in r.zrange(k, 0, -1,
+                                                    withscores=True))
+        sql = "SELECT at FROM login_failures"
+        args = ()
+        if username:
+            sql += " WHERE username = ?"
+            args = (username,)
+        return sorted(r[0] for r in self.query(sql, args))
 
     def dump(self, normalise_touch=False) -> dict:
         """Every row of every table, sorted, for before/after comparison.
@@ -432,9 +587,35 @@ class Site:
                         d.pop("idle_expires", None)
                     rows.append(tuple(sorted(d.items(), key=lambda kv: kv[0])))
                 out[t] = sorted(rows, key=repr)
-            return out
         finally:
             con.close()
+        if self.store == "redis":
+            out["redis"] = self._redis_dump(normalise_touch)
+        return out
+
+    def _redis_dump(self, normalise_touch: bool) -> list:
+        """Every key of the site's Redis with its value (TTLs left out:
+        they count down by themselves)."""
+        r = self.redis()
+        rows = []
+        for k in r.scan_iter(count=1000):
+            kind = r.type(k).decode()
+            if kind == "hash":
+                v = {a.decode(): b for a, b in r.hgetall(k).items()}
+                if normalise_touch and k.startswith(b"session:"):
+                    v.pop("last_seen", None)
+                    v.pop("idle_exp", None)
+                v = sorted(v.items())
+            elif kind == "set":
+                v = sorted(r.smembers(k))
+            elif kind == "zset":
+                v = r.zrange(k, 0, -1, withscores=True)
+            elif kind == "list":
+                v = r.lrange(k, 0, -1)
+            else:
+                v = r.get(k)
+            rows.append((k, kind, v))
+        return sorted(rows, key=repr)
 
 
 # ---- HTTP clients ------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "state/store.h"
 #include "state/auth.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -91,6 +92,8 @@ enum err demo_reset(struct db *db, long long now)
 	for (i = 0; i < sizeof(wipe) / sizeof(wipe[0]); i++)
 		if ((e = db_exec(db, wipe[i], "")))
 			goto fail;
+	if ((e = store_reset(db, NULL)))       /* the same in Redis */
+		goto fail;
 	for (i = 0; i < demo_users_n; i++) {
 		e = db_exec(db, "UPDATE users SET display_name = ?, role = ?, "
 			    "password_hash = ? WHERE username = ?", "tttt",

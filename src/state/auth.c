@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "state/auth_redis.h"
 
 #define PWHASH_OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PWHASH_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
@@ -113,8 +114,13 @@ enum err auth_verify(struct db *db, const char *username,
 	return ERR_OK;
 }
 
-enum err auth_throttle_check(struct db *db, const char *username,
-			     long long now, long long *retry_after)
+/*
+ * ERR_THROTTLED when username has AUTH_FAIL_MAX failures in the window
+ * ending at now; *retry_after is then the seconds until an attempt is
+ * allowed again (at least 1). ERR_OK otherwise. SQLite only.
+ */
+static enum err throttle_check(struct db *db, const char *username,
+			       long long now, long long *retry_after)
 {
 	static const char sql[] = "SELECT count(*), min(at) FROM "
 		"(SELECT at FROM login_failures WHERE username = ? AND at > ? "
@@ -152,9 +158,12 @@ enum err auth_throttle_claim(struct db *db, const char *username,
 	enum err e;
 
 	*attempt = 0;
+	if (db->kv)
+		return authr_throttle_claim(db, username, now, retry_after,
+					    attempt);
 	if ((e = db_begin(db)))
 		return e;
-	if ((e = auth_throttle_check(db, username, now, retry_after)) ||
+	if ((e = throttle_check(db, username, now, retry_after)) ||
 	    (e = db_exec(db, "INSERT INTO login_failures (username, at) "
 			 "VALUES (?, ?)", "ti", username, now)))
 		goto fail;
@@ -170,8 +179,19 @@ fail:
 	return e;
 }
 
+enum err auth_throttle_release(struct db *db, const char *username,
+			       long long attempt)
+{
+	if (db->kv)
+		return authr_throttle_release(db, username, attempt);
+	return db_exec(db, "DELETE FROM login_failures WHERE rowid = ?", "i",
+		       attempt);
+}
+
 enum err auth_throttle_clear(struct db *db, const char *username)
 {
+	if (db->kv)
+		return authr_throttle_clear(db, username);
 	return db_exec(db, "DELETE FROM login_failures WHERE username = ?",
 		       "t", username);
 }
@@ -197,8 +217,7 @@ enum err auth_login(struct db *db, const char *username,
 	if (e == ERR_OK)
 		f = auth_throttle_clear(db, username);
 	else               /* nothing was checked: give the attempt back */
-		f = db_exec(db, "DELETE FROM login_failures WHERE rowid = ?",
-			    "i", attempt);
+		f = auth_throttle_release(db, username, attempt);
 	if (f) {
 		memset(u, 0, sizeof(*u));
 		return f;

@@ -7,7 +7,8 @@
  * timing does not reveal which usernames exist (OWASP Authentication cheat
  * sheet).
  *
- * The throttle counts failed logins per submitted username in SQLite:
+ * The throttle counts failed logins per submitted username in the state
+ * store (SQLite, or Redis: auth_redis.h):
  * after AUTH_FAIL_MAX failures within AUTH_FAIL_WINDOW seconds, further
  * attempts are refused until the oldest failure leaves the window.
  */
@@ -55,27 +56,27 @@ enum err auth_verify(struct db *db, const char *username,
 		     const char *password, struct user *u);
 
 /*
- * auth_throttle_check: ERR_THROTTLED when username has AUTH_FAIL_MAX
- * failures in the window ending at now; *retry_after is then the seconds
- * until an attempt is allowed again (at least 1). ERR_OK otherwise.
- */
-enum err auth_throttle_check(struct db *db, const char *username,
-			     long long now, long long *retry_after);
-
-/*
  * auth_throttle_claim: the throttle's one atomic step, taken before any
- * Argon2id work. In one BEGIN IMMEDIATE transaction: auth_throttle_check,
- * and when it passes, record this attempt as a failure at now (*attempt is
- * its row id) and forget failures older than the window. However many
+ * Argon2id work, in one atomic step of the store (a BEGIN IMMEDIATE
+ * transaction, or one Redis script): when username has fewer than
+ * AUTH_FAIL_MAX failures in the window ending at now, record this attempt
+ * as a failure at now (*attempt names it) and forget failures older than
+ * the window. However many
  * logins for one username race, across every login route and process, at
  * most AUTH_FAIL_MAX passwords are checked per window: the others get
- * ERR_THROTTLED (*retry_after as auth_throttle_check). A success clears
+ * ERR_THROTTLED, with *retry_after the seconds until an attempt is
+ * allowed again (at least 1). A success clears
  * the failures (auth_throttle_clear). ERR_UNAVAILABLE when the store
  * cannot be written: no password is checked then either.
  */
 enum err auth_throttle_claim(struct db *db, const char *username,
 			     long long now, long long *retry_after,
 			     long long *attempt);
+
+/* auth_throttle_release: give back the attempt auth_throttle_claim
+ * recorded, when no password was checked after all. */
+enum err auth_throttle_release(struct db *db, const char *username,
+			       long long attempt);
 
 /* auth_throttle_clear: forget username's failures (after a success). */
 enum err auth_throttle_clear(struct db *db, const char *username);

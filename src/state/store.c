@@ -9,11 +9,13 @@
 #include "base/kv.h"
 #include "base/log.h"
 
-/* Every key family the Redis store writes (session_redis.h,
- * refresh_redis.h, auth.c's throttle). */
+/* The key families store_reset forgets (session_redis.h,
+ * refresh_redis.h, auth_redis.h). The blacklist is not one of them: an
+ * entry must outlive a reset until its token's exp, and its TTL is
+ * exactly that. */
 static const char *const families[] = {
 	"session:*", "user:*:sessions", "user:*:families", "refresh:*",
-	"family:*", "blacklist:*", "throttle:*",
+	"family:*", "throttle:*",
 };
 
 enum err store_open(struct db *db)

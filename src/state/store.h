@@ -26,9 +26,9 @@ const char *store_name(const struct db *db);
 
 /*
  * store_reset: forget every piece of state the Redis store holds (the
- * keys of sessions, user session sets, refresh tokens and families, the
- * blacklist and the throttle; nothing else in that Redis), for "reset
- * demo data". *n (may be NULL) is the number of keys deleted. With
+ * keys of sessions, user session sets, refresh tokens and families, and
+ * the throttle; nothing else in that Redis), for "reset demo data".
+ * Blacklist entries stay until their token's exp, as with SQLite. *n (may be NULL) is the number of keys deleted. With
  * SQLite there is nothing here to do (the tables are the demo's).
  */
 enum err store_reset(struct db *db, long long *n);

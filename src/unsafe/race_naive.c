@@ -9,11 +9,49 @@
  */
 #include "unsafe/race_naive.h"
 
+#include "base/kv.h"
 #include "lessons/race.h"
+#include "state/session_redis.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+
+/* The Redis half: HGET or HSET of the data field, no script, no ver. */
+static enum err naive_redis(struct db *db, const struct session *s,
+			    const char *text, json_t **out)
+{
+	char key[SESSION_REDIS_KEY_MAX];
+	struct kv_args a;
+	redisReply *r;
+	json_error_t jerr;
+	const char *got;
+	size_t len;
+	enum err e;
+
+	sessr_key(s->id_hash, key);
+	kv_args_init(&a);
+	kv_arg(&a, text ? "HSET" : "HGET");
+	kv_arg(&a, key);
+	kv_arg(&a, "data");
+	if (text)
+		kv_arg(&a, text);
+	if ((e = kv_run(db->kv, &a, &r)))
+		return e;
+	if (!text) {
+		got = kv_reply_str(r, -1, &len);
+		*out = got ? json_loadb(got, len, 0, &jerr) : NULL;
+		if (!got)
+			e = ERR_NOTFOUND;
+		else if (!json_is_object(*out)) {
+			json_decref(*out);
+			*out = NULL;
+			e = ERR_DB;
+		}
+	}
+	kv_reply_free(r);
+	return e;
+}
 
 /* Read the session's whole data, as a naive store would, without a lock. */
 static enum err naive_read(struct db *db, const struct session *s,
@@ -26,6 +64,8 @@ static enum err naive_read(struct db *db, const struct session *s,
 	int rc;
 
 	*out = NULL;
+	if (db->kv)
+		return naive_redis(db, s, NULL, out);
 	if (!st)
 		return ERR_DB;
 	sqlite3_bind_blob(st, 1, s->id_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
@@ -71,8 +111,9 @@ enum err race_naive_add(struct db *db, struct session *s)
 		goto out;
 	}
 	/* The whole data goes back, stale parts and all. */
-	if ((e = db_exec(db, "UPDATE sessions SET data = ? WHERE id_hash = ?",
-			 "tb", text, s->id_hash, SESSION_HASH_BYTES)))
+	if ((e = db->kv ? naive_redis(db, s, text, NULL) :
+	     db_exec(db, "UPDATE sessions SET data = ? WHERE id_hash = ?",
+		     "tb", text, s->id_hash, SESSION_HASH_BYTES)))
 		goto out;
 	json_decref(s->data);
 	s->data = data;

@@ -9,6 +9,11 @@ free port of 127.0.0.1, each with a private temporary database.
   log everyone out or kill programs) use sitectl.private_site, which also
   checks the error log and stops it.
 
+A module that sets `STORES = sitectl.STORES` runs every test twice: on
+the SQLite store and on a private Redis (issue 12). Its fixtures take the
+`store` parameter and pass it on (`private_site(..., store=store)`);
+`site` and `expiry_site` already do. Other modules run on SQLite only.
+
 Every test runs under a SIGALRM time limit (no pytest-timeout here).
 """
 import sys
@@ -23,16 +28,24 @@ import sitectl  # noqa: E402
 TEST_TIME_LIMIT = 90   # seconds for any single test
 
 
+def pytest_generate_tests(metafunc):
+    """The `store` parameter: both stores for a module with STORES."""
+    if "store" in metafunc.fixturenames:
+        metafunc.parametrize(
+            "store", getattr(metafunc.module, "STORES", ("sqlite",)),
+            scope="session")
+
+
 @pytest.fixture(scope="session")
-def site():
-    with sitectl.private_site("main") as s:
+def site(store):
+    with sitectl.private_site(f"main-{store}", store=store) as s:
         yield s
 
 
 @pytest.fixture(scope="session")
-def expiry_site():
-    with sitectl.private_site("expiry", idle=2, absolute=5,
-                              remember=60) as s:
+def expiry_site(store):
+    with sitectl.private_site(f"expiry-{store}", idle=2, absolute=5,
+                              remember=60, store=store) as s:
         yield s
 
 

@@ -1,7 +1,10 @@
 """Logout (S-S3): the server deletes the record and expires the cookie with
 the same name, Path and attributes; a replayed old cookie is dead."""
+import sitectl
 from sitectl import (CSRF_RE, HTML_TYPE, SID_EXPIRE, main_part,
                      set_cookie_headers)
+
+STORES = sitectl.STORES     # on SQLite and on Redis (issue 12)
 
 
 def logged_in(client, user="alice"):
