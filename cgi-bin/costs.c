@@ -3,12 +3,14 @@
  * a JWT cost this server per request, measured on demand, and whether the
  * measurements support the articles' claims (docs/SCENARIOS.md: article
  * A §3.4, cookies are faster than sessions; article C §6, JWT needs no
- * lookup).
+ * lookup). With SESSION_STORE=redis it also times the session lookup
+ * in Redis (S-S10), and in node memory always.
  */
 #include <stdio.h>
 
 #include "lessons/costs.h"
 #include "site/site.h"
+#include "state/store.h"
 
 /* GET /lab/costs: what will be measured, and the button. */
 static enum err costs_form(struct ctx *c)
@@ -16,7 +18,8 @@ static enum err costs_form(struct ctx *c)
 	enum err e;
 
 	if ((e = site_session_ensure(c)) ||
-	    (e = tmpl_set(&c->vars, "measured", "")))
+	    (e = tmpl_set(&c->vars, "measured", "")) ||
+	    (e = tmpl_set(&c->vars, "redis", c->db->kv ? "1" : "")))
 		return e;
 	site_page(c, "lab_costs", "costs.title");
 	return ERR_OK;
@@ -63,6 +66,7 @@ static enum err costs_run(struct ctx *c)
 	    (e = tmpl_set(&c->vars, "claim2_yes",
 			  r.op[COST_JWT_HS256].us_per_op <
 			  r.op[COST_SESSION_LOOKUP].us_per_op ? "1" : "")) ||
+	    (e = tmpl_set(&c->vars, "redis", c->db->kv ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "measured", "1")))
 		return e;
 	site_page(c, "lab_costs", "costs.title");

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/log.h"
 #include "http/tmpl.h"
 
 char *wire_format_time(long long t, char *out, size_t cap)
@@ -217,6 +218,73 @@ static enum err set_time_row(struct ctx *c, struct tmpl_vars *v,
 	return wire_set_time(row, "when", "delta", t, c->now, c->lang);
 }
 
+enum err wire_set_record(struct tmpl_vars *v, const json_t *rec)
+{
+	const char *store = json_string_value(json_object_get(rec, "store"));
+	const char *key = json_string_value(json_object_get(rec, "key"));
+	const json_t *fields = json_object_get(rec, "fields");
+	const char *name;
+	json_t *val;
+	struct tmpl_vars *row;
+	char *text;
+	enum err e;
+
+	if (!store || !key || !json_is_object(fields))
+		return ERR_INTERNAL;
+	if ((e = tmpl_set(v, "rec_store", store)) ||
+	    (e = tmpl_set(v, "rec_redis", strcmp(store, "redis") ? "" : "1")) ||
+	    (e = tmpl_set(v, "rec_key", key)) ||
+	    (e = tmpl_setf(v, "rec_ttl", "%" JSON_INTEGER_FORMAT,
+			   json_integer_value(json_object_get(rec, "ttl")))) ||
+	    (e = tmpl_list(v, "rec_fields")))
+		return e;
+	json_object_foreach((json_t *)fields, name, val) {
+		if (json_is_string(val))
+			text = strdup(json_string_value(val));
+		else    /* numbers and null, as SQLite would print them */
+			text = json_is_null(val) ? strdup("NULL") :
+				json_dumps(val, JSON_ENCODE_ANY);
+		if (!text)
+			return ERR_NOMEM;
+		e = tmpl_row_add(v, "rec_fields", &row);
+		if (!e && !(e = tmpl_set(row, "name", name)))
+			e = tmpl_set(row, "value", text);
+		free(text);
+		if (e)
+			return e;
+	}
+	return ERR_OK;
+}
+
+/* With Redis as the store: the key, its TTL and its version, read from
+ * Redis itself (session_stored_json), for the panel's Redis table. */
+static enum err set_redis(struct ctx *c, struct tmpl_vars *v)
+{
+	json_t *rec = NULL;
+	const char *ver;
+	enum err e;
+
+	int redis = c->db && c->db->kv;
+
+	if ((e = tmpl_set(v, "redis", redis ? "1" : "")) || !redis)
+		return e;
+	e = session_stored_json(c->db, &c->sess, c->now, &rec);
+	if (e) {
+		/* The page itself was answered; say the key could not be
+		 * read rather than failing it. */
+		log_msg("warn", "wire: the session's redis key was not read");
+		json_decref(rec);
+		return tmpl_set(v, "rec_ok", "");
+	}
+	ver = json_string_value(json_object_get(json_object_get(rec, "fields"),
+						"ver"));
+	if (!(e = tmpl_set(v, "rec_ok", "1")) &&
+	    !(e = tmpl_set(v, "rec_ver", ver ? ver : "?")))
+		e = wire_set_record(v, rec);
+	json_decref(rec);
+	return e;
+}
+
 /* Panel 3 (stored): the stored session row, or why there is none. */
 static enum err set_stored(struct ctx *c, struct tmpl_vars *v)
 {
@@ -253,7 +321,8 @@ static enum err set_stored(struct ctx *c, struct tmpl_vars *v)
 			      c->sess.idle_expires)) ||
 	    (e = set_time_row(c, v, "wire.absolute_expires",
 			      c->sess.absolute_expires)) ||
-	    (e = tmpl_setf(v, "persistent", "%d", c->sess.persistent)))
+	    (e = tmpl_setf(v, "persistent", "%d", c->sess.persistent)) ||
+	    (e = set_redis(c, v)))
 		return e;
 	if (!(json = json_dumps(c->sess.data, JSON_INDENT(2) |
 				JSON_SORT_KEYS)))

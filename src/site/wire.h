@@ -6,7 +6,8 @@
  *      (duplicates flagged: the first one wins, RFC 6265 §5.4);
  *   2. each Set-Cookie this response sends, every attribute explained;
  *   3. what the server stores for this visitor: the session row and its
- *      data as JSON, or why there is none.
+ *      data as JSON (with SESSION_STORE=redis, the Redis key, its TTL and
+ *      fields instead of the row), or why there is none.
  *
  * www/js/wire.js adds, in the browser, which received cookies script can
  * see (HttpOnly ones it cannot).
@@ -15,6 +16,8 @@
 #define WIRE_H
 
 #include <stddef.h>
+
+#include <jansson.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -43,5 +46,14 @@ char *wire_format_delta(long long t, long long now, enum lang lang,
 enum err wire_set_time(struct tmpl_vars *v, const char *time_name,
 		       const char *delta_name, long long t, long long now,
 		       enum lang lang);
+
+/*
+ * wire_set_record: set, in v, a stored record as session_stored_json
+ * makes it (rec, or its "other"): rec_store, rec_redis ("1" for Redis),
+ * rec_key, rec_ttl, and the list rec_fields of rows {name, value}, each
+ * value as text (strings as stored, numbers in decimal, null as NULL).
+ * ERR_INTERNAL for a record of another shape.
+ */
+enum err wire_set_record(struct tmpl_vars *v, const json_t *rec);
 
 #endif

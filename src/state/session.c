@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/config.h"
@@ -601,4 +602,179 @@ char *session_ua_summary(const char *ua, char *out, size_t cap)
 	snprintf(out, cap, "%s%s%s%s%s", name ? name : "?",
 		 *ver ? " " : "", ver, os ? " · " : "", os ? os : "");
 	return out;
+}
+
+/* The same session in both stores: a sessions column, the Redis hash
+ * field that holds it, and whether it is a number. */
+static const struct {
+	const char *column;
+	const char *field;
+	int         number;
+} store_map[] = {
+	{ "user_id", "user", 1 },
+	{ "created", "created", 1 },
+	{ "last_seen", "last_seen", 1 },
+	{ "idle_ttl", "idle_ttl", 1 },
+	{ "idle_expires", "idle_exp", 1 },
+	{ "absolute_expires", "abs_exp", 1 },
+	{ "persistent", "persistent", 1 },
+	{ "user_agent", "ua", 0 },
+	{ "client_addr", "addr", 0 },
+	{ "data", "data", 0 },
+};
+#define STORE_MAP_N (sizeof(store_map) / sizeof(store_map[0]))
+
+/* A string or integer JSON value, or null for a missing text. */
+static json_t *text_or_null(const char *t)
+{
+	return t ? json_string(t) : json_null();
+}
+
+/* The sessions row as {store, table, key, ttl, fields} from an SQLite
+ * row (columns in store_map order, from column 0); ttl is the idle
+ * deadline's distance from now, as Redis would count it. */
+static json_t *sqlite_shape_from_row(sqlite3_stmt *st, const char *hex,
+				     long long now)
+{
+	long long ttl = sqlite3_column_int64(st, 4) - now;
+	json_t *o, *f;
+	size_t i;
+
+	if (!(o = json_pack("{s:s, s:s, s:s, s:I, s:{s:s}}", "store",
+			    "sqlite", "table", "sessions", "key", hex, "ttl",
+			    (json_int_t)ttl, "fields", "id_hash", hex)))
+		return NULL;
+	f = json_object_get(o, "fields");
+	for (i = 0; i < STORE_MAP_N; i++) {
+		int col = (int)i;
+		json_t *v;
+
+		if (sqlite3_column_type(st, col) == SQLITE_NULL)
+			v = json_null();
+		else if (store_map[i].number)
+			v = json_integer(sqlite3_column_int64(st, col));
+		else
+			v = text_or_null((const char *)
+					 sqlite3_column_text(st, col));
+		if (json_object_set_new(f, store_map[i].column, v)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+/* What Redis would hold for the same row (no ver: Redis counts it). */
+static json_t *redis_shape_from_sqlite(const json_t *sq, const char *hex)
+{
+	const json_t *f = json_object_get(sq, "fields");
+	char key[8 + 2 * SESSION_HASH_BYTES + 1], num[24];
+	json_t *o, *rf;
+	size_t i;
+
+	snprintf(key, sizeof(key), "session:%s", hex);
+	if (!(o = json_pack("{s:s, s:s, s:s, s:O, s:{}}", "store", "redis",
+			    "key", key, "type", "hash", "ttl",
+			    json_object_get(sq, "ttl"), "fields")))
+		return NULL;
+	rf = json_object_get(o, "fields");
+	for (i = 0; i < STORE_MAP_N; i++) {
+		const json_t *v = json_object_get(f, store_map[i].column);
+		json_t *s;
+
+		if (json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+				 json_integer_value(v));
+			s = json_string(num);
+		} else if (json_is_string(v)) {
+			s = json_copy((json_t *)v);
+		} else {
+			s = json_string("0");   /* a guest: user 0 */
+		}
+		if (json_object_set_new(rf, store_map[i].field, s)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+/* What the sessions table would hold for the same Redis hash. */
+static json_t *sqlite_shape_from_redis(const json_t *rd, const char *hex,
+				       long long now)
+{
+	const json_t *f = json_object_get(rd, "fields");
+	const char *idle = json_string_value(json_object_get(f, "idle_exp"));
+	long long ttl = (idle ? strtoll(idle, NULL, 10) : now) - now;
+	json_t *o, *sf;
+	size_t i;
+
+	if (!(o = json_pack("{s:s, s:s, s:s, s:I, s:{s:s}}", "store",
+			    "sqlite", "table", "sessions", "key", hex, "ttl",
+			    (json_int_t)ttl, "fields", "id_hash", hex)))
+		return NULL;
+	sf = json_object_get(o, "fields");
+	for (i = 0; i < STORE_MAP_N; i++) {
+		const char *t = json_string_value(json_object_get(
+			f, store_map[i].field));
+		json_t *v;
+
+		if (store_map[i].number) {
+			long long n = t ? strtoll(t, NULL, 10) : 0;
+
+			/* A guest is user 0 in Redis, NULL in the table. */
+			v = !strcmp(store_map[i].column, "user_id") && n == 0 ?
+				json_null() : json_integer(n);
+		} else {
+			v = text_or_null(t);
+		}
+		if (json_object_set_new(sf, store_map[i].column, v)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+enum err session_stored_json(struct db *db, const struct session *s,
+			     long long now, json_t **out)
+{
+	static const char sql[] =
+		"SELECT user_id, created, last_seen, idle_ttl, idle_expires, "
+		"absolute_expires, persistent, user_agent, client_addr, data "
+		"FROM sessions WHERE id_hash = ?";
+	char hex[2 * SESSION_HASH_BYTES + 1];
+	json_t *o = NULL, *other = NULL;
+	sqlite3_stmt *st;
+	enum err e;
+	int rc;
+
+	*out = NULL;
+	session_hash_hex_full(s->id_hash, hex);
+	if (db->kv) {
+		if ((e = sessr_stored_json(db, s, &o)))
+			return e;
+		other = sqlite_shape_from_redis(o, hex, now);
+	} else {
+		if (!(st = db_stmt(db, sql)))
+			return ERR_DB;
+		sqlite3_bind_blob(st, 1, s->id_hash, SESSION_HASH_BYTES,
+				  SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			o = sqlite_shape_from_row(st, hex, now);
+		e = rc == SQLITE_ROW ? (o ? ERR_OK : ERR_NOMEM) :
+			rc == SQLITE_DONE ? ERR_NOTFOUND :
+			db_fail(db, rc, "session stored");
+		sqlite3_reset(st);
+		if (e)
+			return e;
+		other = redis_shape_from_sqlite(o, hex);
+	}
+	if (!other || json_object_set_new(o, "other", other)) {
+		json_decref(o);
+		return ERR_NOMEM;
+	}
+	*out = o;
+	return ERR_OK;
 }

@@ -221,6 +221,23 @@ void session_hash_hex_full(const unsigned char id_hash[SESSION_HASH_BYTES],
  */
 char *session_ua_summary(const char *ua, char *out, size_t cap);
 
+/*
+ * session_stored_json: the record of s as its store holds it, for the
+ * pages that show it (S-S10, the wire view); never the raw ID:
+ *   Redis:  {store:"redis", key:"session:<64 hex>", type:"hash",
+ *            ttl: the key's own TTL (the TTL command; -1 none),
+ *            fields:{name: string, ...}, every field of the hash}
+ *   SQLite: {store:"sqlite", table:"sessions", key:"<64 hex id_hash>",
+ *            ttl: idle_expires - now, fields:{column: value, ...}:
+ *            id_hash as hex, numbers as numbers, a guest's user_id null}
+ * and, in both, "other": the same session as the other store would
+ * hold it (the Redis shape has no ver, which Redis would count). A new
+ * reference in *out (json_decref), NULL on failure. ERR_NOTFOUND when
+ * the record is gone, ERR_DB or ERR_UNAVAILABLE from the store.
+ */
+enum err session_stored_json(struct db *db, const struct session *s,
+			     long long now, json_t **out);
+
 /* session_hash_hex: the first 8 hex digits of an ID hash, for display. */
 void session_hash_hex(const unsigned char id_hash[SESSION_HASH_BYTES],
 		      char out[9]);

@@ -669,3 +669,73 @@ enum err sessr_count_live(struct db *db, long long now, long long *total,
 	*users = e ? 0 : lc.users;
 	return e;
 }
+
+/* The key's TTL and all of its fields, read in one step. */
+static struct kv_script stored_lua = { "session stored",
+	"return {redis.call('TTL', KEYS[1]), redis.call('HGETALL', KEYS[1])}\n",
+	"" };
+
+enum err sessr_stored_json(struct db *db, const struct session *s,
+			   json_t **out)
+{
+	char key[SESSION_REDIS_KEY_MAX];
+	struct kv_args a;
+	redisReply *r = NULL, *pairs;
+	json_t *o = NULL, *got;
+	const char *name, *value;
+	size_t i, nlen, vlen;
+	enum err e;
+
+	*out = NULL;
+	sessr_key(s->id_hash, key);
+	kv_args_init(&a);
+	kv_arg(&a, key);
+	if ((e = kv_eval(db->kv, &stored_lua, 1, &a, &r)))
+		return e;
+	e = ERR_UNAVAILABLE;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+		log_msg("error", "redis session stored: unexpected reply");
+		goto out;
+	}
+	pairs = r->element[1];
+	e = ERR_NOTFOUND;
+	if (pairs->elements == 0)
+		goto out;
+	e = ERR_NOMEM;
+	if (!(o = json_pack("{s:s, s:s, s:s, s:I, s:{}}", "store", "redis",
+			    "key", key, "type", "hash", "ttl",
+			    (json_int_t)kv_reply_int(r, 0, -2), "fields")))
+		goto out;
+	got = json_object_get(o, "fields");
+	for (i = 0; i + 1 < pairs->elements; i += 2) {
+		json_t *v;
+		char *n;
+		int bad;
+
+		name = kv_reply_str(pairs, (int)i, &nlen);
+		value = kv_reply_str(pairs, (int)i + 1, &vlen);
+		if (!name || !value)
+			continue;
+		/* The values are the site's numbers and JSON, and the
+		 * User-Agent and address, cut at a UTF-8 boundary; anything
+		 * else is shown as not text rather than failing the page. */
+		if (!(v = json_stringn(value, vlen)))
+			v = json_string("(not UTF-8)");
+		if (!(n = strndup(name, nlen))) {
+			json_decref(v);
+			goto out;
+		}
+		bad = json_object_set_new(got, n, v);
+		free(n);
+		if (bad)
+			goto out;
+	}
+	*out = o;
+	o = NULL;
+	e = ERR_OK;
+out:
+	json_decref(o);
+	kv_reply_free(r);
+	return e;
+}

@@ -50,4 +50,14 @@ enum err sessr_revoke_all(struct db *db, int *n);
 enum err sessr_count_live(struct db *db, long long now, long long *total,
 			  long long *users);
 
+/*
+ * sessr_stored_json: the hash of s as Redis holds it, read with its TTL
+ * in one script: {store:"redis", key, type:"hash", ttl, fields:{name:
+ * string...}}, ttl being what the TTL command says (-1: none). A new
+ * reference in *out (json_decref), NULL on failure; ERR_NOTFOUND when
+ * the key is gone, ERR_UNAVAILABLE when Redis fails.
+ */
+enum err sessr_stored_json(struct db *db, const struct session *s,
+			   json_t **out);
+
 #endif

@@ -172,6 +172,7 @@ PAGES = [
     Page("session-devices", "/session/devices", "S-S7", who="alice"),
     Page("session-password", "/session/password", "S-S8", who="alice"),
     Page("session-admin", "/session/admin", "S-S7 classroom", who="admin"),
+    Page("session-stores", "/session/stores", "S-S10", who="alice"),
     Page("cart", "/cart", "S-S5", who="cart"),
     Page("cart-race", "/cart/race", "S-S5", who="cart"),
     Page("signup-start", "/signup/", "S-S6"),

@@ -7,6 +7,9 @@
 //     the page was made) ticks every second. The server's clock may run
 //     ahead of this computer's (the demo clock), so only the difference
 //     between the two is used.
+//  3. Redis TTLs (S-S10): every element with data-ttl (seconds left when
+//     the page was made, as Redis's TTL command said) counts down to 0,
+//     as Redis does. Without script the figure at render stays.
 "use strict";
 (function () {
   function markScriptVisibility() {
@@ -62,8 +65,27 @@
     setInterval(tick, 1000);
   }
 
+  function startTtls() {
+    var cells = document.querySelectorAll("[data-ttl]");
+    if (!cells.length) return;
+    var loaded = Date.now();
+    function tick() {
+      var elapsed = Math.floor((Date.now() - loaded) / 1000);
+      cells.forEach(function (el) {
+        var ttl = parseInt(el.getAttribute("data-ttl"), 10);
+        if (isNaN(ttl) || ttl < 0) return;   // -1: no TTL; -2: no key
+        var left = Math.max(ttl - elapsed, 0);
+        el.textContent = String(left);
+        el.classList.toggle("passed", left === 0);
+      });
+    }
+    tick();
+    setInterval(tick, 1000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     markScriptVisibility();
     startCountdowns();
+    startTtls();
   });
 })();
