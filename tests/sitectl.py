@@ -593,6 +593,96 @@ class Site:
             out["redis"] = self._redis_dump(normalise_touch)
         return out
 
+    # refresh tokens (src/state/refresh_redis.h in Redis)
+    def refresh_token(self, token: str):
+        """The stored refresh token: {family_id, created, expires,
+        used_at (None while unspent)}, or None."""
+        h = hashlib.blake2b(token.encode(), digest_size=32).digest()
+        if self.store == "redis":
+            g = {k.decode(): v.decode() for k, v in
+                 self.redis().hgetall("refresh:" + h.hex()).items()}
+            if not g:
+                return None
+            return {"family_id": int(g["family"]),
+                    "created": int(g["created"]),
+                    "expires": int(g["expires"]),
+                    "used_at": (int(g["used_at"]) or None)
+                    if g.get("spent") == "1" else None}
+        rows = self.query("SELECT family_id, created, expires, used_at "
+                          "FROM refresh_tokens WHERE hash = ?", (h,))
+        if not rows:
+            return None
+        fid, created, expires, used = rows[0]
+        return {"family_id": fid, "created": created, "expires": expires,
+                "used_at": used}
+
+    def refresh_tokens_of(self, family_id: int) -> int:
+        """How many refresh tokens of the family are stored."""
+        if self.store == "redis":
+            r = self.redis()
+            return sum(1 for k in r.scan_iter(match="refresh:*", count=1000)
+                       if int(r.hget(k, "family") or 0) == family_id)
+        return self.query("SELECT count(*) FROM refresh_tokens WHERE "
+                          "family_id = ?", (family_id,))[0][0]
+
+    def families(self, user_id: int | None = None) -> list[dict]:
+        """The stored refresh families (of user_id, or all), in the
+        columns of refresh_families; revoked_at is None while live."""
+        if self.store == "redis":
+            r = self.redis()
+            out = []
+            for k in r.scan_iter(match="family:*", count=1000):
+                if k.endswith(b":events"):
+                    continue
+                g = {a.decode(): b.decode() for a, b in r.hgetall(k).items()}
+                if not g:
+                    continue
+                fam = {"id": int(k.split(b":")[1]), "user_id": int(g["user"]),
+                       "alg": g["alg"], "bound": int(g["bound"]),
+                       "access_jti": g["access_jti"],
+                       "access_exp": int(g["access_exp"]),
+                       "created": int(g["created"]),
+                       "last_used": int(g["last_used"]),
+                       "revoked_at": int(g["revoked_at"]) or None,
+                       "revoked_reason": g.get("reason", ""),
+                       "user_agent": g["ua"], "client_addr": g["addr"]}
+                if user_id is None or fam["user_id"] == user_id:
+                    out.append(fam)
+            return sorted(out, key=lambda f: f["created"])
+        con = self.db()
+        try:
+            rows = con.execute("SELECT * FROM refresh_families"
+                               + ("" if user_id is None else
+                                  " WHERE user_id = ?") + " ORDER BY id",
+                               () if user_id is None else (user_id,))
+            return [dict(r) for r in rows]
+        finally:
+            con.close()
+
+    def family(self, family_id: int):
+        """One family as families() gives it, or None."""
+        got = [f for f in self.families() if f["id"] == family_id]
+        return got[0] if got else None
+
+    def token_events(self, family_id: int) -> list[str]:
+        """The kinds of the family's events, oldest first."""
+        if self.store == "redis":
+            import json
+            got = self.redis().lrange(f"family:{family_id}:events", 0, -1)
+            return [json.loads(e)["kind"] for e in reversed(got)]
+        return [r[0] for r in self.query(
+            "SELECT kind FROM token_events WHERE family_id = ? ORDER BY id",
+            (family_id,))]
+
+    def blacklist_expires(self, jti: str):
+        """The exp the blacklist keeps jti until, or None."""
+        if self.store == "redis":
+            v = self.redis().get(f"blacklist:{jti}")
+            return None if v is None else int(v)
+        rows = self.query("SELECT expires FROM token_blacklist WHERE "
+                          "jti = ?", (jti,))
+        return rows[0][0] if rows else None
+
     def stored_bytes(self) -> list[tuple[str, bytes]]:
         """Everything the site stores, as (where, bytes): each cell of
         each SQLite table, and with Redis each key name and each value, so

@@ -18,6 +18,8 @@ import requests
 import sitectl
 from sitectl import HTTP_TIMEOUT, JSON_TYPE, set_cookie_headers
 
+STORES = sitectl.STORES     # on SQLite and on Redis (issue 12)
+
 COOKIE_RE = re.compile(
     r"^refresh_token=([A-Za-z0-9_-]{43}); Max-Age=1209600; Path=/api/auth; "
     r"HttpOnly; SameSite=Strict$")
@@ -102,25 +104,17 @@ def device(site):
 
 
 def family_of(site, tok):
-    rows = site.query("SELECT family_id, used_at FROM refresh_tokens "
-                      "WHERE hash = ?", (refresh_hash(tok),))
-    assert rows
-    return rows[0]
+    row = site.refresh_token(tok)
+    assert row
+    return row["family_id"], row["used_at"]
 
 
 def family_row(site, fid):
-    con = site.db()
-    try:
-        return dict(con.execute("SELECT * FROM refresh_families WHERE id=?",
-                                (fid,)).fetchone())
-    finally:
-        con.close()
+    return site.family(fid)
 
 
 def events(site, fid):
-    return [r[0] for r in site.query(
-        "SELECT kind FROM token_events WHERE family_id = ? ORDER BY id",
-        (fid,))]
+    return site.token_events(fid)
 
 
 # ---- S-J4: the cookie ---------------------------------------------------------
@@ -206,9 +200,9 @@ def test_s_j4_unknown_refresh_token_401(site, device, value):
 
 
 @pytest.fixture(scope="module")
-def short_site():
+def short_site(store):
     """Refresh tokens that live 1 s, access tokens 120 s."""
-    with sitectl.private_site("jwt-short", extra_env={
+    with sitectl.private_site(f"jwt-short-{store}", store=store, extra_env={
             "REFRESH_TOKEN_SECONDS": "1", "ACCESS_TOKEN_SECONDS": "120"}) as s:
         yield s
 
@@ -217,9 +211,8 @@ def test_s_j4_expired_refresh_token_refused(short_site):
     """S-J4: refresh expiry means logging in again."""
     d = Device(short_site)
     d.login()
-    [(created, expires)] = short_site.query(
-        "SELECT created, expires FROM refresh_tokens WHERE hash = ?",
-        (refresh_hash(d.refresh_token),))
+    row = short_site.refresh_token(d.refresh_token)
+    created, expires = row["created"], row["expires"]
     assert expires - created == 1               # REFRESH_TOKEN_SECONDS
     sitectl.wait_until(expires)                 # the deadline, no later
     r = d.refresh()
@@ -299,8 +292,7 @@ def test_s_j5_concurrent_refresh_exactly_one_succeeds(site, device):
     assert sorted(s for s, _ in results) == [200] + [401] * 7, results
     assert {d for s, d in results if s == 401} <= {"reused", "revoked"}
     fid = family_of(site, tok)[0]
-    assert site.query("SELECT count(*) FROM refresh_tokens WHERE "
-                      "family_id = ?", (fid,)) == [(2,)]
+    assert site.refresh_tokens_of(fid) == 2
 
 
 # ---- S-J5: pair binding -----------------------------------------------------------
@@ -384,8 +376,7 @@ def test_s_j6_logout_blacklists_and_stateless_still_works(site, device):
                         "access_token_blacklisted": True}
     assert set_cookie_headers(r) == [EXPIRE]
     jti, exp = payload_of(access)["jti"], payload_of(access)["exp"]
-    assert site.query("SELECT expires FROM token_blacklist WHERE jti = ?",
-                      (jti,)) == [(exp,)]
+    assert site.blacklist_expires(jti) == exp
     r = device.get("/api/me", access)
     assert r.status_code == 401
     assert r.headers["WWW-Authenticate"] == (
@@ -428,8 +419,7 @@ def test_s_j6_logout_all_revokes_every_device(site):
     assert laptop.get("/api/me").status_code == 401
     assert phone.get("/api/me/stateless").status_code == 200
     uid = site.query("SELECT id FROM users WHERE username='admin'")[0][0]
-    assert site.query("SELECT count(*) FROM refresh_families WHERE "
-                      "user_id = ? AND revoked_at IS NULL", (uid,)) == [(0,)]
+    assert [f for f in site.families(uid) if f["revoked_at"] is None] == []
     assert bob.refresh().status_code == 200
 
 
