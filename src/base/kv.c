@@ -232,6 +232,21 @@ void kv_arg_int(struct kv_args *a, long long v)
 }
 
 /*
+ * 1 when the last command failed because the server had closed this
+ * connection (a restart, an idle timeout), not because it was slow: the
+ * command was sent to a server that was gone, so it did not run. (The one
+ * exception, a server that died between running it and answering, may
+ * see it twice: a write is then one script that refuses or repeats
+ * harmlessly, except that a throttle attempt could be counted twice.)
+ */
+static int stale(const struct kv *kv)
+{
+	return kv->c->err == REDIS_ERR_EOF ||
+		(kv->c->err == REDIS_ERR_IO &&
+		 (errno == EPIPE || errno == ECONNRESET));
+}
+
+/*
  * Send argv; an error reply is ERR_UNAVAILABLE except NOSCRIPT when
  * noscript_ok (kv_eval loads the script then), which comes back as a
  * reply with *noscript set.
@@ -247,8 +262,18 @@ static enum err run_argv(struct kv *kv, int argc, const char *const *argv,
 		*noscript = 0;
 	if (!kv->c && (e = connect_kv(kv)))
 		return e;
-	if ((e = send_argv(kv, argc, argv, len, &r)))
-		return e;
+	r = redisCommandArgv(kv->c, argc, (const char **)argv, len);
+	if (!r && stale(kv)) {
+		/* Redis restarted since this connection was made: once more,
+		 * on a new connection. */
+		drop(kv);
+		if ((e = connect_kv(kv)))
+			return e;
+		r = redisCommandArgv(kv->c, argc, (const char **)argv, len);
+	}
+	if (!r)
+		return fail(kv, argv[0], kv->c->errstr[0] ? kv->c->errstr :
+			    "no reply");
 	if (r->type == REDIS_REPLY_ERROR) {
 		if (noscript && !strncmp(r->str, "NOSCRIPT", 8)) {
 			*noscript = 1;
