@@ -1,14 +1,17 @@
 /*
- * session.h - server-side sessions in SQLite (OWASP Session Management
- * cheat sheet).
+ * session.h - server-side sessions (OWASP Session Management cheat
+ * sheet), in SQLite or, with SESSION_STORE=redis, in Redis
+ * (session_redis.h): one interface, two back ends.
  *
  * The browser holds a 256-bit random ID (base64url, 43 characters); the
- * server stores only its BLAKE2b-256 hash, so the sessions table cannot be
+ * server stores only its BLAKE2b-256 hash, so the store cannot be
  * replayed. Each session has an idle deadline (pushed forward by use) and
  * an absolute deadline (never moved). The data is a JSON object.
  *
- * Every read-modify-write runs inside one BEGIN IMMEDIATE transaction, so
- * concurrent requests on the same session never lose an update.
+ * Every read-modify-write is atomic: one BEGIN IMMEDIATE transaction in
+ * SQLite, one Lua script or a compare-and-set in Redis, so concurrent
+ * requests on the same session never lose an update. A Redis failure is
+ * ERR_UNAVAILABLE (503).
  */
 #ifndef SESSION_H
 #define SESSION_H
