@@ -426,6 +426,39 @@ enum err kv_del_matching(struct kv *kv, const char *pattern, long long *n)
 	return e;
 }
 
+enum err kv_eval_int(struct kv *kv, struct kv_script *s, int nkeys,
+		     const struct kv_args *a, long long *out)
+{
+	redisReply *r;
+	enum err e;
+
+	*out = 0;
+	if ((e = kv_eval(kv, s, nkeys, a, &r)))
+		return e;
+	if (r->type == REDIS_REPLY_INTEGER) {
+		*out = r->integer;
+	} else {
+		log_msg("error", "redis %s: not an integer", s->name);
+		e = ERR_UNAVAILABLE;
+	}
+	kv_reply_free(r);
+	return e;
+}
+
+void kv_reply_copy(const redisReply *r, int i, char *dst, size_t cap)
+{
+	size_t len = 0;
+	const char *p = kv_reply_str(r, i, &len);
+
+	if (!p)
+		len = 0;
+	if (len >= cap)
+		len = cap - 1;
+	if (len)
+		memcpy(dst, p, len);
+	dst[len] = '\0';
+}
+
 void kv_reply_free(redisReply *r)
 {
 	if (r)

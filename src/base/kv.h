@@ -105,6 +105,18 @@ enum err kv_scan(struct kv *kv, const char *pattern,
  */
 enum err kv_del_matching(struct kv *kv, const char *pattern, long long *n);
 
+/*
+ * kv_eval_int: kv_eval for a script that answers an integer, into *out
+ * (0 on failure). Any other answer is ERR_UNAVAILABLE, logged with the
+ * script's name.
+ */
+enum err kv_eval_int(struct kv *kv, struct kv_script *s, int nkeys,
+		     const struct kv_args *a, long long *out);
+
+/* kv_reply_copy: string element i of r into dst (cap bytes, at least 1),
+ * cut to fit; "" when it is missing or not a string. */
+void kv_reply_copy(const redisReply *r, int i, char *dst, size_t cap);
+
 /* kv_reply_free: free a reply from kv_run or kv_eval. NULL-safe. */
 void kv_reply_free(redisReply *r);
 

@@ -3,6 +3,8 @@
  */
 #include "base/utf8.h"
 
+#include <string.h>
+
 int utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -51,4 +53,16 @@ int utf8_valid(const char *s, size_t n)
 		i += need + 1;
 	}
 	return 1;
+}
+
+size_t utf8_cut(const char *s, size_t cap)
+{
+	size_t n = s ? strnlen(s, cap + 1) : 0;
+
+	if (n <= cap)
+		return n;
+	n = cap;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
 }

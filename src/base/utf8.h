@@ -13,4 +13,9 @@
  */
 int utf8_valid(const char *s, size_t n);
 
+/* utf8_cut: how many bytes of s (NULL: 0) to keep so that at most cap
+ * are kept and no character is split: strlen(s) when it fits, else cap
+ * moved back to the start of the character it falls in. */
+size_t utf8_cut(const char *s, size_t cap);
+
 #endif

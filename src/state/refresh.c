@@ -11,6 +11,7 @@
 
 #include "base/config.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "state/refresh_redis.h"
 
 static const char *const outcome_text[] = {
@@ -72,14 +73,7 @@ void refresh_new_token(char out[REFRESH_TOKEN_LEN + 1],
 
 size_t refresh_ua_len(const char *user_agent)
 {
-	size_t n = user_agent ? strnlen(user_agent, REFRESH_UA_MAX) : 0;
-
-	/* Cut on a UTF-8 boundary: while the first byte left out is a
-	 * continuation byte, the character straddles the cut. */
-	if (n == REFRESH_UA_MAX)
-		while (n > 0 && ((unsigned char)user_agent[n] & 0xC0) == 0x80)
-			n--;
-	return n;
+	return utf8_cut(user_agent, REFRESH_UA_MAX);
 }
 
 static enum err event(struct db *db, long long family_id, long long user_id,

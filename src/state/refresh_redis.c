@@ -249,39 +249,6 @@ static long long new_family_id(void)
 
 /* ---- replies ---------------------------------------------------------- */
 
-/* A script's integer answer, or ERR_UNAVAILABLE for any other shape. */
-static enum err eval_int(struct db *db, struct kv_script *sc, int nkeys,
-			 const struct kv_args *a, long long *out)
-{
-	redisReply *r;
-	enum err e;
-
-	*out = 0;
-	if ((e = kv_eval(db->kv, sc, nkeys, a, &r)))
-		return e;
-	e = r->type == REDIS_REPLY_INTEGER ? ERR_OK : ERR_UNAVAILABLE;
-	if (!e)
-		*out = r->integer;
-	else
-		log_msg("error", "redis %s: not an integer", sc->name);
-	kv_reply_free(r);
-	return e;
-}
-
-/* Copy string element i of r into dst (cap bytes), "" when absent. */
-static void copy_str(const redisReply *r, int i, char *dst, size_t cap)
-{
-	size_t len = 0;
-	const char *p = kv_reply_str(r, i, &len);
-
-	if (!p)
-		len = 0;
-	if (len >= cap)
-		len = cap - 1;
-	if (len)
-		memcpy(dst, p, len);
-	dst[len] = '\0';
-}
 
 /* Fill fam (id) from elements i.. of r: user, alg, bound, access_jti,
  * access_exp, created, last_used, revoked_at. */
@@ -293,11 +260,11 @@ static void read_family(const redisReply *r, int i, long long id,
 	memset(fam, 0, sizeof(*fam));
 	fam->id = id;
 	fam->user_id = kv_reply_ll(r, i, 0);
-	copy_str(r, i + 1, alg, sizeof(alg));
+	kv_reply_copy(r, i + 1, alg, sizeof(alg));
 	fam->alg = token_alg_parse(alg) == TOKEN_RS256 ?
 		TOKEN_RS256 : TOKEN_HS256;
 	fam->bound = kv_reply_ll(r, i + 2, 0) != 0;
-	copy_str(r, i + 3, fam->access_jti, sizeof(fam->access_jti));
+	kv_reply_copy(r, i + 3, fam->access_jti, sizeof(fam->access_jti));
 	fam->access_exp = kv_reply_ll(r, i + 4, 0);
 	fam->created = kv_reply_ll(r, i + 5, 0);
 	fam->last_used = kv_reply_ll(r, i + 6, 0);
@@ -406,7 +373,7 @@ enum err refr_login(struct db *db, long long user_id, enum token_alg alg,
 			   refresh_ua_len(user_agent));
 		kv_arg(&a, "addr");
 		kv_arg(&a, client_addr ? client_addr : "");
-		if (!(e = eval_int(db, &login_lua, 4, &a, &done)) && done)
+		if (!(e = kv_eval_int(db->kv, &login_lua, 4, &a, &done)) && done)
 			*family_id = id;
 	}
 	if (!e && !done) {
@@ -552,7 +519,7 @@ static enum err revoke_one(struct db *db, long long id, long long user_id,
 	kv_arg_int(&a, now);
 	kv_arg(&a, kind);
 	kv_arg(&a, "");
-	if ((e = eval_int(db, &revoke_lua, 2, &a, &done)))
+	if ((e = kv_eval_int(db->kv, &revoke_lua, 2, &a, &done)))
 		return e;
 	if (done < 0)
 		return ERR_NOTFOUND;
@@ -674,7 +641,7 @@ enum err refr_live_count(struct db *db, long long user_id, long long *n)
 	kv_args_init(&a);
 	kv_arg(&a, uk);
 	kv_arg_int(&a, user_id);
-	return eval_int(db, &count_lua, 1, &a, n);
+	return kv_eval_int(db->kv, &count_lua, 1, &a, n);
 }
 
 /* String element i of r as (p, *len) for json_pack "s%", "" when nil. */
@@ -828,7 +795,7 @@ enum err refr_blacklist_add(struct db *db, const char *jti, long long exp)
 	kv_arg(&a, key);
 	kv_arg_int(&a, exp);
 	kv_arg_int(&a, clock_now(db));
-	return eval_int(db, &blacklist_lua, 1, &a, &done);
+	return kv_eval_int(db->kv, &blacklist_lua, 1, &a, &done);
 }
 
 enum err refr_blacklisted(struct db *db, const char *jti, int *yes)

@@ -78,8 +78,7 @@ int session_id_valid(const char *id)
 	return i == SESSION_ID_LEN;
 }
 
-/* Serialise data compactly; ERR_TOOBIG past SESSION_DATA_MAX. */
-static enum err dump_data(const json_t *data, char **out)
+enum err session_data_dump(const json_t *data, char **out)
 {
 	*out = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!*out)
@@ -96,7 +95,6 @@ static enum err dump_data(const json_t *data, char **out)
 static enum err read_row(sqlite3_stmt *st, struct session *s)
 {
 	const char *text;
-	json_error_t jerr;
 
 	s->user_id = sqlite3_column_int64(st, 0);
 	s->created = sqlite3_column_int64(st, 1);
@@ -106,8 +104,17 @@ static enum err read_row(sqlite3_stmt *st, struct session *s)
 	s->absolute_expires = sqlite3_column_int64(st, 5);
 	s->persistent = sqlite3_column_int(st, 6);
 	text = (const char *)sqlite3_column_text(st, 7);
+	if (!text)
+		text = "{}";
+	return session_data_load(s, text, strlen(text));
+}
+
+enum err session_data_load(struct session *s, const char *text, size_t len)
+{
+	json_error_t jerr;
+
 	json_decref(s->data);
-	s->data = json_loads(text ? text : "{}", 0, &jerr);
+	s->data = text ? json_loadb(text, len, 0, &jerr) : NULL;
 	if (!s->data || !json_is_object(s->data)) {
 		log_msg("error", "session data is not a JSON object");
 		json_decref(s->data);
@@ -293,7 +300,7 @@ enum err session_login(struct db *db, struct session *s,
 		e = ERR_NOMEM;
 		goto fail;
 	}
-	if ((e = dump_data(s->data, &data)))
+	if ((e = session_data_dump(s->data, &data)))
 		goto fail;
 	s->user_id = user_id;
 	s->persistent = persistent;
@@ -347,7 +354,7 @@ enum err session_update(struct db *db, struct session *s,
 	if ((e = db_begin(db)))
 		return e;
 	if ((e = select_row(db, s)) || (e = fn(s->data, arg)) ||
-	    (e = dump_data(s->data, &data)))
+	    (e = session_data_dump(s->data, &data)))
 		goto fail;
 	if ((e = db_exec(db, "UPDATE sessions SET data = ? WHERE id_hash = ?",
 			 "tb", data, s->id_hash, SESSION_HASH_BYTES)))
@@ -630,6 +637,15 @@ static json_t *text_or_null(const char *t)
 	return t ? json_string(t) : json_null();
 }
 
+/* An empty sessions-row record, {store, table, key, ttl, fields:
+ * {id_hash}}, for the two shapes below to fill. */
+static json_t *sqlite_shape_new(const char *hex, long long ttl)
+{
+	return json_pack("{s:s, s:s, s:s, s:I, s:{s:s}}", "store", "sqlite",
+			 "table", "sessions", "key", hex, "ttl",
+			 (json_int_t)ttl, "fields", "id_hash", hex);
+}
+
 /* The sessions row as {store, table, key, ttl, fields} from an SQLite
  * row (columns in store_map order, from column 0); ttl is the idle
  * deadline's distance from now, as Redis would count it. */
@@ -640,9 +656,7 @@ static json_t *sqlite_shape_from_row(sqlite3_stmt *st, const char *hex,
 	json_t *o, *f;
 	size_t i;
 
-	if (!(o = json_pack("{s:s, s:s, s:s, s:I, s:{s:s}}", "store",
-			    "sqlite", "table", "sessions", "key", hex, "ttl",
-			    (json_int_t)ttl, "fields", "id_hash", hex)))
+	if (!(o = sqlite_shape_new(hex, ttl)))
 		return NULL;
 	f = json_object_get(o, "fields");
 	for (i = 0; i < STORE_MAP_N; i++) {
@@ -709,9 +723,7 @@ static json_t *sqlite_shape_from_redis(const json_t *rd, const char *hex,
 	json_t *o, *sf;
 	size_t i;
 
-	if (!(o = json_pack("{s:s, s:s, s:s, s:I, s:{s:s}}", "store",
-			    "sqlite", "table", "sessions", "key", hex, "ttl",
-			    (json_int_t)ttl, "fields", "id_hash", hex)))
+	if (!(o = sqlite_shape_new(hex, ttl)))
 		return NULL;
 	sf = json_object_get(o, "fields");
 	for (i = 0; i < STORE_MAP_N; i++) {

@@ -14,6 +14,7 @@
 
 #include "base/kv.h"
 #include "base/log.h"
+#include "base/utf8.h"
 
 /* How many times a compare-and-set of the data is tried before the
  * request gives up with a 503 (each loser re-reads and tries again). */
@@ -123,51 +124,6 @@ static long long ttl_to(long long deadline, long long now)
 	return deadline - now > 0 ? deadline - now : 1;
 }
 
-/* Cut a string to cap bytes at a UTF-8 character boundary. */
-static size_t cut(const char *s, size_t cap)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (n <= cap)
-		return n;
-	n = cap;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
-}
-
-/* Serialise data as session.c stores it; ERR_TOOBIG past the limit. */
-static enum err dump(const json_t *data, char **out)
-{
-	*out = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!*out)
-		return ERR_NOMEM;
-	if (strlen(*out) > SESSION_DATA_MAX) {
-		free(*out);
-		*out = NULL;
-		return ERR_TOOBIG;
-	}
-	return ERR_OK;
-}
-
-/* A script's integer answer, or ERR_UNAVAILABLE for any other shape. */
-static enum err eval_int(struct db *db, struct kv_script *sc, int nkeys,
-			 const struct kv_args *a, long long *out)
-{
-	redisReply *r;
-	enum err e;
-
-	if ((e = kv_eval(db->kv, sc, nkeys, a, &r)))
-		return e;
-	e = r->type == REDIS_REPLY_INTEGER ? ERR_OK : ERR_UNAVAILABLE;
-	if (!e)
-		*out = r->integer;
-	else
-		log_msg("error", "redis %s: not an integer", sc->name);
-	kv_reply_free(r);
-	return e;
-}
-
 enum err sessr_create(struct db *db, struct session *s,
 		      const char *user_agent, const char *client_addr,
 		      long long now)
@@ -197,15 +153,15 @@ enum err sessr_create(struct db *db, struct session *s,
 	kv_arg(&a, "0");
 	kv_arg(&a, "ua");
 	kv_arg_bin(&a, user_agent ? user_agent : "",
-		   cut(user_agent, SESSION_UA_MAX));
+		   utf8_cut(user_agent, SESSION_UA_MAX));
 	kv_arg(&a, "addr");
 	kv_arg_bin(&a, client_addr ? client_addr : "",
-		   cut(client_addr, SESSION_ADDR_MAX));
+		   utf8_cut(client_addr, SESSION_ADDR_MAX));
 	kv_arg(&a, "data");
 	kv_arg(&a, "{}");
 	kv_arg(&a, "ver");
 	kv_arg(&a, "1");
-	if ((e = eval_int(db, &create_lua, 1, &a, &made)))
+	if ((e = kv_eval_int(db->kv, &create_lua, 1, &a, &made)))
 		return e;
 	return made == 1 ? ERR_OK : ERR_INTERNAL;
 }
@@ -214,7 +170,6 @@ enum err sessr_create(struct db *db, struct session *s,
 static enum err read_reply(const redisReply *r, struct session *s,
 			   long long *ver)
 {
-	json_error_t jerr;
 	size_t len;
 	const char *data;
 
@@ -232,15 +187,7 @@ static enum err read_reply(const redisReply *r, struct session *s,
 	if (ver)
 		*ver = kv_reply_ll(r, 8, 0);
 	data = kv_reply_str(r, 7, &len);
-	json_decref(s->data);
-	s->data = data ? json_loadb(data, len, 0, &jerr) : NULL;
-	if (!s->data || !json_is_object(s->data)) {
-		log_msg("error", "session data in redis is not a JSON object");
-		json_decref(s->data);
-		s->data = NULL;
-		return ERR_DB;
-	}
-	return ERR_OK;
+	return session_data_load(s, data, len);
 }
 
 /* HMGET the session of s->id_hash into s, with its ver. */
@@ -282,7 +229,7 @@ enum err sessr_delete(struct db *db, const struct session *s)
 	kv_arg(&a, key);
 	kv_arg(&a, hex);
 	kv_arg(&a, "");
-	return eval_int(db, &end_lua, 1, &a, &n);
+	return kv_eval_int(db->kv, &end_lua, 1, &a, &n);
 }
 
 enum err sessr_touch(struct db *db, struct session *s, long long now)
@@ -300,7 +247,7 @@ enum err sessr_touch(struct db *db, struct session *s, long long now)
 	kv_arg_int(&a, s->idle_expires);
 	kv_arg_int(&a, ttl_to(s->idle_expires, now));
 	kv_arg(&a, s->user_id ? "1" : "0");
-	return eval_int(db, &touch_lua, 2, &a, &n);
+	return kv_eval_int(db->kv, &touch_lua, 2, &a, &n);
 }
 
 /*
@@ -350,7 +297,7 @@ static enum err write_once(struct db *db, const unsigned char *old_hash,
 	       "1" : "0");
 	for (i = 0; extra && i < extra->n; i++)
 		kv_arg_bin(&a, extra->v[i], extra->len[i]);
-	return eval_int(db, &write_lua, 4, &a, result);
+	return kv_eval_int(db->kv, &write_lua, 4, &a, result);
 }
 
 /* A short random pause before a compare-and-set is tried again. */
@@ -393,7 +340,7 @@ enum err sessr_login(struct db *db, struct session *s,
 			goto fail;
 		}
 		free(data);
-		if ((e = dump(s->data, &data)))
+		if ((e = session_data_dump(s->data, &data)))
 			goto fail;
 		session_id_new(s->id, s->id_hash);
 		s->user_id = user_id;
@@ -472,7 +419,7 @@ enum err sessr_update(struct db *db, struct session *s,
 
 	for (tries = 0; tries < CAS_TRIES; tries++) {
 		if ((e = select_ver(db, s, &ver)) || (e = fn(s->data, arg)) ||
-		    (e = dump(s->data, &data)))
+		    (e = session_data_dump(s->data, &data)))
 			goto fail;
 		kv_args_init(&f);
 		kv_arg(&f, "data");
@@ -510,21 +457,6 @@ static int by_last_seen(const void *pa, const void *pb)
 	if (a->created != b->created)
 		return a->created < b->created ? 1 : -1;
 	return 0;
-}
-
-/* Copy reply string element i into dst (cap bytes), truncated. */
-static void copy_str(const redisReply *r, size_t i, char *dst, size_t cap)
-{
-	size_t len = 0;
-	const char *p = kv_reply_str(r, (int)i, &len);
-
-	if (!p)
-		len = 0;
-	if (len >= cap)
-		len = cap - 1;
-	if (len)
-		memcpy(dst, p, len);
-	dst[len] = '\0';
 }
 
 enum err sessr_list_user(struct db *db, long long user_id, long long now,
@@ -565,8 +497,8 @@ enum err sessr_list_user(struct db *db, long long user_id, long long now,
 		si->idle_expires = kv_reply_ll(r, (int)(8 * i + 3), 0);
 		si->absolute_expires = kv_reply_ll(r, (int)(8 * i + 4), 0);
 		si->persistent = (int)kv_reply_ll(r, (int)(8 * i + 5), 0);
-		copy_str(r, 8 * i + 6, si->user_agent, sizeof(si->user_agent));
-		copy_str(r, 8 * i + 7, si->client_addr,
+		kv_reply_copy(r, (int)(8 * i + 6), si->user_agent, sizeof(si->user_agent));
+		kv_reply_copy(r, (int)(8 * i + 7), si->client_addr,
 			 sizeof(si->client_addr));
 	}
 	kv_reply_free(r);
@@ -592,7 +524,7 @@ enum err sessr_revoke(struct db *db, long long user_id,
 	kv_arg(&a, key);
 	kv_arg(&a, hex);
 	kv_arg_int(&a, user_id);
-	if ((e = eval_int(db, &end_lua, 1, &a, &done)))
+	if ((e = kv_eval_int(db->kv, &end_lua, 1, &a, &done)))
 		return e;
 	return done == 1 ? ERR_OK : ERR_NOTFOUND;
 }
@@ -611,7 +543,7 @@ enum err sessr_revoke_others(struct db *db, long long user_id,
 	kv_args_init(&a);
 	kv_arg(&a, idx);
 	kv_arg(&a, hex);
-	e = eval_int(db, &others_lua, 1, &a, &count);
+	e = kv_eval_int(db->kv, &others_lua, 1, &a, &count);
 	if (n)
 		*n = e ? 0 : (int)count;
 	return e;

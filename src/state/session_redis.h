@@ -23,6 +23,16 @@
 #define SESSION_REDIS_PREFIX "session:"
 #define SESSION_REDIS_KEY_MAX 80
 
+/* session_data_dump: data as both back ends store it, compact with
+ * sorted keys, into *out (free it); ERR_TOOBIG past SESSION_DATA_MAX.
+ * Defined in session.c. */
+enum err session_data_dump(const json_t *data, char **out);
+
+/* session_data_load: parse len bytes at text (NULL: missing) into
+ * s->data, replacing it; ERR_DB, logged, when it is not a JSON object.
+ * Defined in session.c. */
+enum err session_data_load(struct session *s, const char *text, size_t len);
+
 /* sessr_key: "session:<64 hex>" for id_hash into out. */
 void sessr_key(const unsigned char id_hash[SESSION_HASH_BYTES],
 	       char out[SESSION_REDIS_KEY_MAX]);
