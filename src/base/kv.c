@@ -126,6 +126,19 @@ const char *kv_url(const struct kv *kv)
 	return kv->url;
 }
 
+char *kv_cli(const struct kv *kv, char *out, size_t cap)
+{
+	if (kv->path[0])
+		snprintf(out, cap, "redis-cli -s %s", kv->path);
+	else if (kv->dbnum)
+		snprintf(out, cap, "redis-cli -h %s -p %d -n %d", kv->host,
+			 kv->port, kv->dbnum);
+	else
+		snprintf(out, cap, "redis-cli -h %s -p %d", kv->host,
+			 kv->port);
+	return out;
+}
+
 /* Log a failure once per outage: the first failed call after a success. */
 static enum err fail(struct kv *kv, const char *what, const char *why)
 {

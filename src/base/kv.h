@@ -59,6 +59,11 @@ void kv_close(struct kv *kv);
 /* kv_url: the URL kv was opened with (for the pages and logs). */
 const char *kv_url(const struct kv *kv);
 
+/* kv_cli: the redis-cli command line that reaches kv, into out (cap
+ * bytes): "redis-cli -s <socket>", or "redis-cli -h <host> -p <port>"
+ * with " -n <db>" when it is not 0. Never the password. Returns out. */
+char *kv_cli(const struct kv *kv, char *out, size_t cap);
+
 /* kv_args_init: an empty command. */
 void kv_args_init(struct kv_args *a);
 
