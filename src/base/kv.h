@@ -87,6 +87,19 @@ void kv_arg_int(struct kv_args *a, long long v);
 enum err kv_run(struct kv *kv, const struct kv_args *a, redisReply **out);
 
 /*
+ * kv_pipeline: the n commands of a in one round trip (sent together, then
+ * the n replies read), without a script's cost; out[i] is the reply of
+ * a[i] (each freed with kv_reply_free). Not atomic: another client's
+ * command may run between two of them, so use it for reads that stay
+ * right when that happens (read the fields, then the TTL). ERR_INVAL for
+ * no command or a bad one, ERR_UNAVAILABLE as kv_run, or when any reply
+ * is an error (every out[i] is NULL then). Retried once on a connection
+ * Redis had closed, as kv_run is.
+ */
+enum err kv_pipeline(struct kv *kv, const struct kv_args *a, int n,
+		     redisReply **out);
+
+/*
  * kv_eval: run script s (EVALSHA, loading it first when Redis does not
  * know its SHA) with the first nkeys words of a as KEYS and the rest as
  * ARGV. Errors as for kv_run.
