@@ -803,7 +803,7 @@ class Node:
         for k in ("SESSION_IDLE_SECONDS", "SESSION_ABSOLUTE_SECONDS",
                   "SESSION_REMEMBER_SECONDS", "CLASSROOM", "TEMPLATES",
                   "ACCESS_TOKEN_SECONDS", "REFRESH_TOKEN_SECONDS",
-                  "REDIS_TIMEOUT_MS", "CGI_DIR", "FCGI_WRAPPER", "HTTPS"):
+                  "REDIS_TIMEOUT_MS", "HTTPS"):
             env.pop(k, None)
         env.update({
             "SITE_ROOT": str(SITE_ROOT), "RUN_DIR": str(self.run_dir),
