@@ -25,6 +25,11 @@ appendfsync always), as `make run SESSION_STORE=redis` does. The state
 accessors (session_row, sessions, login_failures, dump) read whichever
 store the site uses, so one test runs against both.
 
+Cluster is what `make cluster` runs (issue 13): a private Redis, two
+lighttpd nodes with SCALE_NODE=a|b and SESSION_STORE=redis on one
+database, and a real HAProxy on tools/haproxy.cfg, on free ports; its
+front, sticky and node endpoints take a Client like a Site does.
+
 Nothing here depends on the C code beyond its public interface: the
 environment variables read by lighttpd.conf, build/siteinit, the URLs,
 the SQLite schema and the Redis key layout (src/state/*_redis.h).
@@ -728,6 +733,341 @@ class Site:
                 v = r.get(k)
             rows.append((k, kind, v))
         return sorted(rows, key=repr)
+
+
+# ---- make cluster: HAProxy, two nodes, one Redis (issue 13) -----------------
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+HAPROXY_CFG = SITE_ROOT / "tools" / "haproxy.cfg"
+NODES = ("a", "b")
+
+
+def _environ(pid: int) -> list[bytes]:
+    return _read(Path("/proc") / str(pid) / "environ").split(b"\0")
+
+
+def _alive(pid: int) -> bool:
+    """pid runs and is not a zombie."""
+    state = _read(Path("/proc") / str(pid) / "stat").split(b")")[-1].split()
+    return bool(state) and state[0] != b"Z"
+
+
+class Endpoint:
+    """One address of a cluster (a HAProxy front or a node), in the shape
+    Client and the request helpers expect of a Site: host, port, base,
+    url(), origin and verify."""
+
+    def __init__(self, host: str, port: int):
+        self.host = host
+        self.port = port
+        self.verify = True
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def origin(self) -> str:
+        return self.base
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+class Node:
+    """One app node of a cluster: a lighttpd with every program, on its
+    own port and FastCGI socket folder, with SCALE_NODE=name."""
+
+    def __init__(self, cluster: "Cluster", name: str, port: int):
+        self.cluster = cluster
+        self.name = name
+        self.port = port
+        self.proc = None
+        self.run_dir = cluster.tmp / f"run-{name}"
+        self.run_dir.mkdir()
+        self.endpoint = Endpoint(cluster.host, port)
+
+    @property
+    def other_socket(self) -> Path:
+        return self.run_dir / "other.sock"
+
+    @property
+    def log_path(self) -> Path:
+        return self.cluster.tmp / f"lighttpd-{self.name}.log"
+
+    def log_text(self) -> str:
+        return _read(self.log_path).decode("utf-8", "replace")
+
+    def start(self) -> "Node":
+        c = self.cluster
+        env = dict(os.environ)
+        for k in ("SESSION_IDLE_SECONDS", "SESSION_ABSOLUTE_SECONDS",
+                  "SESSION_REMEMBER_SECONDS", "CLASSROOM", "TEMPLATES",
+                  "ACCESS_TOKEN_SECONDS", "REFRESH_TOKEN_SECONDS",
+                  "REDIS_TIMEOUT_MS", "HTTPS"):
+            env.pop(k, None)
+        env.update({
+            "SITE_ROOT": str(SITE_ROOT), "RUN_DIR": str(self.run_dir),
+            "HOST": c.host, "PORT": str(self.port),
+            "OTHER_PORT": str(c.other_port),
+            "OTHER_SOCKET": str(self.other_socket),
+            "DB": str(c.db_path), "KEYS": str(c.keys_dir), "TZ": "UTC",
+            "SESSION_STORE": "redis", "REDIS_URL": c.redis_server.url,
+            "SCALE_NODE": self.name, "GATEWAY_SECRET": c.secret,
+        })
+        log = open(self.log_path, "ab")
+        try:
+            self.proc = subprocess.Popen(
+                [LIGHTTPD, "-D", "-f", str(SITE_ROOT / "lighttpd.conf")],
+                env=env, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, cwd=str(c.tmp))
+        finally:
+            log.close()
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                r = requests.get(self.endpoint.url("/session/state"),
+                                 timeout=HTTP_TIMEOUT)
+                if r.status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"node {self.name} did not start:\n"
+                           f"{self.log_text()[-3000:]}")
+
+    def fcgi_pids(self) -> list[int]:
+        """The node's FastCGI programs: the processes other than its
+        lighttpd whose environment holds RUN_DIR=<its folder>
+        (lighttpd.conf hands RUN_DIR to every program), orphans of a
+        killed lighttpd included."""
+        marker = b"RUN_DIR=" + str(self.run_dir).encode()
+        mine = self.proc.pid if self.proc is not None else None
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == mine:
+                continue
+            pid = int(entry.name)
+            if marker in _environ(pid) and _alive(pid):
+                found.append(pid)
+        return found
+
+    def kill9(self) -> list[int]:
+        """kill -9 of the node's lighttpd and every one of its programs
+        (a crashed machine): the PIDs killed."""
+        pids = [self.proc.pid] + self.fcgi_pids()
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait(timeout=STOP_TIMEOUT)
+        deadline = time.monotonic() + REAP_TIMEOUT
+        while self.fcgi_pids() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return pids
+
+    def stop(self) -> list[int]:
+        """SIGTERM the node's lighttpd and wait; its programs still running
+        after REAP_TIMEOUT are killed and returned."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=STOP_TIMEOUT)
+        deadline = time.monotonic() + REAP_TIMEOUT
+        left = self.fcgi_pids()
+        while left and time.monotonic() < deadline:
+            time.sleep(0.1)
+            left = self.fcgi_pids()
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return left
+
+
+class Cluster:
+    """What `make cluster` runs, on free loopback ports of a test's own:
+    a private redis-server (RedisServer), node a and node b (two real
+    lighttpd with every program, SESSION_STORE=redis, SCALE_NODE, one
+    shared database and keys copied from the pristine ones) and a real
+    HAProxy on tools/haproxy.cfg with the variables tools/cluster.sh
+    sets. Ports are free ones, not PORT..PORT+4.
+
+        cl = Cluster().start()
+        Client(cl.front).login(...)      # round robin, gateway at /gw/
+        Client(cl.sticky)                # HAProxy's SERVERID cookie
+        cl.node["a"].kill9()
+        cl.stop()                        # LeftoverProcesses if any stays
+
+    Every start and stop is bounded (START_TIMEOUT, STOP_TIMEOUT,
+    REAP_TIMEOUT), and stop ends everything start started."""
+
+    def __init__(self, name="cluster"):
+        self.name = name
+        self.host = "127.0.0.1"
+        self.tmp = None
+        self.redis_server = None
+        self.node: dict[str, Node] = {}
+        self.haproxy = None
+        self.secret = None
+
+    # ---- paths and addresses -----------------------------------------------
+    @property
+    def db_path(self) -> Path:
+        return self.tmp / "site.sqlite"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.tmp / "keys"
+
+    @property
+    def haproxy_log(self) -> Path:
+        return self.tmp / "haproxy.log"
+
+    def haproxy_text(self) -> str:
+        return _read(self.haproxy_log).decode("utf-8", "replace")
+
+    # ---- start / stop ------------------------------------------------------
+    def start(self) -> "Cluster":
+        import secrets
+        if not os.access(CGI_BIN / "gateway.fcgi", os.X_OK):
+            raise RuntimeError("cgi-bin/gateway.fcgi is missing: run "
+                               f"`make -C {SITE_ROOT} all` first")
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"sitetest-{self.name}-"))
+        try:
+            copy_pristine(self.db_path, self.keys_dir)
+            self.secret = secrets.token_hex(32)
+            self.redis_server = RedisServer(self.tmp / "redis").start()
+            ports = set()
+            while len(ports) < 5:
+                ports.add(free_port())
+            (self.front_port, self.sticky_port, port_a, port_b,
+             self.other_port) = sorted(ports)
+            self.front = Endpoint(self.host, self.front_port)
+            self.sticky = Endpoint(self.host, self.sticky_port)
+            self.other = Endpoint(self.host, self.other_port)
+            for name, port in zip(NODES, (port_a, port_b)):
+                self.node[name] = Node(self, name, port).start()
+            self._start_haproxy()
+            return self
+        except BaseException:
+            self.stop(check=False)
+            raise
+
+    def haproxy_env(self) -> dict:
+        """The variables tools/haproxy.cfg reads, as tools/cluster.sh
+        sets them."""
+        a, b = self.node["a"], self.node["b"]
+        return {
+            "HOST": self.host, "FRONT_PORT": str(self.front_port),
+            "STICKY_PORT": str(self.sticky_port),
+            "OTHER_SITE_PORT": str(self.other_port),
+            "NODE_A": f"{self.host}:{a.port}",
+            "NODE_B": f"{self.host}:{b.port}",
+            "OTHER_A": str(a.other_socket), "OTHER_B": str(b.other_socket),
+            "GW_PUBKEY": str(self.keys_dir / "jwt_rs256.pub.pem"),
+            "GATEWAY_SECRET": self.secret,
+        }
+
+    def _start_haproxy(self):
+        env = dict(os.environ)
+        env.update(self.haproxy_env())
+        log = open(self.haproxy_log, "ab")
+        try:
+            self.haproxy = subprocess.Popen(
+                [HAPROXY, "-db", "-f", str(HAPROXY_CFG)], env=env,
+                stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, cwd=str(self.tmp))
+        finally:
+            log.close()
+        # Up when the round-robin front has answered from both nodes.
+        seen = set()
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline and seen != set(NODES):
+            if self.haproxy.poll() is not None:
+                break
+            try:
+                r = requests.get(self.front.url("/session/state"),
+                                 timeout=HTTP_TIMEOUT)
+                if r.status_code == 200:
+                    seen.add(r.headers.get("X-Node"))
+                    continue
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        if seen != set(NODES):
+            raise RuntimeError("haproxy did not start (answers from "
+                               f"{sorted(seen)}):\n"
+                               f"{self.haproxy_text()[-3000:]}")
+
+    def wait_node_down(self, name: str, timeout: float = 5.0) -> float:
+        """Seconds until HAProxy's log says node name is DOWN in the
+        round-robin backend (its health checks), at most timeout."""
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < timeout:
+            if f"Server nodes/{name} is DOWN" in self.haproxy_text():
+                return time.monotonic() - t0
+            time.sleep(0.05)
+        raise AssertionError(f"HAProxy did not take node {name} out in "
+                             f"{timeout} s:\n{self.haproxy_text()[-2000:]}")
+
+    def stop(self, check=True):
+        """Stop HAProxy, both nodes (and their programs) and Redis, and
+        remove the folder. With check, a program left running by a node's
+        lighttpd is reported (LeftoverProcesses) after being killed."""
+        left = []
+        if self.haproxy is not None:
+            if self.haproxy.poll() is None:
+                self.haproxy.terminate()
+                try:
+                    self.haproxy.wait(timeout=STOP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    self.haproxy.kill()
+                    self.haproxy.wait(timeout=STOP_TIMEOUT)
+            self.haproxy = None
+        for node in self.node.values():
+            left += node.stop()
+        self.node = {}
+        if self.redis_server is not None:
+            self.redis_server.stop()
+            self.redis_server = None
+        if self.tmp and not left:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        if left and check:
+            raise LeftoverProcesses(f"FastCGI processes of {self.name} "
+                                    f"still running: {left}")
+
+    # ---- state -------------------------------------------------------------
+    def db(self) -> sqlite3.Connection:
+        """A read-only connection to the shared database."""
+        con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True,
+                              timeout=10)
+        con.row_factory = sqlite3.Row
+        return con
+
+    def redis(self):
+        return self.redis_server.client()
+
+    def abnormal_log_lines(self) -> dict[str, list[str]]:
+        """abnormal_log_lines of each node's lighttpd log."""
+        return {n: abnormal_log_lines(node.log_text())
+                for n, node in self.node.items()}
+
+
+@contextlib.contextmanager
+def running_cluster(name="cluster"):
+    """A Cluster started for the with block and stopped after it."""
+    cl = Cluster(name).start()
+    try:
+        yield cl
+    finally:
+        cl.stop()
 
 
 # ---- HTTP clients ------------------------------------------------------------

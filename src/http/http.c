@@ -415,6 +415,13 @@ void http_request_free(struct http_request *r)
 	free(r->host);
 	free(r->authorization);
 	free(r->remote_addr);
+	free(r->gw.secret);
+	free(r->gw.sub);
+	free(r->gw.name);
+	free(r->gw.role);
+	free(r->gw.jti);
+	free(r->gw.exp);
+	free(r->gw.ver);
 	http_request_init(r);
 }
 
@@ -633,6 +640,13 @@ enum err http_request_parse(struct http_request *r, http_getenv_fn get,
 		{ "HTTP_HOST",            &r->host },
 		{ "HTTP_AUTHORIZATION",   &r->authorization },
 		{ "REMOTE_ADDR",          &r->remote_addr },
+		{ "HTTP_X_GATEWAY_SECRET", &r->gw.secret },
+		{ "HTTP_X_GATEWAY_SUB",   &r->gw.sub },
+		{ "HTTP_X_GATEWAY_NAME",  &r->gw.name },
+		{ "HTTP_X_GATEWAY_ROLE",  &r->gw.role },
+		{ "HTTP_X_GATEWAY_JTI",   &r->gw.jti },
+		{ "HTTP_X_GATEWAY_EXP",   &r->gw.exp },
+		{ "HTTP_X_GATEWAY_VER",   &r->gw.ver },
 	};
 	const char *https, *part = NULL;
 	size_t i;

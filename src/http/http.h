@@ -52,6 +52,22 @@ enum http_method {
 };
 
 /*
+ * The X-Gateway-* headers HAProxy adds under `make cluster` after it has
+ * verified a bearer token itself (S-J11): the claims it read and the
+ * secret that shows the request came through it. Client input like any
+ * header until site/gateway.h has compared the secret.
+ */
+struct http_gateway {
+	char *secret;     /* X-Gateway-Secret */
+	char *sub;        /* X-Gateway-Sub */
+	char *name;       /* X-Gateway-Name */
+	char *role;       /* X-Gateway-Role */
+	char *jti;        /* X-Gateway-Jti */
+	char *exp;        /* X-Gateway-Exp */
+	char *ver;        /* X-Gateway-Ver */
+};
+
+/*
  * A parsed request. Header strings are copies (never NULL: absent is "").
  * form is filled for application/x-www-form-urlencoded bodies; json for
  * application/json bodies (a JSON object; NULL otherwise).
@@ -74,6 +90,7 @@ struct http_request {
 	char              *host;
 	char              *authorization;
 	char              *remote_addr;
+	struct http_gateway gw;             /* X-Gateway-* headers */
 	int                https;           /* 1 when served over TLS */
 	const char        *bad_part;        /* after a failed parse: static
 					       name of the part at fault:

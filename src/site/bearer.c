@@ -30,12 +30,7 @@ int bearer_origin_ok(struct ctx *c)
 	return 1;
 }
 
-/*
- * The 401 of a missing (r == TOKEN_VALID) or refused token, as
- * bearer_check_or_reply describes it: ERR_AUTH with the answer kept, or
- * the error that kept it from being made.
- */
-static enum err reply_unauthorized(struct ctx *c, enum token_reason r)
+enum err bearer_reply_refused(struct ctx *c, enum token_reason r)
 {
 	struct buf h;
 	enum err e;
@@ -72,7 +67,7 @@ enum err bearer_check_or_reply(struct ctx *c, const struct token_keys *k,
 
 	memset(out, 0, sizeof(*out));
 	if (!tok)
-		return reply_unauthorized(c, TOKEN_VALID);
+		return bearer_reply_refused(c, TOKEN_VALID);
 	r = token_verify(k, tok, c->now, 0, out);
 	if (r == TOKEN_VALID && stateful) {
 		r = revoke_access_check(c->db, out, &e);
@@ -83,7 +78,7 @@ enum err bearer_check_or_reply(struct ctx *c, const struct token_keys *k,
 	}
 	if (r != TOKEN_VALID) {
 		token_claims_cleanup(out);
-		return reply_unauthorized(c, r);
+		return bearer_reply_refused(c, r);
 	}
 	return ERR_OK;
 }

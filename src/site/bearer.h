@@ -45,6 +45,16 @@ int bearer_origin_ok(struct ctx *c);
 enum err bearer_check_or_reply(struct ctx *c, const struct token_keys *k,
 			       int stateful, struct token_claims *out);
 
+/*
+ * bearer_reply_refused: the 401 bearer_check_or_reply answers, for a
+ * handler that judged the token another way (the gateway route, S-J11):
+ * r is why the token is refused, or TOKEN_VALID for "no token was sent"
+ * (the bare challenge). Returns ERR_AUTH with the answer kept
+ * (site_keep_answer), for the handler to return, or the error that kept
+ * the answer from being made.
+ */
+enum err bearer_reply_refused(struct ctx *c, enum token_reason r);
+
 /* bearer_claims_json: the verified claims and header facts as a JSON
  * object {header:{alg,kid}, claims:{...}} (new reference, NULL on OOM). */
 json_t *bearer_claims_json(const struct token_claims *cl);
