@@ -423,15 +423,14 @@ static enum err family_revoke(struct ctx *c)
  * GET /api/auth/store?jti=: where this browser's refresh token lives
  * (S-J10; C §7): the records refresh_stored_json finds for the refresh
  * cookie and, with jti, that access token's blacklist entry; how long
- * reading them took (read_us, one round trip to Redis); the node that
- * read them (SCALE_NODE, null outside the cluster); and the command line
- * that opens the store. The cookie proves whose family it is; a jti only
+ * reading them took (read_us, one round trip to Redis); and the command
+ * line that opens the store. Which node read them is the answer's X-Node
+ * header under `make cluster`. The cookie proves whose family it is; a jti only
  * says whether that token is blacklisted. Never a raw token.
  */
 static enum err store_view(struct ctx *c)
 {
 	const char *presented = cookie_get(&c->req.cookies, REFRESH_COOKIE);
-	const char *node = config_str("SCALE_NODE", "");
 	char cli[STORE_CLI_MAX];
 	json_t *o;
 	double t0;
@@ -446,8 +445,6 @@ static enum err store_view(struct ctx *c)
 		return e;
 	if (json_object_set_new(o, "read_us", json_real(clock_mono_us() -
 							 t0)) ||
-	    json_object_set_new(o, "node", *node ? json_string(node) :
-				json_null()) ||
 	    json_object_set_new(o, "cli", json_string(
 					store_cli(c->db, c->cfg->db_path, cli,
 						  sizeof(cli)))) ||

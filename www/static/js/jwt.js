@@ -526,12 +526,16 @@
   }
 
   /* GET /api/auth/store: the refresh cookie's keys and the blacklist
-   * entry of the token logged out last (else of the current token). */
+   * entry of the token logged out last (else of the current token); the
+   * node that read them is the answer's X-Node header (make cluster). */
   function loadStore() {
     var jti = loggedOutJti || (access ? payload().jti : null);
     return fetch('/api/auth/store' + (jti ? '?jti=' + encodeURIComponent(jti) : ''),
                  { credentials: 'same-origin' })
-      .then(function (r) { return r.json(); })
+      .then(function (r) {
+        var node = r.headers.get('X-Node');   // under make cluster
+        return r.json().then(function (d) { if (d) d.node = node; return d; });
+      })
       .then(function (d) {
         if (!d || !d.records) return;
         storeData = d;
