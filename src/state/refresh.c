@@ -198,7 +198,9 @@ static enum err revoke_locked(struct db *db, const struct refresh_family *f,
 	if (db_changes(db) != 1)
 		return ERR_OK;
 	*changed = 1;
-	if (f->access_jti[0] && f->access_exp > now &&
+	/* refresh_blacklist_add skips a token past exp + TOKEN_LEEWAY; one
+	 * just past exp still verifies, so it is listed too. */
+	if (f->access_jti[0] &&
 	    (e = refresh_blacklist_add(db, f->access_jti, f->access_exp,
 				       now)))
 		return e;
