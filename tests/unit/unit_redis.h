@@ -28,7 +28,9 @@
 #include "base/kv.h"
 #include "state/store.h"
 
+#ifndef UNIT_REDIS_SERVER
 #define UNIT_REDIS_SERVER    "/usr/bin/redis-server"
+#endif
 #define UNIT_REDIS_WAIT_MS   5000    /* for PING after a start, and for
 					the exit after SIGTERM */
 #define UNIT_REDIS_TIMEOUT   "300"   /* REDIS_TIMEOUT_MS of the store */
