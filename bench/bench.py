@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """bench.py - `make bench`: load each endpoint with wrk and report it as a
 ratio to a trivial FastCGI "hello" served by the same lighttpd in the same
-run, then check that no FastCGI process grows over 100k requests.
+run, on the SQLite store and again on the Redis store, then check that no
+FastCGI process grows over 100k requests.
 
 It starts the site (tests/sitectl.py: a real lighttpd on a free port with a
 temporary database), prepares 32 logged-in sessions, 32 guest carts and 32
@@ -13,6 +14,19 @@ and writes the figures as JSON (build/bench/results.json, or --out).
 Nothing here asserts a timing: the targets are printed as met or missed,
 for a person to read.
 
+Redis (issue 12 section 7): once the SQLite site is stopped, a second site
+is started with store="redis" (its own private redis-server on a unix
+socket, every program run with SESSION_STORE=redis), and hello,
+session_me, cart_add and api_me_hs256 (/api/me checks the blacklist in
+the store) are measured on it the same way. Each of its rows is a ratio
+to that site's own hello; "vs sqlite" divides it by the same endpoint's
+ratio on the SQLite site (for hello itself: the two runs' req/s, i.e. how
+far the machine drifted between them). /session/me on Redis must reach
+0.8x hello and be no slower than on SQLite (vs sqlite >= 1.0). The
+results go under "results_redis" in the JSON; every row says its
+"store". Each site, and the redis-server, is stopped even when a run
+fails, and each site's lighttpd log is checked for a dead backend.
+
 POST /cart/add: a cart holds at most CART_QTY_MAX (99) of each of the 12
 products, so 32 carts take 32 x 12 x 99 = 38016 adds of qty 1 before an
 add would rightly answer 400. The carts are cleared (POST /cart/clear)
@@ -20,9 +34,10 @@ after every pass, and the measured time is split into passes short
 enough, at the warm-up rate, to use at most 80% of that room; every add
 measured answers 303.
 
-Memory: the RSS of every FastCGI process is read after the warm-ups and
-again once each program has served at least --memory-requests requests
-since (the measured passes count; top-up passes add the rest).
+Memory, on both sites: the RSS of every FastCGI process is read after the
+warm-ups and again once each program has served at least
+--memory-requests requests since (the measured passes count; top-up
+passes add the rest).
 """
 import argparse
 import json
@@ -58,6 +73,17 @@ TARGETS = {
     "session_me": 0.6,
     "cart_add": 0.3,
 }
+STORES = ("sqlite", "redis")
+# what each store's site measures, in this order (hello first: the others
+# are ratios to it)
+ENDPOINTS = {
+    "sqlite": ("hello", "static", "session_me", "cart_add", "api_me_hs256",
+               "api_me_rs256"),
+    "redis": ("hello", "session_me", "cart_add", "api_me_hs256"),
+}
+# on the Redis site: ratio to its hello, and to the SQLite figure
+TARGETS_REDIS = {"session_me": 0.8}
+VS_SQLITE_MIN = {"session_me": 1.0}
 
 
 def wrk(site, path, headers_file, seconds, method="GET", ok=0):
@@ -167,36 +193,50 @@ class Endpoint:
         return r
 
 
-def endpoints(site, tmp):
-    sess = session_clients(site)
-    guests = cart_guests(site)
-    products = [row[0] for row in
-                site.query("SELECT id FROM products ORDER BY id")]
-    hs = access_tokens(site, "HS256")
-    rs = access_tokens(site, "RS256")
+def endpoints(site, tmp, names):
+    """The endpoints called names, in that order, on site, each with the
+    sessions, carts or tokens it needs (and only those); also the clients
+    to close afterwards."""
+    clients = []
     form = "Content-Type: application/x-www-form-urlencoded"
-    # request k: cart k % 32, product k // 32 (consecutive requests go to
-    # different carts)
-    cart_lines = [f"Cookie: sid={c.sid}|{form}|@body: product={p}&qty=1"
-                  f"&csrf={tok}" for p in products for c, tok in guests]
-    eps = [
-        Endpoint("hello", "/hello", "hello"),
-        Endpoint("static", "/static/css/site.css", None),
-        Endpoint("session_me", "/session/me", "session",
-                 write_sets(tmp, "session_me",
-                            [f"Cookie: sid={c.sid}" for c in sess])),
-        Endpoint("cart_add", "/cart/add", "cart",
-                 write_sets(tmp, "cart_add", cart_lines), "POST", 303,
-                 reset=lambda: clear_carts(guests),
-                 capacity=len(guests) * len(products) * CART_QTY_MAX),
-        Endpoint("api_me_hs256", "/api/me", "api",
-                 write_sets(tmp, "api_hs256",
-                            [f"Authorization: Bearer {t}" for t in hs])),
-        Endpoint("api_me_rs256", "/api/me", "api",
-                 write_sets(tmp, "api_rs256",
-                            [f"Authorization: Bearer {t}" for t in rs])),
-    ]
-    return eps, sess + [c for c, _ in guests]
+
+    def session_me():
+        sess = session_clients(site)
+        clients.extend(sess)
+        return Endpoint("session_me", "/session/me", "session",
+                        write_sets(tmp, "session_me",
+                                   [f"Cookie: sid={c.sid}" for c in sess]))
+
+    def cart_add():
+        guests = cart_guests(site)
+        clients.extend(c for c, _ in guests)
+        products = [row[0] for row in
+                    site.query("SELECT id FROM products ORDER BY id")]
+        # request k: cart k % 32, product k // 32 (consecutive requests go
+        # to different carts)
+        lines = [f"Cookie: sid={c.sid}|{form}|@body: product={p}&qty=1"
+                 f"&csrf={tok}" for p in products for c, tok in guests]
+        return Endpoint("cart_add", "/cart/add", "cart",
+                        write_sets(tmp, "cart_add", lines), "POST", 303,
+                        reset=lambda: clear_carts(guests),
+                        capacity=len(guests) * len(products) * CART_QTY_MAX)
+
+    def api_me(alg):
+        name = f"api_me_{alg.lower()}"
+        return lambda: Endpoint(
+            name, "/api/me", "api",
+            write_sets(tmp, name, [f"Authorization: Bearer {t}"
+                                   for t in access_tokens(site, alg)]))
+
+    makers = {
+        "hello": lambda: Endpoint("hello", "/hello", "hello"),
+        "static": lambda: Endpoint("static", "/static/css/site.css", None),
+        "session_me": session_me,
+        "cart_add": cart_add,
+        "api_me_hs256": api_me("HS256"),
+        "api_me_rs256": api_me("RS256"),
+    }
+    return [makers[n]() for n in names], clients
 
 
 def program_of(pid):
@@ -262,66 +302,107 @@ def memory_check(site, eps, results, before, target):
     return rows
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--warmup", type=int, default=2)
-    ap.add_argument("--memory-requests", type=int, default=100000)
-    ap.add_argument("--out", default=str(ROOT / "build/bench/results.json"))
-    args = ap.parse_args()
+def measure_all(site, eps, args):
+    """Warm each endpoint up, then measure it; also the RSS snapshot taken
+    between the two."""
+    warm, results = {}, {}
+    for ep in eps:
+        warm[ep.name] = ep.run(site, args.warmup)["rps"]
+    before = snapshot(site)
+    for ep in eps:
+        r = ep.measure(site, args.seconds, warm[ep.name])
+        r.update(path=ep.path, method=ep.method, store=site.store,
+                 success=f"{ep.ok} or 2xx" if ep.ok else "2xx")
+        results[ep.name] = r
+        print(f"  measured {ep.name} ({site.store})", file=sys.stderr)
+    return results, before
 
-    site = sitectl.Site(extra_env={
-        "ACCESS_TOKEN_SECONDS": str(TOKEN_SECONDS)}).start()
-    results, warm = {}, {}
+
+def stop_site(site):
+    """Stop site and, with store="redis", its redis-server, whatever
+    state a failed run left them in."""
     try:
+        site.stop()
+    finally:
+        if site.redis_server:
+            site.redis_server.stop()
+
+
+def bench_site(store, args):
+    """Start a site keeping its state in store, measure its ENDPOINTS and
+    check its memory, and stop it (and its redis-server) even on failure.
+    Returns (results, memory rows, the log's dead-backend lines)."""
+    site = sitectl.Site(name=f"bench-{store}", store=store, extra_env={
+        "ACCESS_TOKEN_SECONDS": str(TOKEN_SECONDS)})
+    try:
+        site.start()
         with tempfile.TemporaryDirectory() as tmp:
-            eps, clients = endpoints(site, tmp)
-            for ep in eps:
-                warm[ep.name] = ep.run(site, args.warmup)["rps"]
-            before = snapshot(site)
-            for ep in eps:
-                r = ep.measure(site, args.seconds, warm[ep.name])
-                r.update(path=ep.path, method=ep.method,
-                         success=f"{ep.ok} or 2xx" if ep.ok else "2xx")
-                results[ep.name] = r
-                print(f"  measured {ep.name}", file=sys.stderr)
-            memory = memory_check(site, eps, results, before,
-                                  args.memory_requests)
-            for c in clients:
-                c.close()
+            eps, clients = endpoints(site, tmp, ENDPOINTS[store])
+            try:
+                results, before = measure_all(site, eps, args)
+                memory = memory_check(site, eps, results, before,
+                                      args.memory_requests)
+            finally:
+                for c in clients:
+                    c.close()
+        for m in memory:
+            m["store"] = store
         crashed = sitectl.abnormal_log_lines(site.log_text())
     finally:
-        site.stop()
+        stop_site(site)
+    return results, memory, crashed
 
+
+def judge(results, targets, sqlite=None, vs_min=None):
+    """Set each row's ratio to hello (and, given the SQLite rows, its
+    ratio to the same endpoint's there) and whether its targets are met;
+    returns how many rows missed."""
     hello = results["hello"]["rps"]
-    print(f"\nwrk -t2 -c32 (after a {args.warmup}s warm-up each), "
-          f"{os.cpu_count()} cores, {platform.node()}")
-    print(f"{'endpoint':<13} {'s':>3} {'req/s':>7} {'p50 ms':>7} "
-          f"{'p99 ms':>7} {'non-2xx':>7} {'× hello':>7}  target")
     missed = 0
     for name, r in results.items():
         r["ratio_to_hello"] = r["rps"] / hello
-        t = TARGETS.get(name)
+        t = targets.get(name)
         met = (r["non2xx"] == 0 and r["socket_errors"] == 0 and
                r["p99_us"] < P99_MAX_US and
                (t is None or r["ratio_to_hello"] >= t))
         r["target_ratio"] = t
+        if sqlite is not None:
+            base = sqlite[name]
+            r["rps_ratio_to_sqlite"] = r["rps"] / base["rps"]
+            r["ratio_to_sqlite"] = r["rps_ratio_to_sqlite"] if \
+                name == "hello" else \
+                r["ratio_to_hello"] / base["ratio_to_hello"]
+            v = vs_min.get(name)
+            r["target_ratio_to_sqlite"] = v
+            met = met and (v is None or r["ratio_to_sqlite"] >= v)
         r["target_met"] = met
         missed += not met
-        verdict = (f"≥{t}×, " if t else "") + "p99<20ms, 0 non-2xx: " + \
-            ("met" if met else "MISSED")
-        print(f"{name:<13} {r['seconds']:>3} {r['rps']:>7.0f} "
+    return missed
+
+
+def print_rows(results, suffix=""):
+    for name, r in results.items():
+        t, v = r["target_ratio"], r.get("target_ratio_to_sqlite")
+        vs = f"{r['ratio_to_sqlite']:>7.2f}" if "ratio_to_sqlite" in r \
+            else f"{'':>7}"
+        verdict = (f"≥{t}×, " if t else "") + \
+            (f"≥{v}× sqlite, " if v else "") + \
+            "p99<20ms, 0 non-2xx: " + \
+            ("met" if r["target_met"] else "MISSED")
+        print(f"{name + suffix:<20} {r['seconds']:>3} {r['rps']:>7.0f} "
               f"{r['p50_us']/1000:>7.2f} {r['p99_us']/1000:>7.2f} "
               f"{r['non2xx'] + r['socket_errors']:>7} "
-              f"{r['ratio_to_hello']:>7.2f}  {verdict}")
-    print("(cart_add: success is 303 See Other, post/redirect/get; "
-          f"measured as {results['cart_add'].get('passes', 1)} passes "
-          "with the carts cleared between)")
+              f"{r['ratio_to_hello']:>7.2f} {vs}  {verdict}")
+
+
+def print_memory(memory, args):
+    """Print the RSS table; returns how many processes missed."""
     print(f"\nRSS of each FastCGI process before and after "
           f"≥{args.memory_requests} requests to its program "
           f"(target: growth < {MEMORY_GROWTH_MAX:.0f}%)")
-    print(f"{'program':<9} {'pid':>8} {'requests':>9} {'RSS before':>11} "
-          f"{'RSS after':>10} {'growth':>7}")
+    print(f"{'store':<6} {'program':<9} {'pid':>8} {'requests':>9} "
+          f"{'RSS before':>11} {'RSS after':>10} {'growth':>7}")
+    missed = 0
     for m in memory:
         ok = m["growth_pct"] is not None and \
             m["growth_pct"] < MEMORY_GROWTH_MAX
@@ -330,20 +411,59 @@ def main():
             f"{m['rss_after_kb']} kB"
         growth = "-" if m["growth_pct"] is None else \
             f"{m['growth_pct']:+.1f}%"
-        print(f"{m['program']:<9} {m['pid']:>8} {m['requests']:>9} "
-              f"{m['rss_before_kb']:>8} kB {after:>10} {growth:>7}"
-              f"{'' if ok else '  MISSED'}")
-    if crashed:
-        missed += 1
-        print("\nlighttpd log reports a dead backend:\n" + "\n".join(crashed))
+        print(f"{m['store']:<6} {m['program']:<9} {m['pid']:>8} "
+              f"{m['requests']:>9} {m['rss_before_kb']:>8} kB {after:>10} "
+              f"{growth:>7}{'' if ok else '  MISSED'}")
+    return missed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--memory-requests", type=int, default=100000)
+    ap.add_argument("--out", default=str(ROOT / "build/bench/results.json"))
+    args = ap.parse_args()
+
+    runs = {store: bench_site(store, args) for store in STORES}
+    results, results_redis = runs["sqlite"][0], runs["redis"][0]
+    memory = [m for store in STORES for m in runs[store][1]]
+
+    missed = judge(results, TARGETS)
+    missed += judge(results_redis, TARGETS_REDIS, results, VS_SQLITE_MIN)
+    print(f"\nwrk -t2 -c32 (after a {args.warmup}s warm-up each), "
+          f"{os.cpu_count()} cores, {platform.node()}")
+    print(f"{'endpoint':<20} {'s':>3} {'req/s':>7} {'p50 ms':>7} "
+          f"{'p99 ms':>7} {'non-2xx':>7} {'× hello':>7} "
+          f"{'× sqlite':>7}  target")
+    print_rows(results)
+    print_rows(results_redis, " (redis)")
+    print("(cart_add: success is 303 See Other, post/redirect/get; "
+          f"measured as {results['cart_add'].get('passes', 1)} passes "
+          f"(sqlite), {results_redis['cart_add'].get('passes', 1)} (redis) "
+          "with the carts cleared between)")
+    print("(redis rows: × hello is to the Redis site's own hello; × sqlite "
+          "is that ratio over the same endpoint's on SQLite; for hello, "
+          "its req/s over the SQLite run's)")
+    missed += print_memory(memory, args)
+    for store in STORES:
+        crashed = runs[store][2]
+        if crashed:
+            missed += 1
+            print(f"\nlighttpd log of the {store} site reports a dead "
+                  "backend:\n" + "\n".join(crashed))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "wrk": f"-t2 -c32 -d{args.seconds}s, warm-up {args.warmup}s",
         "cores": os.cpu_count(), "targets": TARGETS,
+        "targets_redis": TARGETS_REDIS,
+        "redis_vs_sqlite_min": VS_SQLITE_MIN,
         "p99_max_us": P99_MAX_US, "results": results,
+        "results_redis": results_redis,
         "memory_growth_max_pct": MEMORY_GROWTH_MAX, "memory": memory,
+        "dead_backend_log_lines": {s: runs[s][2] for s in STORES},
         "missed": missed}, indent=2) + "\n")
     print(f"\n{missed or 'no'} target(s) missed; written to {out}")
 

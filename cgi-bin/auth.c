@@ -5,7 +5,8 @@
  * from the refresh cookie), S-J5 rotation, reuse detection and pair
  * binding (the replay lab), S-J6 logout, log out everywhere and
  * per-device revocation, S-J7 HS256 vs RS256 (the JWKS), S-J9 where to
- * keep tokens (/jwt/storage).
+ * keep tokens (/jwt/storage), S-J10 where the refresh tokens live
+ * (/api/auth/store, shown on /jwt).
  *
  * The issuer links nothing of src/unsafe/ (`make lint` proves it): the
  * decoder and the forgery lab of S-J1 and S-J8, with the labelled weak
@@ -21,10 +22,12 @@
 #include "http/origin.h"
 #include "lessons/jwtpage.h"
 #include "site/bearer.h"
+#include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "state/refresh.h"
 #include "state/revoke.h"
+#include "state/store.h"
 #include "site/site.h"
 #include "state/token.h"
 #include "state/tokensign.h"
@@ -386,6 +389,7 @@ static enum err families(struct ctx *c)
 }
 
 static const char *const revoke_keys[] = { "id", NULL };
+static const char *const jti_field[] = { "jti", NULL };
 
 /* POST /api/auth/families/revoke {id}: revoke one of my devices. */
 static enum err family_revoke(struct ctx *c)
@@ -415,16 +419,57 @@ static enum err family_revoke(struct ctx *c)
 				      "revoked", changed));
 }
 
+/*
+ * GET /api/auth/store?jti=: where this browser's refresh token lives
+ * (S-J10; C §7): the records refresh_stored_json finds for the refresh
+ * cookie and, with jti, that access token's blacklist entry; how long
+ * reading them took (read_us, one round trip to Redis); the node that
+ * read them (SCALE_NODE, null outside the cluster); and the command line
+ * that opens the store. The cookie proves whose family it is; a jti only
+ * says whether that token is blacklisted. Never a raw token.
+ */
+static enum err store_view(struct ctx *c)
+{
+	const char *presented = cookie_get(&c->req.cookies, REFRESH_COOKIE);
+	const char *node = config_str("SCALE_NODE", "");
+	char cli[STORE_CLI_MAX];
+	json_t *o;
+	double t0;
+	enum err e;
+
+	if (!bearer_origin_ok(c))
+		return ERR_FORBIDDEN;
+	t0 = clock_mono_us();
+	if ((e = refresh_stored_json(c->db, presented,
+				     http_field(&c->req.query, "jti"), c->now,
+				     &o)))
+		return e;
+	if (json_object_set_new(o, "read_us", json_real(clock_mono_us() -
+							 t0)) ||
+	    json_object_set_new(o, "node", *node ? json_string(node) :
+				json_null()) ||
+	    json_object_set_new(o, "cli", json_string(
+					store_cli(c->db, c->cfg->db_path, cli,
+						  sizeof(cli)))) ||
+	    json_object_set_new(o, "now", json_integer(c->now))) {
+		json_decref(o);
+		return ERR_NOMEM;
+	}
+	return site_json(c, o);
+}
+
 /* ---- words: protocol values, explained ------------------------------- */
 
 /* ---- pages ---------------------------------------------------------------- */
 
-/* GET /jwt: the token page (S-J2, S-J4..S-J7). */
+/* GET /jwt: the token page (S-J2, S-J4..S-J7, S-J10). */
 static enum err jwt_page(struct ctx *c)
 {
 	enum err e;
 
-	if ((e = jwtpage_vars(c, &signer.keys)) || (e = jwtpage_words(c)))
+	if ((e = jwtpage_vars(c, &signer.keys)) || (e = jwtpage_words(c)) ||
+	    (e = tmpl_set(&c->vars, "store", store_name(c->db))) ||
+	    (e = tmpl_set(&c->vars, "redis", c->db->kv ? "1" : "")))
 		return e;
 	site_page(c, "jwt_token", "jwt.title");
 	return ERR_OK;
@@ -630,6 +675,7 @@ static const struct route routes[] = {
 	{ HTTP_GET,  "/api/auth/families",   families,   ROUTE_JSON, NULL },
 	{ HTTP_POST, "/api/auth/families/revoke", family_revoke, ROUTE_JSON,
 	  NULL },
+	{ HTTP_GET,  "/api/auth/store",      store_view, ROUTE_JSON, jti_field },
 	{ HTTP_GET,  "/jwt",                 jwt_page,   0,          NULL },
 	{ HTTP_POST, "/jwt/replay",          replay,     ROUTE_CSRF,
 	  replay_fields },

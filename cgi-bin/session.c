@@ -20,7 +20,7 @@
 #include "state/account.h"
 #include "lessons/cart.h"
 #include "base/clock.h"
-#include "base/kv.h"
+#include "state/store.h"
 #include "lessons/costs.h"
 #include "site/csrf.h"
 #include "lessons/demo.h"
@@ -649,23 +649,16 @@ static enum err set_store_command(struct ctx *c, struct tmpl_vars *row,
 				  const json_t *rec)
 {
 	const char *key = json_string_value(json_object_get(rec, "key"));
-	const char *url;
+	char cli[STORE_CLI_MAX];
 
+	store_cli(c->db, c->cfg->db_path, cli, sizeof(cli));
 	if (!c->db->kv)
-		return tmpl_setf(row, "command", "sqlite3 %s \\\n  \"SELECT "
+		return tmpl_setf(row, "command", "%s \\\n  \"SELECT "
 				 "hex(id_hash), user_id, idle_expires, data "
 				 "FROM sessions WHERE id_hash = X'%s'\"",
-				 c->cfg->db_path, key);
-	/* Only a unix socket is named: a redis:// URL may carry a
-	 * password. */
-	url = kv_url(c->db->kv);
-	if (!strncmp(url, "unix:", 5))
-		return tmpl_setf(row, "command",
-				 "redis-cli -s %s HGETALL %s\n"
-				 "redis-cli -s %s TTL %s", url + 5, key,
-				 url + 5, key);
-	return tmpl_setf(row, "command", "redis-cli HGETALL %s\n"
-			 "redis-cli TTL %s", key, key);
+				 cli, key);
+	return tmpl_setf(row, "command", "%s HGETALL %s\n%s TTL %s", cli,
+			 key, cli, key);
 }
 
 /* One box of "your session": rec, the current store's or the other's. */

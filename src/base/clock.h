@@ -35,4 +35,8 @@ enum err clock_advance(struct db *db, long long seconds);
 /* clock_reset: back to wall time (offset 0). */
 enum err clock_reset(struct db *db);
 
+/* clock_mono_us: microseconds on the monotonic clock, for measuring how
+ * long something took (never a deadline: that is clock_now's). */
+double clock_mono_us(void);
+
 #endif

@@ -3,6 +3,7 @@
  */
 #include "base/db.h"
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,6 +277,50 @@ enum err db_json_rows(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st),
 	}
 	*out = arr;
 	return ERR_OK;
+}
+
+json_t *db_row_json(sqlite3_stmt *st)
+{
+	json_t *o = json_object(), *v;
+	int i, n = sqlite3_column_count(st);
+	char *hex;
+
+	for (i = 0; o && i < n; i++) {
+		switch (sqlite3_column_type(st, i)) {
+		case SQLITE_INTEGER:
+			v = json_integer(sqlite3_column_int64(st, i));
+			break;
+		case SQLITE_FLOAT:
+			v = json_real(sqlite3_column_double(st, i));
+			break;
+		case SQLITE_TEXT:
+			v = json_stringn((const char *)sqlite3_column_text(st, i),
+					 (size_t)sqlite3_column_bytes(st, i));
+			if (!v)
+				v = json_string("(not UTF-8)");
+			break;
+		case SQLITE_BLOB: {
+			const void *p = sqlite3_column_blob(st, i);
+			size_t len = (size_t)sqlite3_column_bytes(st, i);
+
+			if (!(hex = malloc(2 * len + 1))) {
+				v = NULL;
+				break;
+			}
+			sodium_bin2hex(hex, 2 * len + 1, p, len);
+			v = json_string(hex);
+			free(hex);
+			break;
+		}
+		default:
+			v = json_null();
+		}
+		if (!v || json_object_set_new(o, sqlite3_column_name(st, i), v)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
 }
 
 enum err db_begin(struct db *db)

@@ -86,6 +86,15 @@ enum err db_int(struct db *db, const char *sql, long long *out,
 enum err db_json_rows(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st),
 		      json_t **out);
 
+/*
+ * db_row_json: the current row of st (after a step gave SQLITE_ROW) as a
+ * new JSON object, one member per column by its name: integers and reals
+ * as numbers, text as strings (not UTF-8: "(not UTF-8)"), NULL as null,
+ * a blob as a string of hex digits. A row function for db_json_rows,
+ * for pages that show a row as the table holds it. NULL on no memory.
+ */
+json_t *db_row_json(sqlite3_stmt *st);
+
 /* db_begin: BEGIN IMMEDIATE (takes the write lock now, waiting up to the
  * busy timeout). */
 enum err db_begin(struct db *db);

@@ -170,6 +170,19 @@ const char *kv_url(const struct kv *kv)
 	return kv->url;
 }
 
+char *kv_cli(const struct kv *kv, char *out, size_t cap)
+{
+	if (kv->path[0])
+		snprintf(out, cap, "redis-cli -s %s", kv->path);
+	else if (kv->dbnum)
+		snprintf(out, cap, "redis-cli -h %s -p %d -n %d", kv->host,
+			 kv->port, kv->dbnum);
+	else
+		snprintf(out, cap, "redis-cli -h %s -p %d", kv->host,
+			 kv->port);
+	return out;
+}
+
 /* Log a failure once per outage: the first failed call after a success. */
 static enum err fail(struct kv *kv, const char *what, const char *why)
 {
@@ -341,6 +354,76 @@ enum err kv_run(struct kv *kv, const struct kv_args *a, redisReply **out)
 	if (a->overflow || a->n == 0)
 		return ERR_INVAL;
 	return run_argv(kv, a->n, a->v, a->len, out, NULL);
+}
+
+static void free_replies(redisReply **out, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (out[i])
+			freeReplyObject(out[i]);
+		out[i] = NULL;
+	}
+}
+
+/* Send the n commands of a, then read their n replies into out: 1 when
+ * all came, 0 when the connection failed (kv->c says why), -1 when a
+ * reply was an error (logged; all read, the connection in step). */
+static int pipeline_once(struct kv *kv, const struct kv_args *a, int n,
+			 redisReply **out)
+{
+	int i, rc = 1;
+
+	for (i = 0; i < n; i++) {
+		out[i] = NULL;
+		redisAppendCommandArgv(kv->c, a[i].n, (const char **)a[i].v,
+				       a[i].len);
+	}
+	for (i = 0; i < n; i++) {
+		if (redisGetReply(kv->c, (void **)&out[i]) != REDIS_OK) {
+			out[i] = NULL;
+			free_replies(out, n);
+			return 0;
+		}
+		if (out[i]->type == REDIS_REPLY_ERROR) {
+			if (rc > 0 && !kv->down)
+				log_msg("error", "redis %s: %s: %s", kv->url,
+					a[i].v[0], out[i]->str);
+			rc = -1;
+		}
+	}
+	if (rc < 0)
+		free_replies(out, n);
+	return rc;
+}
+
+enum err kv_pipeline(struct kv *kv, const struct kv_args *a, int n,
+		     redisReply **out)
+{
+	enum err e;
+	int i, rc;
+
+	for (i = 0; i < n; i++)
+		out[i] = NULL;
+	if (n < 1)
+		return ERR_INVAL;
+	for (i = 0; i < n; i++)
+		if (a[i].overflow || a[i].n == 0)
+			return ERR_INVAL;
+	if (!kv->c && (e = connect_kv(kv)))
+		return e;
+	rc = pipeline_once(kv, a, n, out);
+	if (rc == 0 && stale(kv)) {
+		drop(kv);
+		if ((e = connect_kv(kv)))
+			return e;
+		rc = pipeline_once(kv, a, n, out);
+	}
+	if (rc == 0)
+		return fail(kv, a[0].v[0], kv->c->errstr[0] ? kv->c->errstr :
+			    "no reply");
+	return rc < 0 ? ERR_UNAVAILABLE : ERR_OK;
 }
 
 /* SCRIPT LOAD s, keeping the SHA Redis answers. */

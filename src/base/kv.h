@@ -63,6 +63,11 @@ void kv_close(struct kv *kv);
  * "***" (for the pages and logs, which use this form). */
 const char *kv_url(const struct kv *kv);
 
+/* kv_cli: the redis-cli command line that reaches kv, into out (cap
+ * bytes): "redis-cli -s <socket>", or "redis-cli -h <host> -p <port>"
+ * with " -n <db>" when it is not 0. Never the password. Returns out. */
+char *kv_cli(const struct kv *kv, char *out, size_t cap);
+
 /* kv_args_init: an empty command. */
 void kv_args_init(struct kv_args *a);
 
@@ -84,6 +89,19 @@ void kv_arg_int(struct kv_args *a, long long v);
  * overflowed (nothing is sent).
  */
 enum err kv_run(struct kv *kv, const struct kv_args *a, redisReply **out);
+
+/*
+ * kv_pipeline: the n commands of a in one round trip (sent together, then
+ * the n replies read), without a script's cost; out[i] is the reply of
+ * a[i] (each freed with kv_reply_free). Not atomic: another client's
+ * command may run between two of them, so use it for reads that stay
+ * right when that happens (read the fields, then the TTL). ERR_INVAL for
+ * no command or a bad one, ERR_UNAVAILABLE as kv_run, or when any reply
+ * is an error (every out[i] is NULL then). Retried once on a connection
+ * Redis had closed, as kv_run is.
+ */
+enum err kv_pipeline(struct kv *kv, const struct kv_args *a, int n,
+		     redisReply **out);
 
 /*
  * kv_eval: run script s (EVALSHA, loading it first when Redis does not

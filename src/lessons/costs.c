@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "lessons/nodestore.h"
 #include "state/jwk.h"
 #include "base/log.h"
@@ -33,14 +34,6 @@ const char *costs_op_name(enum cost_op op)
 	};
 
 	return op < COST_OPS ? names[op] : "unknown";
-}
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
 /* Remove the files tokensign_create_keys made, and the folder. */
@@ -105,7 +98,7 @@ static void result(struct cost_report *r, enum cost_op op, long ops,
 		   double t0)
 {
 	r->op[op].ops = ops;
-	r->op[op].us_per_op = (now_us() - t0) / (double)ops;
+	r->op[op].us_per_op = (clock_mono_us() - t0) / (double)ops;
 }
 
 /* Verify a token reps times; ERR_CRYPTO if it ever fails to verify. */
@@ -113,7 +106,7 @@ static enum err time_verify(struct cost_report *r, enum cost_op op,
 			    const char *tok, long long now)
 {
 	struct token_claims cl;
-	double t0 = now_us();
+	double t0 = clock_mono_us();
 	long i;
 
 	for (i = 0; i < REPS_FAST; i++) {
@@ -145,13 +138,13 @@ static enum err time_session(struct db *db, const struct session_config *cfg,
 	session_init(&t);
 	if ((e = session_create(db, cfg, now, "costs lab", "", &s)))
 		goto out;
-	t0 = now_us();
+	t0 = clock_mono_us();
 	for (i = 0; i < REPS_FAST; i++)
 		if ((e = session_load(db, s.id, now, &t, &miss)))
 			goto out;
 	result(r, op, REPS_FAST, t0);
 	if (touch) {
-		t0 = now_us();
+		t0 = clock_mono_us();
 		for (i = 0; i < REPS_WRITE; i++)   /* a new second: writes */
 			if ((e = session_touch(db, &t, now + 1 + i)))
 				goto out;
@@ -192,7 +185,7 @@ static enum err time_node(struct cost_report *r, long long now)
 
 	if ((e = nodestore_create("costs", now, id)))
 		return e;
-	t0 = now_us();
+	t0 = clock_mono_us();
 	for (i = 0; i < REPS_FAST; i++)
 		if (!nodestore_find(id, &ns)) {
 			e = ERR_INTERNAL;
@@ -245,7 +238,7 @@ enum err costs_measure(struct db *db, const struct session_config *cfg,
 	    (e = make_token(TOKEN_RS256, now, &rs)))
 		goto out;
 
-	t0 = now_us();
+	t0 = clock_mono_us();
 	for (i = 0; i < REPS_FAST; i++)
 		if (signed_verify(cookie.data, payload, sizeof(payload)) !=
 		    SIGNED_OK) {
@@ -260,7 +253,7 @@ enum err costs_measure(struct db *db, const struct session_config *cfg,
 		goto out;
 
 	token_random_id(jti);
-	t0 = now_us();
+	t0 = clock_mono_us();
 	for (i = 0; i < REPS_FAST; i++)
 		if ((e = refresh_blacklisted(db, jti, &listed)))
 			goto out;

@@ -543,3 +543,162 @@ enum err refresh_purge(struct db *db, long long now)
 	return db_exec(db, "DELETE FROM refresh_tokens WHERE expires < ?",
 		       "i", now);
 }
+
+/* ---- what the store holds (S-J10) --------------------------------------- */
+
+/*
+ * Append the SQLite record of role for st (prepared, bound): its first
+ * row (type "row") when one is set, else all its rows ("rows"). ttl is
+ * the value of column ttl_col plus extra minus now (null without
+ * ttl_col). Nothing is added for no row; *row (may be NULL) is the row
+ * added (borrowed from records), NULL then.
+ */
+static enum err sqlite_record(json_t *records, const char *role,
+			      const char *key, sqlite3_stmt *st, int one,
+			      const char *ttl_col, long long extra,
+			      long long now, json_t **row)
+{
+	json_t *v = NULL, *rec, *at;
+	enum err e = ERR_OK;
+	int rc;
+
+	if (row)
+		*row = NULL;
+	if (one) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW && !(v = db_row_json(st)))
+			e = ERR_NOMEM;
+		else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			e = ERR_DB;
+		sqlite3_reset(st);
+	} else if (!(e = db_json_rows(st, db_row_json, &v)) &&
+		   !json_array_size(v)) {
+		json_decref(v);
+		v = NULL;
+	}
+	if (e || !v)
+		return e;
+	at = ttl_col ? json_object_get(v, ttl_col) : NULL;
+	rec = json_pack("{s:s, s:s, s:s, s:o, s:I, s:o}", "role", role,
+			"key", key, "type", one ? "row" : "rows",
+			"ttl", json_is_integer(at) ?
+			json_integer(json_integer_value(at) + extra - now) :
+			json_null(),
+			"size", (json_int_t)(one ? 0 : json_array_size(v)),
+			"value", v);
+	if (!rec || json_array_append_new(records, rec))
+		return ERR_NOMEM;
+	if (row)
+		*row = v;
+	return ERR_OK;
+}
+
+/* The SQLite records of refresh_stored_json. */
+static enum err sqlite_stored(struct db *db, const unsigned char *h,
+			      const char *jti, long long now,
+			      json_t *records)
+{
+	char key[160], hex[2 * REFRESH_HASH_BYTES + 1];
+	json_t *tok = NULL, *fam = NULL;
+	long long fid = 0, uid;
+	sqlite3_stmt *st;
+	enum err e;
+
+	if (h) {
+		if (!(st = db_stmt(db, "SELECT lower(hex(hash)) AS hash, family_id, "
+				   "created, expires, used_at FROM "
+				   "refresh_tokens WHERE hash = ?")))
+			return ERR_DB;
+		sqlite3_bind_blob(st, 1, h, REFRESH_HASH_BYTES,
+				  SQLITE_STATIC);
+		sodium_bin2hex(hex, sizeof(hex), h, REFRESH_HASH_BYTES);
+		snprintf(key, sizeof(key), "refresh_tokens WHERE hash = X'%s'",
+			 hex);
+		if ((e = sqlite_record(records, "token", key, st, 1,
+				       "expires", 0, now, &tok)))
+			return e;
+	}
+	if (tok) {
+		fid = json_integer_value(json_object_get(tok, "family_id"));
+		if (!(st = db_stmt(db, "SELECT * FROM refresh_families "
+				   "WHERE id = ?")))
+			return ERR_DB;
+		sqlite3_bind_int64(st, 1, fid);
+		snprintf(key, sizeof(key), "refresh_families WHERE id = %lld",
+			 fid);
+		if ((e = sqlite_record(records, "family", key, st, 1, NULL, 0,
+				       now, &fam)))
+			return e;
+	}
+	if (fam) {
+		if (!(st = db_stmt(db, "SELECT at, kind, detail FROM "
+				   "token_events WHERE family_id = ? "
+				   "ORDER BY id DESC LIMIT ?")))
+			return ERR_DB;
+		sqlite3_bind_int64(st, 1, fid);
+		sqlite3_bind_int(st, 2, REFRESH_EVENTS_MAX);
+		snprintf(key, sizeof(key), "token_events WHERE family_id = "
+			 "%lld", fid);
+		if ((e = sqlite_record(records, "events", key, st, 0, NULL, 0,
+				       now, NULL)))
+			return e;
+		uid = json_integer_value(json_object_get(fam, "user_id"));
+		if (!(st = db_stmt(db, "SELECT id, created FROM "
+				   "refresh_families WHERE user_id = ? "
+				   "ORDER BY id DESC LIMIT ?")))
+			return ERR_DB;
+		sqlite3_bind_int64(st, 1, uid);
+		sqlite3_bind_int(st, 2, REFRESH_LIST_MAX);
+		snprintf(key, sizeof(key), "refresh_families WHERE user_id = "
+			 "%lld", uid);
+		if ((e = sqlite_record(records, "index", key, st, 0, NULL, 0,
+				       now, NULL)))
+			return e;
+	}
+	if (jti) {
+		if (!(st = db_stmt(db, "SELECT jti, expires FROM "
+				   "token_blacklist WHERE jti = ?")))
+			return ERR_DB;
+		sqlite3_bind_text(st, 1, jti, -1, SQLITE_STATIC);
+		snprintf(key, sizeof(key), "token_blacklist WHERE jti = '%s'",
+			 jti);
+		if ((e = sqlite_record(records, "blacklist", key, st, 1,
+				       "expires", TOKEN_LEEWAY, now, NULL)))
+			return e;
+	}
+	return ERR_OK;
+}
+
+enum err refresh_stored_json(struct db *db, const char *presented,
+			     const char *jti, long long now, json_t **out)
+{
+	unsigned char h[REFRESH_HASH_BYTES];
+	int has = refresh_token_shape_ok(presented);
+	json_t *o = json_object(), *records = json_array();
+	enum err e = ERR_NOMEM;
+
+	*out = NULL;
+	if (has)
+		refresh_token_hash(presented, h);
+	/* A jti is the issuer's: base64url, shorter than TOKEN_JTI_MAX. */
+	if (jti && (!*jti || strlen(jti) >= TOKEN_JTI_MAX ||
+		    strspn(jti, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+			   "qrstuvwxyz0123456789-_") != strlen(jti)))
+		jti = NULL;
+	if (o && records &&
+	    !json_object_set_new(o, "store", json_string(db->kv ? "redis" :
+							  "sqlite")) &&
+	    !(e = db->kv ? refr_stored_json(db, has ? h : NULL, jti,
+					    records) :
+	      sqlite_stored(db, has ? h : NULL, jti, now, records))) {
+		e = json_object_set(o, "records", records) ? ERR_NOMEM :
+			ERR_OK;
+	}
+	json_decref(records);
+	if (e) {
+		json_decref(o);
+		return e;
+	}
+	*out = o;
+	return ERR_OK;
+}

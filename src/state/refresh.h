@@ -148,6 +148,32 @@ enum err refresh_blacklist_add(struct db *db, const char *jti,
 /* refresh_blacklisted: *yes = 1 when jti is on the blacklist. */
 enum err refresh_blacklisted(struct db *db, const char *jti, int *yes);
 
+/*
+ * refresh_stored_json: what the store holds now for one visitor of the
+ * token page (S-J10; C §7), never a raw token. presented (the refresh
+ * cookie; NULL, or not a token's shape: nothing) leads to its token's
+ * record, its family, the family's events and the user's index of
+ * families; jti (NULL: nothing) to that access token's blacklist entry.
+ * *out (caller decrefs):
+ *   {store: "redis"|"sqlite", records: [{role, key, type, ttl, size,
+ *    value}...]}
+ * role is "token", "family", "events", "index" or "blacklist", in that
+ * order; a record that does not exist is left out.
+ *   Redis: key the key's name, type its Redis type, ttl the TTL command's
+ *     answer (seconds), size the number of elements (0 for a hash), and
+ *     value as stored: a hash an object of strings, a list (newest
+ *     REFRESH_EVENTS_MAX) an array of strings, the sorted set (newest
+ *     REFRESH_LIST_MAX) [[member, score]...], a string a string.
+ *   SQLite: key "<table> WHERE <column> = <value>", type "row" (value an
+ *     object, one member per column, a blob as hex) or "rows" (value an
+ *     array of such objects, size how many there are), ttl the seconds
+ *     left until the purge may delete it (null when no deadline is kept:
+ *     the row stays until something deletes it).
+ * ERR_DB, ERR_UNAVAILABLE, ERR_NOMEM.
+ */
+enum err refresh_stored_json(struct db *db, const char *presented,
+			     const char *jti, long long now, json_t **out);
+
 /* refresh_purge: drop expired blacklist rows and refresh tokens (with
  * Redis nothing: their TTLs expire them). */
 enum err refresh_purge(struct db *db, long long now);

@@ -817,3 +817,134 @@ enum err refr_blacklisted(struct db *db, const char *jti, int *yes)
 	kv_reply_free(r);
 	return ERR_OK;
 }
+
+/* ---- what the store holds (S-J10) --------------------------------------- */
+
+/*
+ * The records of a token (KEYS[1], '' for none) and a blacklist entry
+ * (KEYS[2], '' for none), read in one step: each {role, key, type, TTL,
+ * size, value words}. The family, its events and its user's index come
+ * from the token's family field.
+ */
+static struct kv_script stored_lua = { "refresh stored",
+	"local out = {}\n"
+	"local function add(role, k, t, n, v)\n"
+	"  out[#out + 1] = {role, k, t, redis.call('TTL', k), n, v}\n"
+	"end\n"
+	"if KEYS[1] ~= '' then\n"
+	"  local fid = redis.call('HGET', KEYS[1], 'family')\n"
+	"  if fid then\n"
+	"    add('token', KEYS[1], 'hash', 0, redis.call('HGETALL', KEYS[1]))\n"
+	"    local fk = 'family:' .. fid\n"
+	"    local f = redis.call('HGETALL', fk)\n"
+	"    if #f > 0 then\n"
+	"      add('family', fk, 'hash', 0, f)\n"
+	"      local ek = fk .. ':events'\n"
+	"      local n = redis.call('LLEN', ek)\n"
+	"      if n > 0 then add('events', ek, 'list', n, "
+	"redis.call('LRANGE', ek, 0, " STR(REFRESH_EVENTS_MAX) " - 1)) end\n"
+	"      local uk = 'user:' .. redis.call('HGET', fk, 'user') .. "
+	"':families'\n"
+	"      n = redis.call('ZCARD', uk)\n"
+	"      if n > 0 then add('index', uk, 'zset', n, "
+	"redis.call('ZREVRANGE', uk, 0, " STR(REFRESH_LIST_MAX) " - 1, "
+	"'WITHSCORES')) end\n"
+	"    end\n"
+	"  end\n"
+	"end\n"
+	"if KEYS[2] ~= '' then\n"
+	"  local v = redis.call('GET', KEYS[2])\n"
+	"  if v then add('blacklist', KEYS[2], 'string', 1, {v}) end\n"
+	"end\n"
+	"return out\n", "" };
+
+/* Element i of r as a new JSON string (not UTF-8: a marker). */
+static json_t *word_json(const redisReply *r, size_t i)
+{
+	size_t len;
+	const char *p = kv_reply_str(r, (int)i, &len);
+	json_t *s = p ? json_stringn(p, len) : json_null();
+
+	return s ? s : json_string("(not UTF-8)");
+}
+
+/* The value words v of a record of type t as JSON: a hash as an object,
+ * a sorted set as [[member, score]...], a list as an array of strings,
+ * a string as a string. NULL on failure. */
+static json_t *record_value(const char *t, const redisReply *v)
+{
+	int hash = !strcmp(t, "hash"), zset = !strcmp(t, "zset");
+	json_t *o = hash ? json_object() : json_array();
+	size_t i;
+
+	if (!strcmp(t, "string")) {
+		json_decref(o);
+		return v->elements ? word_json(v, 0) : json_null();
+	}
+	for (i = 0; o && i < v->elements; i += hash || zset ? 2 : 1) {
+		const char *name = kv_reply_str(v, (int)i, NULL);
+
+		if (hash) {
+			if (!name || i + 1 >= v->elements ||
+			    json_object_set_new(o, name, word_json(v, i + 1)))
+				goto fail;
+		} else if (json_array_append_new(o, zset ?
+			   json_pack("[o, o]", word_json(v, i),
+				     i + 1 < v->elements ?
+				     word_json(v, i + 1) : json_null()) :
+			   word_json(v, i))) {
+			goto fail;
+		}
+	}
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+enum err refr_stored_json(struct db *db,
+			  const unsigned char *h, const char *jti,
+			  json_t *records)
+{
+	char tk[KEY_MAX] = "", bk[KEY_MAX] = "";
+	struct kv_args a;
+	redisReply *r;
+	json_t *rec;
+	size_t i;
+	enum err e;
+
+	if (h)
+		token_key(h, tk);
+	if (jti && !blacklist_key(jti, bk))
+		bk[0] = '\0';
+	kv_args_init(&a);
+	kv_arg(&a, tk);
+	kv_arg(&a, bk);
+	if ((e = kv_eval(db->kv, &stored_lua, 2, &a, &r)))
+		return e;
+	e = r->type == REDIS_REPLY_ARRAY ? ERR_OK : ERR_UNAVAILABLE;
+	for (i = 0; !e && i < r->elements; i++) {
+		const redisReply *x = r->element[i];
+		const char *type;
+
+		if (x->type != REDIS_REPLY_ARRAY || x->elements != 6 ||
+		    x->element[5]->type != REDIS_REPLY_ARRAY ||
+		    !(type = kv_reply_str(x, 2, NULL))) {
+			e = ERR_UNAVAILABLE;
+			break;
+		}
+		rec = json_pack("{s:o, s:o, s:s, s:I, s:I, s:o*}",
+				"role", word_json(x, 0), "key", word_json(x, 1),
+				"type", type,
+				"ttl", (json_int_t)kv_reply_int(x, 3, -2),
+				"size", (json_int_t)kv_reply_int(x, 4, 0),
+				"value", record_value(type, x->element[5]));
+		if (!rec || !json_object_get(rec, "value") ||
+		    json_array_append_new(records, rec))
+			e = ERR_NOMEM;
+	}
+	if (e == ERR_UNAVAILABLE)
+		log_msg("error", "redis %s: unexpected reply", stored_lua.name);
+	kv_reply_free(r);
+	return e;
+}

@@ -93,5 +93,10 @@ enum err refr_events_json(struct db *db, long long family_id, json_t **out);
 enum err refr_blacklist_add(struct db *db, const char *jti, long long exp,
 			    long long now);
 enum err refr_blacklisted(struct db *db, const char *jti, int *yes);
+/* refr_stored_json: append to records the Redis records
+ * refresh_stored_json describes, for the token hash h and the access
+ * token jti (either may be NULL: none). */
+enum err refr_stored_json(struct db *db, const unsigned char *h,
+			  const char *jti, json_t *records);
 
 #endif

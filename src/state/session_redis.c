@@ -124,6 +124,49 @@ static long long ttl_to(long long deadline, long long now)
 	return deadline - now > 0 ? deadline - now : 1;
 }
 
+/*
+ * The record the last load of this process read (sessr_select), of the
+ * session id_hash on kv, kept until this process writes that session:
+ * the wire view shows what the store holds without a second round trip.
+ * A touch patches it as it patches the hash; any other write drops it.
+ */
+static struct {
+	const struct kv *kv;
+	unsigned char    id_hash[SESSION_HASH_BYTES];
+	json_t          *rec;
+} last;
+
+static void last_drop(void)
+{
+	json_decref(last.rec);
+	last.rec = NULL;
+	last.kv = NULL;
+}
+
+/* The touch of s (now) in the record of the last load, if it is s's. */
+static void last_touched(const struct db *db, const struct session *s,
+			 long long now)
+{
+	json_t *f;
+	char v[24];
+
+	if (!last.rec || last.kv != db->kv ||
+	    memcmp(last.id_hash, s->id_hash, SESSION_HASH_BYTES))
+		return;
+	f = json_object_get(last.rec, "fields");
+	snprintf(v, sizeof(v), "%lld", s->last_seen);
+	if (json_object_set_new(f, "last_seen", json_string(v)))
+		goto fail;
+	snprintf(v, sizeof(v), "%lld", s->idle_expires);
+	if (json_object_set_new(f, "idle_exp", json_string(v)) ||
+	    json_object_set_new(last.rec, "ttl",
+				json_integer(ttl_to(s->idle_expires, now))))
+		goto fail;
+	return;
+fail:
+	last_drop();
+}
+
 enum err sessr_create(struct db *db, struct session *s,
 		      const char *user_agent, const char *client_addr,
 		      long long now)
@@ -212,11 +255,6 @@ static enum err select_ver(struct db *db, struct session *s, long long *ver)
 	return e;
 }
 
-enum err sessr_select(struct db *db, struct session *s)
-{
-	return select_ver(db, s, NULL);
-}
-
 enum err sessr_delete(struct db *db, const struct session *s)
 {
 	char key[SESSION_REDIS_KEY_MAX], hex[2 * SESSION_HASH_BYTES + 1];
@@ -229,6 +267,7 @@ enum err sessr_delete(struct db *db, const struct session *s)
 	kv_arg(&a, key);
 	kv_arg(&a, hex);
 	kv_arg(&a, "");
+	last_drop();
 	return kv_eval_int(db->kv, &end_lua, 1, &a, &n);
 }
 
@@ -237,6 +276,7 @@ enum err sessr_touch(struct db *db, struct session *s, long long now)
 	char key[SESSION_REDIS_KEY_MAX], idx[48];
 	struct kv_args a;
 	long long n;
+	enum err e;
 
 	sessr_key(s->id_hash, key);
 	index_key(s->user_id, idx);
@@ -247,7 +287,11 @@ enum err sessr_touch(struct db *db, struct session *s, long long now)
 	kv_arg_int(&a, s->idle_expires);
 	kv_arg_int(&a, ttl_to(s->idle_expires, now));
 	kv_arg(&a, s->user_id ? "1" : "0");
-	return kv_eval_int(db->kv, &touch_lua, 2, &a, &n);
+	if ((e = kv_eval_int(db->kv, &touch_lua, 2, &a, &n)))
+		last_drop();
+	else
+		last_touched(db, s, now);
+	return e;
 }
 
 /*
@@ -297,6 +341,7 @@ static enum err write_once(struct db *db, const unsigned char *old_hash,
 	       "1" : "0");
 	for (i = 0; extra && i < extra->n; i++)
 		kv_arg_bin(&a, extra->v[i], extra->len[i]);
+	last_drop();
 	return kv_eval_int(db->kv, &write_lua, 4, &a, result);
 }
 
@@ -605,42 +650,47 @@ enum err sessr_count_live(struct db *db, long long now, long long *total,
 	return e;
 }
 
-/* The key's TTL and all of its fields, read in one step. */
-static struct kv_script stored_lua = { "session stored",
-	"return {redis.call('TTL', KEYS[1]), redis.call('HGETALL', KEYS[1])}\n",
-	"" };
-
-enum err sessr_stored_json(struct db *db, const struct session *s,
-			   json_t **out)
+/* The key of id_hash's fields and TTL, read in one round trip (a
+ * pipeline, cheaper than a script for a read): the record, as
+ * sessr_stored_json describes it, into *out. The fields come first: a key
+ * that expires or is deleted between the two reads is gone (TTL -2). */
+static enum err read_record(struct db *db,
+			    const unsigned char id_hash[SESSION_HASH_BYTES],
+			    json_t **out)
 {
 	char key[SESSION_REDIS_KEY_MAX];
-	struct kv_args a;
-	redisReply *r = NULL, *pairs;
+	struct kv_args a[2];
+	redisReply *r[2], *pairs;
 	json_t *o = NULL, *got;
 	const char *name, *value;
 	size_t i, nlen, vlen;
+	long long ttl;
 	enum err e;
 
 	*out = NULL;
-	sessr_key(s->id_hash, key);
-	kv_args_init(&a);
-	kv_arg(&a, key);
-	if ((e = kv_eval(db->kv, &stored_lua, 1, &a, &r)))
+	sessr_key(id_hash, key);
+	kv_args_init(&a[0]);
+	kv_arg(&a[0], "HGETALL");
+	kv_arg(&a[0], key);
+	kv_args_init(&a[1]);
+	kv_arg(&a[1], "TTL");
+	kv_arg(&a[1], key);
+	if ((e = kv_pipeline(db->kv, a, 2, r)))
 		return e;
+	pairs = r[0];
+	ttl = kv_reply_int(r[1], -1, -2);
 	e = ERR_UNAVAILABLE;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+	if (pairs->type != REDIS_REPLY_ARRAY) {
 		log_msg("error", "redis session stored: unexpected reply");
 		goto out;
 	}
-	pairs = r->element[1];
 	e = ERR_NOTFOUND;
-	if (pairs->elements == 0)
+	if (pairs->elements == 0 || ttl == -2)
 		goto out;
 	e = ERR_NOMEM;
 	if (!(o = json_pack("{s:s, s:s, s:s, s:I, s:{}}", "store", "redis",
 			    "key", key, "type", "hash", "ttl",
-			    (json_int_t)kv_reply_int(r, 0, -2), "fields")))
+			    (json_int_t)ttl, "fields")))
 		goto out;
 	got = json_object_get(o, "fields");
 	for (i = 0; i + 1 < pairs->elements; i += 2) {
@@ -671,6 +721,56 @@ enum err sessr_stored_json(struct db *db, const struct session *s,
 	e = ERR_OK;
 out:
 	json_decref(o);
-	kv_reply_free(r);
+	kv_reply_free(r[0]);
+	kv_reply_free(r[1]);
 	return e;
+}
+
+/* Field name of a record's fields as a number (0 when missing). */
+static long long field_ll(const json_t *f, const char *name)
+{
+	const char *v = json_string_value(json_object_get(f, name));
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+enum err sessr_select(struct db *db, struct session *s)
+{
+	const json_t *f;
+	json_t *rec, *data;
+	enum err e;
+
+	last_drop();
+	if ((e = read_record(db, s->id_hash, &rec)))
+		return e;
+	f = json_object_get(rec, "fields");
+	data = json_object_get(f, "data");
+	s->user_id = field_ll(f, "user");
+	s->created = field_ll(f, "created");
+	s->last_seen = field_ll(f, "last_seen");
+	s->idle_ttl = field_ll(f, "idle_ttl");
+	s->idle_expires = field_ll(f, "idle_exp");
+	s->absolute_expires = field_ll(f, "abs_exp");
+	s->persistent = (int)field_ll(f, "persistent");
+	e = session_data_load(s, json_string_value(data),
+			      json_string_length(data));
+	if (e) {
+		json_decref(rec);
+		return e;
+	}
+	last.kv = db->kv;
+	memcpy(last.id_hash, s->id_hash, SESSION_HASH_BYTES);
+	last.rec = rec;
+	return ERR_OK;
+}
+
+enum err sessr_stored_json(struct db *db, const struct session *s,
+			   json_t **out)
+{
+	if (last.rec && last.kv == db->kv &&
+	    !memcmp(last.id_hash, s->id_hash, SESSION_HASH_BYTES)) {
+		*out = json_deep_copy(last.rec);
+		return *out ? ERR_OK : ERR_NOMEM;
+	}
+	return read_record(db, s->id_hash, out);
 }

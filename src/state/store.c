@@ -3,6 +3,7 @@
  */
 #include "state/store.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/config.h"
@@ -52,4 +53,13 @@ enum err store_reset(struct db *db, long long *n)
 	if (n)
 		*n = e ? 0 : total;
 	return e;
+}
+
+char *store_cli(const struct db *db, const char *db_path, char *out,
+		size_t cap)
+{
+	if (db->kv)
+		return kv_cli(db->kv, out, cap);
+	snprintf(out, cap, "sqlite3 %s", db_path);
+	return out;
 }

@@ -9,6 +9,8 @@
 #ifndef STORE_H
 #define STORE_H
 
+#include <stddef.h>
+
 #include "base/db.h"
 #include "base/err.h"
 
@@ -32,5 +34,17 @@ const char *store_name(const struct db *db);
  * SQLite there is nothing here to do (the tables are the demo's).
  */
 enum err store_reset(struct db *db, long long *n);
+
+/*
+ * store_cli: the command line that opens the store from a shell on this
+ * server, into out (cap bytes): "redis-cli -s <socket>" for a Redis on a
+ * unix socket, "redis-cli -h <host> -p <port> -n <db>" for one on TCP
+ * (never its password), "sqlite3 <db_path>" for SQLite. For the pages
+ * that say "look for yourself". Returns out.
+ */
+#define STORE_CLI_MAX 320   /* bytes of a store_cli line, with the NUL */
+
+char *store_cli(const struct db *db, const char *db_path, char *out,
+		size_t cap);
 
 #endif

@@ -252,6 +252,46 @@ static void test_json_rows(void **state)
 	json_decref(out);
 }
 
+/* db_row_json: every column type as the table holds it. */
+static void test_row_json(void **state)
+{
+	static const struct {
+		const char *sql;
+		const char *want;
+	} rows[] = {
+		{ "SELECT 5 AS i", "{\"i\":5}" },
+		{ "SELECT 1.5 AS r", "{\"r\":1.5}" },
+		{ "SELECT 'x''<y>' AS t", "{\"t\":\"x'<y>\"}" },
+		{ "SELECT NULL AS n", "{\"n\":null}" },
+		{ "SELECT X'00ff10' AS b", "{\"b\":\"00ff10\"}" },
+		{ "SELECT X'' AS b", "{\"b\":\"\"}" },
+		{ "SELECT CAST(X'c328' AS TEXT) AS bad",
+		  "{\"bad\":\"(not UTF-8)\"}" },
+		{ "SELECT 1 AS a, 'two' AS b", "{\"a\":1,\"b\":\"two\"}" },
+	};
+	struct unit_db *f = *state;
+	sqlite3_stmt *st;
+	json_t *o;
+	char *s;
+	size_t i;
+
+	for (i = 0; i < NROWS(rows); i++) {
+		/* db_stmt caches by address: prepare each directly */
+		CHECK(sqlite3_prepare_v2(f->db->h, rows[i].sql, -1, &st,
+					 NULL) == SQLITE_OK, i);
+		CHECK(sqlite3_step(st) == SQLITE_ROW, i);
+		o = db_row_json(st);
+		CHECK(o != NULL, i);
+		s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+		if (strcmp(s, rows[i].want))
+			print_error("row %zu: %s\n", i, s);
+		CHECK(strcmp(s, rows[i].want) == 0, i);
+		free(s);
+		json_decref(o);
+		sqlite3_finalize(st);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +303,7 @@ int main(void)
 		UNIT_DB_TEST(test_finish),
 		UNIT_DB_TEST(test_stmt_cache),
 		UNIT_DB_TEST(test_json_rows),
+		UNIT_DB_TEST(test_row_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /*
- * jwt.js - the token page (S-J3..S-J7). The access token lives in the
- * variable `access` of this closure: never in localStorage, sessionStorage
- * or a cookie. The refresh token is an HttpOnly cookie this script cannot
+ * jwt.js - the token page (S-J3..S-J7, and the S-J10 store panel). The
+ * access token lives in the variable `access` of this closure: never in
+ * localStorage, sessionStorage or a cookie. The refresh token is an HttpOnly cookie this script cannot
  * see; the browser sends it to /api/auth only.
  *
  * Time: the server's clock may run ahead of this computer's (the demo
@@ -372,7 +372,172 @@
       } else {
         cut.textContent = acc ? t('아직 없습니다', 'never') : '—';
       }
+      loadStore();
     });
+  }
+
+  /* ---- where the refresh tokens live (S-J10) --------------------------- */
+
+  var storeData = null;     // the last answer of GET /api/auth/store
+  var storeRead = 0;        // when it came (this computer's clock, ms)
+  var storeTicker = null;
+  var loggedOutJti = null;  // the access token logged out last: its
+                            // blacklist entry is shown
+  var ROLE = {
+    token: ['리프레시 토큰(해시)', 'refresh token (its hash)'],
+    family: ['패밀리(기기 하나)', 'family (one device)'],
+    events: ['패밀리의 기록', "the family's events"],
+    index: ['사용자별 패밀리 목록', "the user's families"],
+    blacklist: ['블랙리스트 항목', 'blacklist entry']
+  };
+
+  function record(role) {
+    var recs = (storeData && storeData.records) || [];
+    for (var i = 0; i < recs.length; i++) if (recs[i].role === role) return recs[i];
+    return null;
+  }
+
+  /* A stored value as lines of text: a hash or row field = value, a
+   * list one item a line, a sorted set member (score). */
+  function valueText(rec) {
+    var v = rec.value;
+    if (rec.type === 'string') return String(v);
+    if (rec.type === 'zset') return v.map(function (p) { return p[0] + '  (score ' + p[1] + ')'; }).join('\n');
+    if (Array.isArray(v)) return v.map(function (x) {
+      return typeof x === 'string' ? x : Object.keys(x).map(function (k) { return k + '=' + x[k]; }).join(' ');
+    }).join('\n');
+    return Object.keys(v).map(function (k) { return k + ' = ' + (v[k] === null ? 'NULL' : v[k]); }).join('\n');
+  }
+
+  function ttlLeft(rec) {
+    if (typeof rec.ttl !== 'number' || rec.ttl < 0) return rec.ttl;
+    return Math.max(rec.ttl - Math.floor((Date.now() - storeRead) / 1000), 0);
+  }
+
+  /* Every TTL of the panel counts down from the answer's figure. */
+  function tickStore() {
+    Array.prototype.forEach.call(document.querySelectorAll('#jwt-store [data-ttl]'),
+      function (e) {
+        var left = ttlLeft({ ttl: parseInt(e.getAttribute('data-ttl'), 10) });
+        e.textContent = String(left);
+        e.classList.toggle('passed', left === 0);
+      });
+  }
+
+  /* The command that shows rec in its store. */
+  function cliFor(rec) {
+    var cli = storeData.cli;
+    if (storeData.store !== 'redis') return cli + ' "SELECT * FROM ' + rec.key + '"';
+    var verb = { hash: 'HGETALL ', list: 'LRANGE ', zset: 'ZREVRANGE ', string: 'GET ' }[rec.type] || 'TYPE ';
+    var tail = rec.type === 'list' ? ' 0 -1' : rec.type === 'zset' ? ' 0 -1 WITHSCORES' : '';
+    return cli + ' ' + verb + rec.key + tail + '\n' + cli + ' TTL ' + rec.key;
+  }
+
+  function evidence(reason, parts) {
+    var td = document.querySelector('#jwt-store-why [data-reason=' + reason + '] .evidence');
+    td.textContent = '';
+    parts.forEach(function (p) {
+      if (typeof p === 'string') td.appendChild(document.createTextNode(p));
+      else td.appendChild(p);
+    });
+  }
+
+  function renderStore() {
+    var d = storeData, redis = d.store === 'redis';
+    var tb = $('jwt-store-keys').tBodies[0];
+    tb.textContent = '';
+    d.records.forEach(function (rec) {
+      var tr = el('tr');
+      tr.setAttribute('data-role', rec.role);
+      tr.setAttribute('data-key', rec.key);
+      tr.appendChild(el('td', '', t(ROLE[rec.role][0], ROLE[rec.role][1])));
+      var k = el('td');
+      k.appendChild(el('code', 'val', rec.key));
+      tr.appendChild(k);
+      var ttl = el('td', 'num ttl', rec.ttl === null ? '—' : String(rec.ttl));
+      if (typeof rec.ttl === 'number') ttl.setAttribute('data-ttl', String(rec.ttl));
+      else ttl.title = t('TTL이 없습니다. 무언가 지울 때까지 남습니다.', 'No TTL: it stays until something deletes it.');
+      tr.appendChild(ttl);
+      var v = el('td');
+      v.appendChild(el('pre', 'raw', valueText(rec)));
+      tr.appendChild(v);
+      tb.appendChild(tr);
+    });
+    if (!d.records.length) {
+      var tr = el('tr', 'empty'), td = el('td', '', t('아직 아무 기록도 없습니다. 로그인하면 키가 생깁니다.', 'Nothing stored yet: log in and the keys appear.'));
+      td.colSpan = 4;
+      tr.appendChild(td);
+      tb.appendChild(tr);
+    }
+
+    var fam = record('family'), tok = record('token'), idx = record('index'), bl = record('blacklist');
+    if (!redis) {
+      evidence('ttl', [t('SQLite에는 TTL이 없습니다. ', 'SQLite has no TTL: ') + (tok ?
+        t('refresh_tokens 행의 expires 열(' + fmtTime(tok.value.expires) + ')을 적어 두고, ', 'the refresh_tokens row carries an expires column (' + fmtTime(tok.value.expires) + '), and ') : '') +
+        t('로그인할 때마다 정리 작업(refresh_purge)이 지난 행을 지웁니다. 패밀리 행은 아무도 지우지 않습니다.', 'a purge at each login (refresh_purge) deletes the rows past it. Nothing deletes a family row.')]);
+    } else if (fam) {
+      var left = el('strong', '', String(ttlLeft(fam)));
+      left.setAttribute('data-ttl', String(fam.ttl));
+      evidence('ttl', [el('code', '', fam.key), t('의 TTL: ', ' has a TTL of '), left,
+        t('초. 0이 되면 Redis가 이 키와 토큰의 키를 스스로 지웁니다. 정리 작업이 없습니다.', ' s. At 0 Redis deletes it, and the token keys, by itself: there is no purge job.')]);
+    } else {
+      evidence('ttl', [t('로그인하면 TTL이 붙은 키가 생깁니다. 키마다 TTL이 있습니다.', 'Log in and the keys appear, every one with a TTL.')]);
+    }
+    var us = Math.round(d.read_us);
+    var costs = el('a', '', '/lab/costs');
+    costs.href = '/lab/costs';
+    evidence('speed', [redis ?
+      t('이 표의 키(' + d.records.length + '개)를 읽는 데 ' + us + 'µs 걸렸습니다. Redis에 한 번 다녀온 것(스크립트 하나, EVALSHA)입니다. 조회 한 번의 비용은 ',
+        'Reading this table\'s keys (' + d.records.length + ') took ' + us + ' µs: one round trip to Redis (one script, EVALSHA). The cost of one lookup is measured on ') :
+      t('이 표의 행(' + d.records.length + '개)을 읽는 데 ' + us + 'µs 걸렸습니다(이 기계의 SQLite 파일에 SELECT 여러 번). 조회 한 번의 비용은 ',
+        'Reading this table\'s rows (' + d.records.length + ') took ' + us + ' µs (several SELECTs on this machine\'s SQLite file). The cost of one lookup is measured on '),
+      costs, t('에서 잽니다.', '.')]);
+    evidence('devices', idx ? [el('code', '', idx.key), redis ?
+      t('(정렬 집합)에 이 사용자의 패밀리가 최신순으로 있습니다(' + idx.size + '개). 위의 ‘내 기기’ 표, 기기 하나 폐기, 모든 곳에서 로그아웃이 이 목록을 씁니다.',
+        ' (a sorted set) holds this user\'s families, newest first (' + idx.size + '): the “My devices” table above, revoking one device and logging out everywhere all use it.') :
+      t(': user_id 색인(refresh_families_user)으로 이 사용자의 패밀리를 찾습니다(' + idx.size + '개).', ': the user_id index (refresh_families_user) finds this user\'s families (' + idx.size + ').')] :
+      [t('로그인하면 사용자별 목록이 생깁니다.', 'Log in and the per-user list appears.')]);
+    if (bl) {
+      var bleft = el('strong', '', String(bl.ttl));
+      if (typeof bl.ttl === 'number') bleft.setAttribute('data-ttl', String(bl.ttl));
+      evidence('blacklist', [el('code', '', bl.key), redis ?
+        t(': 로그아웃한 액세스 토큰의 jti입니다. TTL ', ': the jti of the access token you logged out. TTL ') :
+        t(': 로그아웃한 액세스 토큰의 jti입니다. 남은 시간 ', ': the jti of the access token you logged out. Time left '), bleft,
+        t('초 = exp + 10초(검증 허용 오차) − 지금. 토큰이 어차피 거부될 때 항목도 사라집니다.', ' s = exp + 10 s (the verifier\'s leeway) − now: the entry goes when the token would be refused anyway.')]);
+    } else {
+      evidence('blacklist', [access ?
+        t('지금 토큰의 jti는 블랙리스트에 없습니다. ‘로그아웃’을 누르면 그 jti가 여기 나타납니다.', 'The current token\'s jti is not on the blacklist. Press “log out” and it appears here.') :
+        t('로그인한 뒤 로그아웃하면 그 액세스 토큰의 jti가 여기 나타납니다.', 'Log in, then log out: that access token\'s jti appears here.')]);
+    }
+    var scale = el('a', '', '/lab/scale');
+    scale.href = '/lab/scale';
+    evidence('shared', !redis ?
+      [t('파일 하나가 디스크 하나에 있습니다. 이 기계의 프로그램만 열 수 있고, 여러 기계라면 데이터베이스 서버나 Redis가 필요합니다.', 'One file on one disk: only programs on this machine can open it; several machines need a database server or Redis.')] :
+      d.node ? [t('이 키들을 노드 ' + d.node + '가 읽었습니다. 다른 노드도 같은 Redis에서 같은 키를 읽습니다. 다시 읽어 보면 다른 노드가 답할 수 있습니다(', 'Node ' + d.node + ' read these keys; the other node reads the same keys from the same Redis. Read again and the other node may answer ('), scale, ').'] :
+      [t('이 사이트는 지금 노드 하나로 돕니다(make run). make cluster로 띄우면 노드 a와 b가 이 Redis를 함께 읽어, 한 노드에서 한 로그인을 다른 노드가 알아봅니다(', 'This site runs as one node now (make run). Under make cluster, nodes a and b read this same Redis, so a login made through one is known to the other ('), scale, ').']);
+    evidence('ops', [redis ?
+      t('아래 상자의 명령을 이 서버의 셸에 그대로 붙여 넣으면 같은 키가 보입니다. SCAN, HGETALL, TTL, ZREVRANGE, GET이 전부입니다.', 'Paste the commands in the box below into a shell on this server and you see the same keys: SCAN, HGETALL, TTL, ZREVRANGE and GET are all it takes.') :
+      t('아래 상자의 SQL을 이 서버의 셸에서 실행하면 같은 행이 보입니다.', 'Run the SQL in the box below from a shell on this server to see the same rows.')]);
+    var lines = redis ? [d.cli + " --scan --pattern 'family:*'"] : [];
+    d.records.forEach(function (rec) { lines.push(cliFor(rec)); });
+    $('jwt-store-cli').textContent = lines.length ? lines.join('\n') : '—';
+    if (!storeTicker) storeTicker = setInterval(tickStore, 1000);
+    tickStore();
+  }
+
+  /* GET /api/auth/store: the refresh cookie's keys and the blacklist
+   * entry of the token logged out last (else of the current token). */
+  function loadStore() {
+    var jti = loggedOutJti || (access ? payload().jti : null);
+    return fetch('/api/auth/store' + (jti ? '?jti=' + encodeURIComponent(jti) : ''),
+                 { credentials: 'same-origin' })
+      .then(function (r) { return r.json(); })
+      .then(function (d) {
+        if (!d || !d.records) return;
+        storeData = d;
+        storeRead = Date.now();
+        renderStore();
+      }, function () { /* the log shows the API's failures */ });
   }
 
   $('jwt-login').addEventListener('submit', function (ev) {
@@ -428,6 +593,7 @@
     var old = access;
     var act = action(label);
     call(act, 'POST', path, {}, old).then(function () {
+      if (old) loggedOutJti = payload().jti;
       access = null;
       show();
       status('out', t('로그아웃했습니다. 아래 기록을 보세요. 같은 토큰이 /api/me에서는 revoked로 거부되지만, /api/me/stateless에서는 여전히 200입니다.',
@@ -438,7 +604,7 @@
       return call(act, 'GET', '/api/me', null, old).then(function () {
         return call(act, 'GET', '/api/me/stateless', null, old);
       });
-    });
+    }).then(loadStore);
   }
   $('jwt-logout').addEventListener('click', function () {
     logout('/api/auth/logout', t('‘로그아웃’ 버튼', 'Button: log out'));
@@ -458,5 +624,7 @@
                    'Logged in again from the refresh cookie after the reload (auto-login).'));
       else if (!refreshError)
         status('out', t('로그인하지 않았습니다. 리프레시 쿠키가 없습니다.', 'Not logged in: there is no refresh cookie.'));
+      if (!ok) loadStore();
     });
+  $('jwt-store-read').addEventListener('click', loadStore);
 })();
