@@ -194,6 +194,16 @@ static enum err fail(struct kv *kv, const char *what, const char *why)
 	return ERR_UNAVAILABLE;
 }
 
+/* A command was answered (any reply, an error too): Redis is back.
+ * Only then, not on connect: a frozen Redis still accepts connections,
+ * and that is one outage, logged once. */
+static void answered(struct kv *kv)
+{
+	if (kv->down)
+		log_msg("info", "redis %s answers again", kv->url);
+	kv->down = 0;
+}
+
 /* One command with no retry, reply into *out; used by connect too. */
 static enum err send_argv(struct kv *kv, int argc, const char *const *argv,
 			  const size_t *len, redisReply **out)
@@ -328,11 +338,7 @@ static enum err run_argv(struct kv *kv, int argc, const char *const *argv,
 	if (!r)
 		return fail(kv, argv[0], kv->c->errstr[0] ? kv->c->errstr :
 			    "no reply");
-	/* Back only once a command is answered: a frozen Redis still
-	 * accepts connections, and that is one outage, logged once. */
-	if (kv->down)
-		log_msg("info", "redis %s answers again", kv->url);
-	kv->down = 0;
+	answered(kv);
 	if (r->type == REDIS_REPLY_ERROR) {
 		if (noscript && !strncmp(r->str, "NOSCRIPT", 8)) {
 			*noscript = 1;
@@ -386,8 +392,9 @@ static int pipeline_once(struct kv *kv, const struct kv_args *a, int n,
 			free_replies(out, n);
 			return 0;
 		}
+		answered(kv);
 		if (out[i]->type == REDIS_REPLY_ERROR) {
-			if (rc > 0 && !kv->down)
+			if (rc > 0)
 				log_msg("error", "redis %s: %s: %s", kv->url,
 					a[i].v[0], out[i]->str);
 			rc = -1;

@@ -452,6 +452,37 @@ static void test_stopped_and_back(void **state)
 	unit_redis_check_all(t, NULL, NULL);
 }
 
+/* Two outages seen only by session loads (one pipeline each): each is
+ * logged, and so is each return. */
+static void two_outages(void *arg)
+{
+	struct unit_redis *t = arg;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(unit_redis_stop(t), 0);
+		assert_int_equal(call_load(t->u.db), ERR_UNAVAILABLE);
+		assert_int_equal(call_load(t->u.db), ERR_UNAVAILABLE);
+		assert_int_equal(unit_redis_start(t), 0);
+		assert_int_equal(call_load(t->u.db), ERR_OK);
+		assert_int_equal(call_load(t->u.db), ERR_OK);
+	}
+}
+
+static void test_outages_logged(void **state)
+{
+	struct unit_redis *t = *state;
+	char *log;
+
+	assert_int_equal(call_load(t->u.db), ERR_OK);
+	log = stderr_of(two_outages, t);
+	if (occurs(log, " error: ") != 2 || occurs(log, "answers again") != 2)
+		print_error("log:\n%s", log);
+	assert_int_equal(occurs(log, " error: "), 2);
+	assert_int_equal(occurs(log, "answers again"), 2);
+	free(log);
+}
+
 /* Redis restarted while the connection was idle: the first command
  * meets a closed socket, is sent once more on a new connection, and its
  * script (forgotten by the new server) is loaded again. */
@@ -668,6 +699,7 @@ int main(void)
 		UNIT_DB_TEST(test_url_log),
 		UNIT_DB_TEST(test_no_server),
 		UNIT_REDIS_TEST(test_stopped_and_back),
+		UNIT_REDIS_TEST(test_outages_logged),
 		UNIT_REDIS_TEST(test_restart_under_idle_connection),
 		UNIT_REDIS_TEST(test_noscript),
 		UNIT_REDIS_TEST(test_frozen),
