@@ -262,7 +262,7 @@ static enum err logout(struct ctx *c)
 		return e;
 	if (tok && token_verify(&signer.keys, tok, c->now, 0, &cl) ==
 	    TOKEN_VALID) {
-		e = refresh_blacklist_add(c->db, cl.jti, cl.exp);
+		e = refresh_blacklist_add(c->db, cl.jti, cl.exp, c->now);
 		token_claims_cleanup(&cl);
 		if (e)
 			return e;

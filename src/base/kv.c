@@ -8,13 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/un.h>
 
 #include <sodium.h>
 
 #include "base/log.h"
 
 struct kv {
-	char          url[KV_URL_MAX];
+	char          url[KV_URL_MAX];    /* as shown: password as *** */
 	char          path[KV_URL_MAX];   /* unix socket, or "" */
 	char          host[256];
 	int           port;
@@ -25,6 +26,36 @@ struct kv {
 	int           down;               /* the last attempt failed: the
 					     next success is logged */
 };
+
+/* 1 when the n bytes at s are a host name or IPv4 address: letters,
+ * digits, '.', '-' and '_' (nothing a resolver or a log line could take
+ * for something else). */
+static int host_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		      s[i] == '-' || s[i] == '_'))
+			return 0;
+	return n > 0;
+}
+
+/* url as it may be logged or shown, into out (cap bytes): in a
+ * "scheme://" URL, what stands between "://" and the last '@' (the
+ * password) becomes "***". A unix: path is kept whole. */
+static void url_shown(const char *url, char *out, size_t cap)
+{
+	const char *at = strrchr(url, '@'), *scheme = strstr(url, "://");
+
+	if (at && scheme && scheme < at)
+		snprintf(out, cap, "%.*s***%s", (int)(scheme + 3 - url), url,
+			 at);
+	else
+		snprintf(out, cap, "%s", url);
+}
 
 /* Parse "redis://[:pw@]host[:port][/db]" into kv; 0 when it fits. */
 static int parse_tcp(const char *rest, struct kv *kv)
@@ -44,7 +75,7 @@ static int parse_tcp(const char *rest, struct kv *kv)
 	slash = strchr(rest, '/');
 	n = slash ? (size_t)(slash - rest) : strlen(rest);
 	colon = memchr(rest, ':', n);
-	if ((colon ? (size_t)(colon - rest) : n) == 0 ||
+	if (!host_ok(rest, colon ? (size_t)(colon - rest) : n) ||
 	    (colon ? (size_t)(colon - rest) : n) >= sizeof(kv->host))
 		return -1;
 	memcpy(kv->host, rest, colon ? (size_t)(colon - rest) : n);
@@ -74,8 +105,10 @@ static int parse_tcp(const char *rest, struct kv *kv)
 
 enum err kv_open(const char *url, int timeout_ms, struct kv **out)
 {
+	const size_t path_max = sizeof(((struct sockaddr_un *)0)->sun_path);
 	struct kv *kv;
-	int bad;
+	int bad, junk = 0;
+	size_t i;
 
 	*out = NULL;
 	if (!url || strlen(url) >= KV_URL_MAX) {
@@ -84,9 +117,16 @@ enum err kv_open(const char *url, int timeout_ms, struct kv **out)
 	}
 	if (!(kv = calloc(1, sizeof(*kv))))
 		return ERR_NOMEM;
-	snprintf(kv->url, sizeof(kv->url), "%s", url);
-	if (!strncmp(url, "unix:", 5)) {
-		bad = url[5] != '/';
+	url_shown(url, kv->url, sizeof(kv->url));
+	for (i = 0; url[i]; i++)
+		if ((unsigned char)url[i] < 0x20 || url[i] == 0x7f)
+			junk = 1;
+	if (junk) {
+		bad = 1;
+	} else if (!strncmp(url, "unix:", 5)) {
+		/* hiredis cuts a longer path to fit sun_path, and would
+		 * dial another socket */
+		bad = url[5] != '/' || strlen(url + 5) >= path_max;
 		snprintf(kv->path, sizeof(kv->path), "%s", url + 5);
 	} else if (!strncmp(url, "redis://", 8)) {
 		bad = parse_tcp(url + 8, kv) != 0;
@@ -94,8 +134,12 @@ enum err kv_open(const char *url, int timeout_ms, struct kv **out)
 		bad = 1;
 	}
 	if (bad) {
-		log_msg("error", "REDIS_URL %s: expected unix:/path or "
-			"redis://host[:port][/db]", url);
+		/* A control character would break the log line: not shown. */
+		log_msg("error", "REDIS_URL %s: expected unix:/path (under "
+			"%zu bytes) or redis://[:password@]host[:port][/db]",
+			junk ? "(with a control character)" : kv->url,
+			path_max);
+		sodium_memzero(kv->password, sizeof(kv->password));
 		free(kv);
 		return ERR_INVAL;
 	}
@@ -148,6 +192,16 @@ static enum err fail(struct kv *kv, const char *what, const char *why)
 	kv->down = 1;
 	drop(kv);
 	return ERR_UNAVAILABLE;
+}
+
+/* A command was answered (any reply, an error too): Redis is back.
+ * Only then, not on connect: a frozen Redis still accepts connections,
+ * and that is one outage, logged once. */
+static void answered(struct kv *kv)
+{
+	if (kv->down)
+		log_msg("info", "redis %s answers again", kv->url);
+	kv->down = 0;
 }
 
 /* One command with no retry, reply into *out; used by connect too. */
@@ -206,9 +260,6 @@ static enum err connect_kv(struct kv *kv)
 		}
 		freeReplyObject(r);
 	}
-	if (kv->down)
-		log_msg("info", "redis %s answers again", kv->url);
-	kv->down = 0;
 	return ERR_OK;
 }
 
@@ -287,6 +338,7 @@ static enum err run_argv(struct kv *kv, int argc, const char *const *argv,
 	if (!r)
 		return fail(kv, argv[0], kv->c->errstr[0] ? kv->c->errstr :
 			    "no reply");
+	answered(kv);
 	if (r->type == REDIS_REPLY_ERROR) {
 		if (noscript && !strncmp(r->str, "NOSCRIPT", 8)) {
 			*noscript = 1;
@@ -294,9 +346,7 @@ static enum err run_argv(struct kv *kv, int argc, const char *const *argv,
 			return ERR_OK;
 		}
 		/* The connection is fine; the error is the answer. */
-		if (!kv->down)
-			log_msg("error", "redis %s: %s: %s", kv->url, argv[0],
-				r->str);
+		log_msg("error", "redis %s: %s: %s", kv->url, argv[0], r->str);
 		freeReplyObject(r);
 		return ERR_UNAVAILABLE;
 	}
@@ -342,8 +392,9 @@ static int pipeline_once(struct kv *kv, const struct kv_args *a, int n,
 			free_replies(out, n);
 			return 0;
 		}
+		answered(kv);
 		if (out[i]->type == REDIS_REPLY_ERROR) {
-			if (rc > 0 && !kv->down)
+			if (rc > 0)
 				log_msg("error", "redis %s: %s: %s", kv->url,
 					a[i].v[0], out[i]->str);
 			rc = -1;

@@ -46,17 +46,21 @@ struct kv_script {
 };
 
 /*
- * kv_open: a connection to url, "unix:/path/redis.sock" or
- * "redis://[:password@]host[:port][/db]" (port 6379, db 0). Nothing is
- * dialled yet. ERR_INVAL with a log line for a URL of another shape.
- * timeout_ms bounds connecting and every command.
+ * kv_open: a connection to url, "unix:/path/redis.sock" (the path shorter
+ * than a socket address holds, 108 bytes on Linux) or
+ * "redis://[:password@]host[:port][/db]" (host of letters, digits, '.',
+ * '-', '_'; port 6379, db 0). Nothing is dialled yet. ERR_INVAL with a
+ * log line, which never holds the password, for a URL of another shape
+ * or with a control character. timeout_ms bounds connecting and every
+ * command.
  */
 enum err kv_open(const char *url, int timeout_ms, struct kv **out);
 
 /* kv_close: drop the connection and free kv. NULL-safe. */
 void kv_close(struct kv *kv);
 
-/* kv_url: the URL kv was opened with (for the pages and logs). */
+/* kv_url: the URL kv was opened with, its password (if any) shown as
+ * "***" (for the pages and logs, which use this form). */
 const char *kv_url(const struct kv *kv);
 
 /* kv_cli: the redis-cli command line that reaches kv, into out (cap

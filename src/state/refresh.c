@@ -198,8 +198,11 @@ static enum err revoke_locked(struct db *db, const struct refresh_family *f,
 	if (db_changes(db) != 1)
 		return ERR_OK;
 	*changed = 1;
-	if (f->access_jti[0] && f->access_exp > now &&
-	    (e = refresh_blacklist_add(db, f->access_jti, f->access_exp)))
+	/* refresh_blacklist_add skips a token past exp + TOKEN_LEEWAY; one
+	 * just past exp still verifies, so it is listed too. */
+	if (f->access_jti[0] &&
+	    (e = refresh_blacklist_add(db, f->access_jti, f->access_exp,
+				       now)))
 		return e;
 	return event(db, f->id, f->user_id, now, kind, detail);
 }
@@ -500,10 +503,14 @@ enum err refresh_events_json(struct db *db, long long family_id,
 }
 
 enum err refresh_blacklist_add(struct db *db, const char *jti,
-			       long long exp)
+			       long long exp, long long now)
 {
 	if (db->kv)
-		return refr_blacklist_add(db, jti, exp);
+		return refr_blacklist_add(db, jti, exp, now);
+	/* As in Redis: a token token_verify refuses anyway needs no row
+	 * (refresh_purge would drop it). */
+	if (exp + TOKEN_LEEWAY <= now)
+		return ERR_OK;
 	return db_exec(db, "INSERT INTO token_blacklist (jti, expires) "
 		       "VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET "
 		       "expires = max(expires, excluded.expires)", "ti",

@@ -138,11 +138,12 @@ enum err refresh_families_json(struct db *db, long long user_id,
 enum err refresh_events_json(struct db *db, long long family_id,
 			     json_t **out);
 
-/* refresh_blacklist_add: refuse access token jti until exp (with Redis,
- * until TOKEN_LEEWAY past exp on the site clock, as long as token_verify
- * would still take it; nothing is written for a token already past). */
+/* refresh_blacklist_add: refuse access token jti until exp plus
+ * TOKEN_LEEWAY, as long as token_verify would still take it at now (the
+ * caller's site clock, c->now). Nothing is written for a token already
+ * past that at now, in either store. */
 enum err refresh_blacklist_add(struct db *db, const char *jti,
-			       long long exp);
+			       long long exp, long long now);
 
 /* refresh_blacklisted: *yes = 1 when jti is on the blacklist. */
 enum err refresh_blacklisted(struct db *db, const char *jti, int *yes);

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/clock.h"
 #include "base/kv.h"
 #include "base/log.h"
 
@@ -781,7 +780,8 @@ enum err refr_events_json(struct db *db, long long family_id, json_t **out)
 	return ERR_OK;
 }
 
-enum err refr_blacklist_add(struct db *db, const char *jti, long long exp)
+enum err refr_blacklist_add(struct db *db, const char *jti, long long exp,
+			    long long now)
 {
 	char key[KEY_MAX];
 	struct kv_args a;
@@ -794,7 +794,7 @@ enum err refr_blacklist_add(struct db *db, const char *jti, long long exp)
 	kv_args_init(&a);
 	kv_arg(&a, key);
 	kv_arg_int(&a, exp);
-	kv_arg_int(&a, clock_now(db));
+	kv_arg_int(&a, now);
 	return kv_eval_int(db->kv, &blacklist_lua, 1, &a, &done);
 }
 

@@ -90,7 +90,8 @@ enum err refr_revoke_all(struct db *db, long long user_id, const char *kind,
 enum err refr_live_count(struct db *db, long long user_id, long long *n);
 enum err refr_families_json(struct db *db, long long user_id, json_t **out);
 enum err refr_events_json(struct db *db, long long family_id, json_t **out);
-enum err refr_blacklist_add(struct db *db, const char *jti, long long exp);
+enum err refr_blacklist_add(struct db *db, const char *jti, long long exp,
+			    long long now);
 enum err refr_blacklisted(struct db *db, const char *jti, int *yes);
 /* refr_stored_json: append to records the Redis records
  * refresh_stored_json describes, for the token hash h and the access

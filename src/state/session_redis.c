@@ -547,7 +547,10 @@ enum err sessr_list_user(struct db *db, long long user_id, long long now,
 			 sizeof(si->client_addr));
 	}
 	kv_reply_free(r);
-	qsort(all, count, sizeof(*all), by_last_seen);
+	/* all is NULL for a user with no session, and qsort's base must
+	 * not be NULL even for 0 elements (UBSan stops there). */
+	if (count > 1)
+		qsort(all, count, sizeof(*all), by_last_seen);
 	*n = count < SESSION_LIST_MAX ? count : SESSION_LIST_MAX;
 	if (*n)
 		memcpy(out, all, *n * sizeof(*all));
