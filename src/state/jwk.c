@@ -6,6 +6,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <sodium.h>
@@ -41,24 +42,37 @@ static enum err b64_param(EVP_PKEY *pk, const char *name, char *out,
 	return e;
 }
 
-enum err jwk_public(const char *pem, size_t len, json_t **jwk,
-		    char kid[JWK_KID_MAX])
+enum err jwk_parse(const char *pem, size_t len, EVP_PKEY **pk)
+{
+	BIO *bio = NULL;
+	EVP_PKEY *k = NULL;
+
+	*pk = NULL;
+	if (!pem || len > JWK_PEM_MAX ||
+	    !(bio = BIO_new_mem_buf(pem, (int)len)) ||
+	    !(k = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL)) ||
+	    EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA ||
+	    EVP_PKEY_get_bits(k) < JWK_RSA_BITS) {
+		EVP_PKEY_free(k);
+		BIO_free(bio);
+		ERR_clear_error();
+		return ERR_INVAL;
+	}
+	BIO_free(bio);
+	*pk = k;
+	return ERR_OK;
+}
+
+enum err jwk_export(EVP_PKEY *pk, json_t **jwk, char kid[JWK_KID_MAX])
 {
 	char n[B64_MAX * 2], ex[32];
 	unsigned char digest[crypto_hash_sha256_BYTES];
-	EVP_PKEY *pk = NULL;
-	BIO *bio = NULL;
 	struct buf canon;
-	enum err e = ERR_INVAL;
+	enum err e;
 
 	*jwk = NULL;
 	kid[0] = '\0';
 	buf_init(&canon);
-	if (len > JWK_PEM_MAX || !(bio = BIO_new_mem_buf(pem, (int)len)) ||
-	    !(pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL)) ||
-	    EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA ||
-	    EVP_PKEY_get_bits(pk) < JWK_RSA_BITS)
-		goto out;
 	if ((e = b64_param(pk, OSSL_PKEY_PARAM_RSA_N, n, sizeof(n))) ||
 	    (e = b64_param(pk, OSSL_PKEY_PARAM_RSA_E, ex, sizeof(ex))))
 		goto out;
@@ -75,8 +89,23 @@ enum err jwk_public(const char *pem, size_t len, json_t **jwk,
 			 "use", "sig");
 	e = *jwk ? ERR_OK : ERR_NOMEM;
 out:
+	if (e)
+		kid[0] = '\0';
 	buf_cleanup(&canon);
-	BIO_free(bio);
+	return e;
+}
+
+enum err jwk_public(const char *pem, size_t len, json_t **jwk,
+		    char kid[JWK_KID_MAX])
+{
+	EVP_PKEY *pk = NULL;
+	enum err e;
+
+	*jwk = NULL;
+	kid[0] = '\0';
+	if ((e = jwk_parse(pem, len, &pk)))
+		return e;
+	e = jwk_export(pk, jwk, kid);
 	EVP_PKEY_free(pk);
 	return e;
 }

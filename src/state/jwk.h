@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include <openssl/types.h>
 
 #include "base/err.h"
 
@@ -22,7 +23,23 @@
 #define JWK_KID_MAX       64     /* bytes of a kid, with the NUL */
 
 /*
- * jwk_public: from a public-key PEM of len bytes, the JWK object
+ * jwk_parse: parse a public-key PEM (SubjectPublicKeyInfo) of len bytes
+ * into *pk (caller EVP_PKEY_free). ERR_INVAL, with *pk NULL, when it is
+ * over JWK_PEM_MAX bytes or not an RSA public key of at least
+ * JWK_RSA_BITS bits. Verifiers call it once, at load (token_keys_load).
+ */
+enum err jwk_parse(const char *pem, size_t len, EVP_PKEY **pk);
+
+/*
+ * jwk_export: the JWK object {kty, n, e, kid, alg:"RS256", use:"sig"} of
+ * pk, a key from jwk_parse (*jwk, caller decrefs), and its kid (RFC 7638
+ * SHA-256 thumbprint, base64url) into kid. ERR_CRYPTO or ERR_NOMEM, with
+ * *jwk NULL and kid empty, when it cannot be exported. pk is not kept.
+ */
+enum err jwk_export(EVP_PKEY *pk, json_t **jwk, char kid[JWK_KID_MAX]);
+
+/*
+ * jwk_public: jwk_parse and jwk_export in one: from a public-key PEM of len bytes, the JWK object
  * {kty, n, e, kid, alg:"RS256", use:"sig"} (*jwk, caller decrefs) and the
  * kid (RFC 7638 SHA-256 thumbprint, base64url) into kid. ERR_INVAL when
  * the PEM is not an RSA public key of at least JWK_RSA_BITS bits.

@@ -4,6 +4,8 @@
 #include "state/token.h"
 
 #include <jwt.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,8 +101,8 @@ enum err token_keys_load(const char *dir, struct token_keys *k)
 	token_hs_kid(k->hs_secret, k->hs_kid);
 	if ((e = keys_read(dir, JWK_PUBLIC_FILE, JWK_PEM_MAX, &k->rs_pub_pem,
 			   &k->rs_pub_len)) ||
-	    (e = jwk_public(k->rs_pub_pem, k->rs_pub_len, &k->rs_jwk,
-			    k->rs_kid)))
+	    (e = jwk_parse(k->rs_pub_pem, k->rs_pub_len, &k->rs_pkey)) ||
+	    (e = jwk_export(k->rs_pkey, &k->rs_jwk, k->rs_kid)))
 		goto fail;
 	return ERR_OK;
 fail:
@@ -114,6 +116,7 @@ void token_keys_cleanup(struct token_keys *k)
 	if (!k)
 		return;
 	free(k->rs_pub_pem);
+	EVP_PKEY_free(k->rs_pkey);
 	json_decref(k->rs_jwk);
 	sodium_memzero(k, sizeof(*k));
 }
@@ -159,13 +162,25 @@ static json_t *decode_object(const char *s, size_t n)
 	return v;
 }
 
-enum err token_parse(const char *token, size_t len, struct token_parts *p)
-{
-	const char *d1, *d2;
-	unsigned char *sig;
-	size_t sl;
+/*
+ * A compact JWS (RFC 7515 §7.1) as token_verify sees it: the parts
+ * token_parse gives, plus what only the signature check needs.
+ */
+struct jws {
+	struct token_parts parts;
+	unsigned char     *sig;         /* owned: the decoded signature */
+	size_t             signed_len;  /* bytes of header.payload */
+};
 
-	memset(p, 0, sizeof(*p));
+/* Split token[0..len) at exactly two dots and decode each part (see
+ * token_parse). j is filled with what did decode; release with
+ * jws_cleanup. */
+static enum err jws_split(const char *token, size_t len, struct jws *j)
+{
+	struct token_parts *p = &j->parts;
+	const char *d1, *d2;
+
+	memset(j, 0, sizeof(*j));
 	if (len > TOKEN_MAX)
 		return ERR_TOOBIG;
 	if (!token || !(d1 = memchr(token, '.', len)) ||
@@ -174,13 +189,28 @@ enum err token_parse(const char *token, size_t len, struct token_parts *p)
 		return ERR_INVAL;
 	p->header = decode_object(token, (size_t)(d1 - token));
 	p->payload = decode_object(d1 + 1, (size_t)(d2 - d1 - 1));
-	if (b64url_decode(d2 + 1, len - (size_t)(d2 + 1 - token), &sig,
-			  &sl) == 0) {
+	if (b64url_decode(d2 + 1, len - (size_t)(d2 + 1 - token), &j->sig,
+			  &p->sig_len) == 0)
 		p->sig_ok = 1;
-		p->sig_len = sl;
-		free(sig);
-	}
+	j->signed_len = (size_t)(d2 - token);
 	return p->header && p->payload && p->sig_ok ? ERR_OK : ERR_INVAL;
+}
+
+static void jws_cleanup(struct jws *j)
+{
+	token_parts_cleanup(&j->parts);
+	free(j->sig);
+	j->sig = NULL;
+}
+
+enum err token_parse(const char *token, size_t len, struct token_parts *p)
+{
+	struct jws j;
+	enum err e = jws_split(token, len, &j);
+
+	free(j.sig);
+	*p = j.parts;
+	return e;
 }
 
 void token_parts_cleanup(struct token_parts *p)
@@ -246,16 +276,61 @@ static int audience_ok(json_t *aud)
 	return 0;
 }
 
-/* Steps 3 and 4: the key named by kid, pinned to its algorithm. */
+/*
+ * HS256 (RFC 7518 §3.2): the HMAC-SHA256 of input[0..n) under the secret
+ * equals sig, compared in constant time. 1 when it does.
+ */
+static int verify_hs256(const struct token_keys *k, const char *input,
+			size_t n, const unsigned char *sig, size_t sig_len)
+{
+	_Static_assert(TOKEN_SECRET_BYTES == crypto_auth_hmacsha256_KEYBYTES,
+		       "the HS256 secret is an HMAC-SHA256 key");
+	return sig_len == crypto_auth_hmacsha256_BYTES &&
+		crypto_auth_hmacsha256_verify(sig, (const unsigned char *)input,
+					      n, k->hs_secret) == 0;
+}
+
+/*
+ * RS256 (RFC 7518 §3.3): sig is an RSASSA-PKCS1-v1_5 SHA-256 signature
+ * of input[0..n) by the key parsed at load (no PEM is parsed here). A
+ * signature is exactly the modulus size (RFC 8017 §8.2.2). 1 when valid.
+ */
+static int verify_rs256(const struct token_keys *k, const char *input,
+			size_t n, const unsigned char *sig, size_t sig_len)
+{
+	EVP_MD_CTX *md;
+	int ok;
+
+	if (!k->rs_pkey || EVP_PKEY_get_size(k->rs_pkey) <= 0 ||
+	    sig_len != (size_t)EVP_PKEY_get_size(k->rs_pkey) ||
+	    !(md = EVP_MD_CTX_new()))
+		return 0;
+	ok = EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL,
+				  k->rs_pkey) == 1 &&
+		EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)input,
+				 n) == 1;
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		ERR_clear_error();    /* a bad signature is no library error */
+	return ok;
+}
+
+/*
+ * Steps 3 and 4: the key named by kid, pinned to its algorithm before any
+ * crypto; the signature verified with that key's mechanism; then libjwt
+ * decodes the token with no key (decoding only: the signature is ours to
+ * check, done above) and must read the same alg.
+ */
 static enum token_reason check_signature(const struct token_keys *k,
-					 const char *token, json_t *header,
+					 const char *token,
+					 const struct jws *j,
 					 struct token_claims *out)
 {
+	json_t *header = j->parts.header;
 	const char *alg = json_string_value(json_object_get(header, "alg"));
 	const char *kid = json_string_value(json_object_get(header, "kid"));
-	int a = token_alg_parse(alg);
-	const unsigned char *key;
-	int key_len;
+	const char *read;
+	int a = token_alg_parse(alg), ok;
 	jwt_t *jwt = NULL;
 	enum token_reason r = TOKEN_BAD_SIGNATURE;
 
@@ -263,30 +338,27 @@ static enum token_reason check_signature(const struct token_keys *k,
 		return TOKEN_ALG_NOT_ALLOWED;    /* none, nOnE, HS512... */
 	if (!kid)
 		return TOKEN_UNKNOWN_KID;
-	if (!strcmp(kid, k->hs_kid)) {
+	if (k->hs_kid[0] && !strcmp(kid, k->hs_kid)) {
 		if (a != TOKEN_HS256)
 			return TOKEN_ALG_NOT_ALLOWED;
-		key = k->hs_secret;
-		key_len = TOKEN_SECRET_BYTES;
-	} else if (!strcmp(kid, k->rs_kid)) {
+		ok = verify_hs256(k, token, j->signed_len, j->sig,
+				  j->parts.sig_len);
+	} else if (k->rs_kid[0] && !strcmp(kid, k->rs_kid)) {
 		if (a != TOKEN_RS256)
 			return TOKEN_ALG_NOT_ALLOWED;   /* RS256 -> HS256 */
-		key = (const unsigned char *)k->rs_pub_pem;
-		key_len = (int)k->rs_pub_len;
+		ok = verify_rs256(k, token, j->signed_len, j->sig,
+				  j->parts.sig_len);
 	} else {
 		return TOKEN_UNKNOWN_KID;
 	}
-	if (key_len < TOKEN_SECRET_BYTES)
+	if (!ok)
 		return TOKEN_BAD_SIGNATURE;
-	if (jwt_decode(&jwt, token, key, key_len) == 0 && jwt) {
-		jwt_alg_t want = a == TOKEN_RS256 ? JWT_ALG_RS256 :
-			JWT_ALG_HS256;
-
-		if (jwt_get_alg(jwt) == want) {
-			r = TOKEN_VALID;
-			out->alg = (enum token_alg)a;
-			memcpy(out->kid, kid, strlen(kid) + 1);
-		}
+	if (jwt_decode(&jwt, token, NULL, 0) == 0 && jwt &&
+	    (read = jwt_get_header(jwt, "alg")) &&
+	    !strcmp(read, token_alg_name((enum token_alg)a))) {
+		r = TOKEN_VALID;
+		out->alg = (enum token_alg)a;
+		memcpy(out->kid, kid, strlen(kid) + 1);
 	}
 	jwt_free(jwt);
 	return r;
@@ -332,7 +404,7 @@ enum token_reason token_verify(const struct token_keys *k, const char *token,
 			       long long now, unsigned flags,
 			       struct token_claims *out)
 {
-	struct token_parts p;
+	struct jws j;
 	size_t len;
 	enum token_reason r;
 
@@ -342,20 +414,20 @@ enum token_reason token_verify(const struct token_keys *k, const char *token,
 	len = strnlen(token, TOKEN_MAX + 1);
 	if (len > TOKEN_MAX)
 		return TOKEN_TOO_LARGE;
-	if (token_parse(token, len, &p)) {
-		token_parts_cleanup(&p);
+	if (jws_split(token, len, &j)) {
+		jws_cleanup(&j);
 		return TOKEN_MALFORMED;
 	}
-	r = check_signature(k, token, p.header, out);
+	r = check_signature(k, token, &j, out);
 	if (r == TOKEN_VALID)
-		r = check_claims(p.payload, now, flags, out);
+		r = check_claims(j.parts.payload, now, flags, out);
 	if (r == TOKEN_VALID) {
-		out->payload = p.payload;
-		p.payload = NULL;
+		out->payload = j.parts.payload;
+		j.parts.payload = NULL;
 	} else {
 		memset(out, 0, sizeof(*out));
 	}
-	token_parts_cleanup(&p);
+	jws_cleanup(&j);
 	return r;
 }
 
@@ -387,7 +459,8 @@ enum token_reason token_checklist(const struct token_keys *k,
 				  const char *token, long long now,
 				  json_t **out)
 {
-	struct token_parts p;
+	struct jws j;
+	struct token_parts *p = &j.parts;
 	struct token_claims cl;
 	json_t *list = json_array(), *pl;
 	const char *alg, *kid, *s;
@@ -398,7 +471,7 @@ enum token_reason token_checklist(const struct token_keys *k,
 	enum token_reason r;
 
 	*out = NULL;
-	memset(&p, 0, sizeof(p));
+	memset(&j, 0, sizeof(j));
 	if (!list)
 		return TOKEN_MALFORMED;
 	r = token_verify(k, token, now, 0, &cl);
@@ -407,15 +480,15 @@ enum token_reason token_checklist(const struct token_keys *k,
 			  "@too_large" : "");
 	if (len > TOKEN_MAX)
 		goto done;
-	if (!token || token_parse(token, len, &p)) {
+	if (!token || jws_split(token, len, &j)) {
 		fail |= check_row(list, "format", 0, "@not_parts");
-		if (!p.header || !p.payload)
+		if (!p->header || !p->payload)
 			goto done;
 	} else {
 		fail |= check_row(list, "format", 1, "");
 	}
-	alg = json_string_value(json_object_get(p.header, "alg"));
-	kid = json_string_value(json_object_get(p.header, "kid"));
+	alg = json_string_value(json_object_get(p->header, "alg"));
+	kid = json_string_value(json_object_get(p->header, "kid"));
 	a = token_alg_parse(alg);
 	fail |= check_row(list, "alg", a >= 0, alg ? alg : "@missing");
 	if (kid && !strcmp(kid, k->hs_kid))
@@ -433,9 +506,9 @@ enum token_reason token_checklist(const struct token_keys *k,
 		fail |= check_row(list, "signature", -1, "@not_checked");
 	else
 		fail |= check_row(list, "signature",
-				  check_signature(k, token, p.header, &cl) ==
+				  check_signature(k, token, &j, &cl) ==
 				  TOKEN_VALID, "");
-	pl = p.payload;
+	pl = p->payload;
 	s = json_string_value(json_object_get(pl, "iss"));
 	fail |= check_row(list, "iss", s && !strcmp(s, TOKEN_ISSUER),
 			  s ? s : "@missing");
@@ -454,7 +527,7 @@ enum token_reason token_checklist(const struct token_keys *k,
 	fail |= check_row(list, "jti", !claim_str(pl, "jti", tmp,
 						   sizeof(tmp), 1), "");
 done:
-	token_parts_cleanup(&p);
+	jws_cleanup(&j);
 	if (fail) {
 		json_decref(list);
 		return TOKEN_MALFORMED;

@@ -5,16 +5,23 @@
  *
  * libjwt 1.10.2 trusts the token header: it accepts alg "none" when the key
  * is empty, never checks a claim, and verifies an HS256 token with any key
- * bytes, an RSA public key's PEM included. So token_verify does, in order:
+ * bytes, an RSA public key's PEM included; it also parses a PEM key again
+ * on every call. So token_verify does, in order:
  *
  *   1. refuse more than TOKEN_MAX bytes, before decoding anything;
- *   2. split header.payload.signature and decode both JSON objects itself
- *      (base64url without padding, no duplicate keys): else "malformed";
+ *   2. split header.payload.signature (exactly two dots) and decode all
+ *      three parts itself (strict base64url without padding, JSON objects
+ *      without duplicate keys): else "malformed";
  *   3. require the header's alg to be exactly "HS256" or "RS256" and its
  *      kid to name one of our keys, and the key's algorithm to be the
- *      header's alg ("alg not allowed for this key", "unknown kid");
- *   4. only then call jwt_decode with that key, and require jwt_get_alg()
- *      to equal the key's algorithm ("bad signature");
+ *      header's alg ("alg not allowed for this key", "unknown kid"),
+ *      all before any crypto;
+ *   4. verify the signature over header.payload with that key's one
+ *      mechanism (RFC 7518 §3.2 HS256: HMAC-SHA256, compared in constant
+ *      time; §3.3 RS256: RSASSA-PKCS1-v1_5 SHA-256 with the EVP_PKEY
+ *      parsed at load), then let jwt_decode decode the token without a
+ *      key (libjwt 1.10.2 then verifies nothing) and require the alg it
+ *      read to be the key's ("bad signature");
  *   5. check iss, aud, token_use, then exp, nbf and iat with
  *      TOKEN_LEEWAY seconds of leeway.
  */
@@ -23,6 +30,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include <openssl/types.h>
 
 #include "base/err.h"
 #include "state/jwk.h"
@@ -64,13 +72,16 @@ enum token_reason {
 
 /*
  * The verify keys: the HS256 secret (which can also sign: that is the
- * lesson of S-J7) and the RSA public key. Nothing here can sign RS256.
+ * lesson of S-J7) and the RSA public key, parsed once at load (rs_pkey:
+ * what token_verify uses) and kept as PEM text for the forgery lab's
+ * weak verifier and forger. Nothing here can sign RS256.
  */
 struct token_keys {
 	unsigned char hs_secret[TOKEN_SECRET_BYTES];
 	char          hs_kid[JWK_KID_MAX];
 	char         *rs_pub_pem;              /* owned, NUL-terminated */
 	size_t        rs_pub_len;
+	EVP_PKEY     *rs_pkey;                 /* owned: rs_pub_pem parsed */
 	char          rs_kid[JWK_KID_MAX];
 	json_t       *rs_jwk;                  /* owned: the public JWK */
 };
@@ -105,12 +116,14 @@ struct token_claims {
  * token_keys_load: read the HS256 secret (exactly TOKEN_SECRET_BYTES, mode
  * 0600) and the RSA public key from dir, and derive both kids. Refuses
  * (ERR_INVAL) a short or open secret and a public key under 2048 bits;
- * ERR_NOTFOUND when a file is missing. *k is zeroed on failure. Release
- * with token_keys_cleanup.
+ * ERR_NOTFOUND when a file is missing. The public key is parsed here, once
+ * (k->rs_pkey), never per token. *k is zeroed on failure. Release with
+ * token_keys_cleanup.
  */
 enum err token_keys_load(const char *dir, struct token_keys *k);
 
-/* token_keys_cleanup: wipe the secret and free the rest. NULL-safe. */
+/* token_keys_cleanup: wipe the secret and free the rest (the EVP_PKEY
+ * included). NULL-safe; safe on a zeroed struct. */
 void token_keys_cleanup(struct token_keys *k);
 
 /* token_hs_kid: the kid of an HS256 secret: "hs-" and 12 base64url

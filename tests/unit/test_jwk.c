@@ -1,7 +1,9 @@
 /*
  * test_jwk.c - the public JWK (RFC 7517, RFC 7518 §6.3.1) and its kid, the
  * RFC 7638 thumbprint: members, a thumbprint recomputed from the exported
- * n and e, and the keys refused (not PEM, too short, not RSA).
+ * n and e, parsing once (jwk_parse, then jwk_export, agrees with
+ * jwk_public), and the keys refused by both (not PEM, too short, not RSA,
+ * RSA-PSS only, too long).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <sodium.h>
 
 #include "base/keys.h"
@@ -122,51 +125,112 @@ static char *pem_of(EVP_PKEY *pk, size_t *len)
 	return out;
 }
 
+/* The key parsed once (what token_keys_load keeps) exports what
+ * jwk_public gives, and verifies. */
+static void test_parse_then_export(void **state)
+{
+	char kid[JWK_KID_MAX], want[JWK_KID_MAX];
+	json_t *jwk = NULL, *jwk2 = NULL;
+	EVP_PKEY *pk = (EVP_PKEY *)1;
+
+	(void)state;
+	assert_int_equal(jwk_parse(pub_pem, pub_len, &pk), ERR_OK);
+	assert_non_null(pk);
+	assert_int_equal(EVP_PKEY_get_base_id(pk), EVP_PKEY_RSA);
+	assert_int_equal(EVP_PKEY_get_bits(pk), JWK_RSA_BITS);
+	assert_int_equal(EVP_PKEY_get_size(pk), JWK_RSA_BITS / 8);
+	assert_int_equal(jwk_export(pk, &jwk, kid), ERR_OK);
+	assert_int_equal(jwk_public(pub_pem, pub_len, &jwk2, want), ERR_OK);
+	assert_string_equal(kid, want);
+	assert_true(json_equal(jwk, jwk2));
+	/* Exporting twice changes nothing: the key is not consumed. */
+	json_decref(jwk);
+	assert_int_equal(jwk_export(pk, &jwk, kid), ERR_OK);
+	assert_string_equal(kid, want);
+	json_decref(jwk);
+	json_decref(jwk2);
+	EVP_PKEY_free(pk);
+}
+
+/* An RSA-PSS key (the key type restricted to PSS) of 2048 bits. */
+static EVP_PKEY *pss_gen(void)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA-PSS", NULL);
+	EVP_PKEY *pk = NULL;
+
+	assert_non_null(ctx);
+	assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048), 1);
+	assert_int_equal(EVP_PKEY_generate(ctx, &pk), 1);
+	EVP_PKEY_CTX_free(ctx);
+	return pk;
+}
+
+/* pem_gen: the public PEM of a new key of kind 0 (RSA 1024), 1
+ * (Ed25519) or 2 (RSA-PSS 2048), malloc'd. */
+static char *pem_gen(int kind, size_t *len)
+{
+	EVP_PKEY *pk = kind == 0 ? EVP_RSA_gen(1024) :
+		kind == 1 ? EVP_PKEY_Q_keygen(NULL, NULL, "ED25519") :
+		pss_gen();
+	char *pem;
+
+	assert_non_null(pk);
+	pem = pem_of(pk, len);
+	EVP_PKEY_free(pk);
+	return pem;
+}
+
 static void test_refused(void **state)
 {
-	static const char *const junk[] = {
-		"", "not a pem",
-		"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+	static const struct {
+		const char *name;
+		const char *pem;       /* NULL: made by pem_gen(gen) */
+		int         gen;
+	} rows[] = {
+		{ "empty", "", 0 },
+		{ "not a pem", "not a pem", 0 },
+		{ "bad body", "-----BEGIN PUBLIC KEY-----\nAAAA\n"
+		  "-----END PUBLIC KEY-----\n", 0 },
+		{ "RSA 1024", NULL, 0 },
+		{ "Ed25519", NULL, 1 },
+		{ "RSA-PSS only", NULL, 2 },
 	};
 	char kid[JWK_KID_MAX];
 	json_t *jwk;
 	EVP_PKEY *pk;
-	char *pem;
 	size_t i, len;
 
 	(void)state;
-	for (i = 0; i < NROWS(junk); i++) {
+	for (i = 0; i < NROWS(rows); i++) {
+		char *made = rows[i].pem ? NULL : pem_gen(rows[i].gen, &len);
+		const char *pem = made ? made : rows[i].pem;
+
+		if (!made)
+			len = strlen(pem);
 		jwk = (json_t *)1;
 		kid[0] = 'x';
-		CHECK(jwk_public(junk[i], strlen(junk[i]), &jwk, kid) ==
-		      ERR_INVAL, i);
+		CHECK(jwk_public(pem, len, &jwk, kid) == ERR_INVAL, i);
 		CHECK(jwk == NULL && kid[0] == '\0', i);
+		pk = (EVP_PKEY *)1;
+		CHECK(jwk_parse(pem, len, &pk) == ERR_INVAL, i);
+		CHECK(pk == NULL, i);
+		free(made);
 	}
-	/* An RSA key shorter than JWK_RSA_BITS. */
-	pk = EVP_RSA_gen(1024);
-	assert_non_null(pk);
-	pem = pem_of(pk, &len);
-	assert_int_equal(jwk_public(pem, len, &jwk, kid), ERR_INVAL);
-	assert_null(jwk);
-	free(pem);
-	EVP_PKEY_free(pk);
-	/* Not RSA at all. */
-	pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-	assert_non_null(pk);
-	pem = pem_of(pk, &len);
-	assert_int_equal(jwk_public(pem, len, &jwk, kid), ERR_INVAL);
-	assert_null(jwk);
-	free(pem);
-	EVP_PKEY_free(pk);
 	/* Longer than JWK_PEM_MAX. */
 	assert_int_equal(jwk_public(pub_pem, JWK_PEM_MAX + 1, &jwk, kid),
 			 ERR_INVAL);
+	assert_int_equal(jwk_parse(pub_pem, JWK_PEM_MAX + 1, &pk), ERR_INVAL);
+	assert_null(pk);
+	assert_int_equal(jwk_parse(NULL, 0, &pk), ERR_INVAL);
+	assert_null(pk);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_and_thumbprint),
+		cmocka_unit_test(test_parse_then_export),
 		cmocka_unit_test(test_refused),
 	};
 

@@ -2,8 +2,10 @@
  * test_token.c - the JWT wrapper, the weak verifier, the forgeries, and
  * refresh-token families against a real key folder and SQLite file:
  * every claim check and refusal reason (table-driven), algorithm pinning
- * by kid, the 4 KB limit, the checklist, rotation, reuse, pair binding,
- * revocation and the blacklist.
+ * by kid, a table of forgeries built here byte by byte (alg none, HMAC
+ * keyed with the public PEM, tampering, truncation, bad base64, other RSA
+ * paddings and digests, NUL bytes), the 4 KB limit, the checklist,
+ * rotation, reuse, pair binding, revocation and the blacklist.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <sodium.h>
 
 #include "state/auth.h"
@@ -90,7 +96,11 @@ static void test_keys(void **state)
 	assert_string_equal(k.rs_kid, signer.keys.rs_kid);
 	assert_true(strncmp(k.hs_kid, "hs-", 3) == 0);
 	assert_int_equal(strlen(k.rs_kid), 43);
+	assert_non_null(k.rs_pkey);
+	assert_int_equal(EVP_PKEY_get_bits(k.rs_pkey), JWK_RSA_BITS);
 	token_keys_cleanup(&k);
+	assert_null(k.rs_pkey);
+	token_keys_cleanup(&k);                  /* twice is safe */
 	snprintf(p, sizeof(p), "%s/%s", keydir, TOKENSIGN_PRIVATE_FILE);
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -250,6 +260,426 @@ static void test_forgeries_and_weak_verifier(void **state)
 	}
 	assert_int_equal(forge_kind_parse("nope"), -1);
 	assert_int_equal(forge_kind_parse(NULL), -1);
+}
+
+/* ---- forgeries, built byte by byte -------------------------------------- */
+
+/* How a forged token is signed. */
+enum sig_mech {
+	SIG_HS,          /* HMAC-SHA256 with our secret (the real HS256) */
+	SIG_HS_PEM,      /* HMAC-SHA256 keyed with the RSA public key PEM */
+	SIG_RS,          /* RSASSA-PKCS1-v1_5 SHA-256 (the real RS256) */
+	SIG_RS512,       /* PKCS#1 v1.5 with SHA-512 */
+	SIG_PS256,       /* RSASSA-PSS with SHA-256 */
+	SIG_ZERO_RS,     /* 256 zero bytes */
+	SIG_EMPTY        /* no signature at all */
+};
+
+/* What is done to the token after signing. */
+enum mutation {
+	MUT_NONE,
+	MUT_PAYLOAD,     /* payload swapped for another's, signature kept */
+	MUT_SIG,         /* one signature character changed */
+	MUT_SIG_SHORT,   /* signature 3 bytes short, well encoded */
+	MUT_SIG_ODD,     /* signature cut by 1 character: not base64url */
+	MUT_NO_SIG,      /* "header.payload" */
+	MUT_HEADER_ONLY, /* "header." */
+	MUT_DOT_END,     /* a fourth, empty part */
+	MUT_DOT_MID,     /* "header..payload.sig" */
+	MUT_PAD,         /* "=" padding on the signature */
+	MUT_STD_B64,     /* '+' in the signature (standard base64) */
+	MUT_SPACE,       /* a space inside the payload part */
+	MUT_NUL_SIG,     /* a NUL byte inside the signature, where it
+			    leaves whole base64 groups: a short signature */
+	MUT_NUL_PAYLOAD, /* a NUL byte inside the payload part */
+	MUT_NUL_HEAD,    /* a NUL byte inside the header part */
+	MUT_HUGE,        /* the payload padded past TOKEN_MAX */
+	MUT_TYP          /* typ "at+jwt" in the header (signed): libjwt
+			    refuses a typ other than JWT */
+};
+
+enum kid_choice { KID_HS, KID_RS, KID_OTHER, KID_NONE, KID_EMPTY };
+
+/* base64url without padding of bin[0..n), appended to b. */
+static void b64_append(char *b, size_t cap, const void *bin, size_t n)
+{
+	size_t at = strlen(b);
+
+	assert_true(sodium_base64_ENCODED_LEN(n,
+		sodium_base64_VARIANT_URLSAFE_NO_PADDING) <= cap - at);
+	sodium_bin2base64(b + at, cap - at, bin, n,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* s appended to b (cap bytes), checked. */
+static void str_append(char *b, size_t cap, const char *s)
+{
+	size_t at = strlen(b), n = strlen(s);
+
+	assert_true(at + n < cap);
+	memcpy(b + at, s, n + 1);
+}
+
+/* HMAC-SHA256 of msg under key (any length). */
+static void hmac(const void *key, size_t klen, const char *msg,
+		 unsigned char out[32])
+{
+	crypto_auth_hmacsha256_state st;
+
+	crypto_auth_hmacsha256_init(&st, key, klen);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg,
+				      strlen(msg));
+	crypto_auth_hmacsha256_final(&st, out);
+}
+
+/* An RSA signature of msg with the issuer's private key. */
+static size_t rsa_sign(const char *msg, const EVP_MD *md, int pss,
+		       unsigned char *out, size_t cap)
+{
+	BIO *bio = BIO_new_mem_buf(signer.rs_priv_pem,
+				   (int)signer.rs_priv_len);
+	EVP_PKEY *pk = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
+	size_t n = cap;
+
+	assert_non_null(pk);
+	assert_non_null(ctx);
+	assert_int_equal(EVP_DigestSignInit(ctx, &pctx, md, NULL, pk), 1);
+	if (pss)
+		assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(
+			pctx, RSA_PKCS1_PSS_PADDING), 1);
+	assert_int_equal(EVP_DigestSign(ctx, out, &n,
+					(const unsigned char *)msg,
+					strlen(msg)), 1);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pk);
+	BIO_free(bio);
+	return n;
+}
+
+/* The claims of a good token, with exp and aud as given. */
+static void claims_json(char *out, size_t cap, long long exp, const char *aud)
+{
+	snprintf(out, cap, "{\"iss\":\"%s\",\"sub\":\"7\",\"aud\":\"%s\","
+		 "\"exp\":%lld,\"nbf\":%lld,\"iat\":%lld,\"jti\":\"f-1\","
+		 "\"token_use\":\"access\",\"ver\":0}", TOKEN_ISSUER, aud,
+		 exp, NOW, NOW);
+}
+
+/*
+ * forge: the compact token of header {alg, kid, typ:"JWT"} (alg NULL:
+ * none given) over payload pl (pl_len bytes: it may hold a NUL), signed
+ * by mech, then changed by mut. malloc'd.
+ */
+static char *forge(const char *alg, enum kid_choice kc, const char *pl,
+		   size_t pl_len, enum sig_mech mech, enum mutation mut)
+{
+	char hdr[256], kidf[96] = "", *t;
+	unsigned char sig[512];
+	size_t sl = 0, cap = TOKEN_MAX * 2 + 4096, n;
+	const char *kid = kc == KID_HS ? signer.keys.hs_kid :
+		kc == KID_RS ? signer.keys.rs_kid :
+		kc == KID_OTHER ? "not-our-kid" : "";
+
+	if (kc != KID_NONE)
+		snprintf(kidf, sizeof(kidf), ",\"kid\":\"%s\"", kid);
+	if (alg)
+		snprintf(hdr, sizeof(hdr), "{\"alg\":\"%s\"%s,\"typ\":\"%s\"}",
+			 alg, kidf, mut == MUT_TYP ? "at+jwt" : "JWT");
+	else
+		snprintf(hdr, sizeof(hdr), "{\"typ\":\"JWT\"%s}", kidf);
+	t = calloc(1, cap);
+	assert_non_null(t);
+	if (mut == MUT_NUL_HEAD) {     /* the NUL is inside the JSON */
+		n = strlen(hdr);
+		hdr[n - 1] = '\0';
+		b64_append(t, cap, hdr, n);
+		hdr[n - 1] = '}';
+	} else {
+		b64_append(t, cap, hdr, strlen(hdr));
+	}
+	str_append(t, cap, ".");
+	b64_append(t, cap, pl, pl_len);
+	if (mut == MUT_HUGE) {         /* still valid base64url: 'A's */
+		n = strlen(t);
+		memset(t + n, 'A', TOKEN_MAX);
+		t[n + TOKEN_MAX] = '\0';
+	}
+	switch (mech) {
+	case SIG_HS:
+		hmac(signer.keys.hs_secret, TOKEN_SECRET_BYTES, t, sig);
+		sl = 32;
+		break;
+	case SIG_HS_PEM:
+		hmac(signer.keys.rs_pub_pem, signer.keys.rs_pub_len, t, sig);
+		sl = 32;
+		break;
+	case SIG_RS:
+		sl = rsa_sign(t, EVP_sha256(), 0, sig, sizeof(sig));
+		break;
+	case SIG_RS512:
+		sl = rsa_sign(t, EVP_sha512(), 0, sig, sizeof(sig));
+		break;
+	case SIG_PS256:
+		sl = rsa_sign(t, EVP_sha256(), 1, sig, sizeof(sig));
+		break;
+	case SIG_ZERO_RS:
+		memset(sig, 0, 256);
+		sl = 256;
+		break;
+	case SIG_EMPTY:
+		break;
+	}
+	if (mut == MUT_PAYLOAD) {      /* sub 7 -> 1, the old signature */
+		char other[512], *d2;
+
+		claims_json(other, sizeof(other), NOW + 900, TOKEN_AUDIENCE);
+		other[strstr(other, "\"7\"") - other + 1] = '1';
+		d2 = strchr(t, '.');
+		d2[1] = '\0';
+		b64_append(t, cap, other, strlen(other));
+	}
+	if (mut == MUT_SIG_SHORT)
+		sl -= 3;
+	str_append(t, cap, ".");
+	b64_append(t, cap, sig, sl);
+	n = strlen(t);
+	switch (mut) {
+	case MUT_SIG:                  /* a middle character, so no
+					  padding bits are touched */
+		t[n - 20] = t[n - 20] == 'A' ? 'B' : 'A';
+		break;
+	case MUT_SIG_ODD:
+		t[n - (sl % 3 == 1 ? 1 : 2)] = '\0';  /* leave 4k+1 chars */
+		assert_int_equal(strlen(strrchr(t, '.') + 1) % 4, 1);
+		break;
+	case MUT_NO_SIG:
+		*strrchr(t, '.') = '\0';
+		break;
+	case MUT_HEADER_ONLY:
+		strchr(t, '.')[1] = '\0';
+		break;
+	case MUT_DOT_END:
+		str_append(t, cap, ".");
+		break;
+	case MUT_DOT_MID:
+		memmove(strchr(t, '.') + 1, strchr(t, '.'),
+			strlen(strchr(t, '.')) + 1);
+		break;
+	case MUT_PAD:
+		str_append(t, cap, sl % 3 == 1 ? "==" : "=");
+		break;
+	case MUT_STD_B64:
+		t[n - 20] = '+';
+		break;
+	case MUT_SPACE:
+		memmove(strchr(t, '.') + 6, strchr(t, '.') + 5,
+			strlen(strchr(t, '.') + 5) + 1);
+		strchr(t, '.')[5] = ' ';
+		break;
+	case MUT_NUL_SIG:
+		t[n - (sl % 3 == 1 ? 2 : 3)] = '\0';
+		break;
+	case MUT_NUL_PAYLOAD:
+		strchr(t, '.')[5] = '\0';
+		break;
+	default:
+		break;
+	}
+	return t;
+}
+
+/*
+ * Every row is refused with the reason of today's verifier (the rows
+ * were checked against the libjwt-keyed one, before the key was cached)
+ * except the genuine tokens, and nothing is claimed for a refusal.
+ */
+static void test_forgery_table(void **state)
+{
+	static const struct {
+		const char       *name;
+		const char       *alg;
+		enum kid_choice   kid;
+		int               pl;      /* 0 good, 1 expired, 2 wrong aud,
+					      3 a NUL byte inside */
+		enum sig_mech     mech;
+		enum mutation     mut;
+		enum token_reason want;
+	} rows[] = {
+		{ "RS256", "RS256", KID_RS, 0, SIG_RS, MUT_NONE, TOKEN_VALID },
+		{ "HS256", "HS256", KID_HS, 0, SIG_HS, MUT_NONE, TOKEN_VALID },
+		{ "none, rs kid", "none", KID_RS, 0, SIG_EMPTY, MUT_NONE,
+		  TOKEN_ALG_NOT_ALLOWED },
+		{ "none, hs kid", "none", KID_HS, 0, SIG_EMPTY, MUT_NONE,
+		  TOKEN_ALG_NOT_ALLOWED },
+		{ "nOnE", "nOnE", KID_RS, 0, SIG_EMPTY, MUT_NONE,
+		  TOKEN_ALG_NOT_ALLOWED },
+		{ "NONE, a signature", "NONE", KID_HS, 0, SIG_HS, MUT_NONE,
+		  TOKEN_ALG_NOT_ALLOWED },
+		{ "no alg", NULL, KID_HS, 0, SIG_HS, MUT_NONE,
+		  TOKEN_ALG_NOT_ALLOWED },
+		{ "hs256 lower case", "hs256", KID_HS, 0, SIG_HS, MUT_NONE,
+		  TOKEN_ALG_NOT_ALLOWED },
+		{ "HS256 keyed with the PEM, rs kid", "HS256", KID_RS, 0,
+		  SIG_HS_PEM, MUT_NONE, TOKEN_ALG_NOT_ALLOWED },
+		{ "HS256 keyed with the PEM, hs kid", "HS256", KID_HS, 0,
+		  SIG_HS_PEM, MUT_NONE, TOKEN_BAD_SIGNATURE },
+		{ "HS256 keyed with the PEM, no kid", "HS256", KID_NONE, 0,
+		  SIG_HS_PEM, MUT_NONE, TOKEN_UNKNOWN_KID },
+		{ "RS256 header on the HS key", "RS256", KID_HS, 0, SIG_RS,
+		  MUT_NONE, TOKEN_ALG_NOT_ALLOWED },
+		{ "HS512 on the HS key", "HS512", KID_HS, 0, SIG_HS, MUT_NONE,
+		  TOKEN_ALG_NOT_ALLOWED },
+		{ "RS512 on the RS key", "RS512", KID_RS, 0, SIG_RS512,
+		  MUT_NONE, TOKEN_ALG_NOT_ALLOWED },
+		{ "PS256 on the RS key", "PS256", KID_RS, 0, SIG_PS256,
+		  MUT_NONE, TOKEN_ALG_NOT_ALLOWED },
+		{ "RS256 signed with SHA-512", "RS256", KID_RS, 0, SIG_RS512,
+		  MUT_NONE, TOKEN_BAD_SIGNATURE },
+		{ "RS256 signed with PSS", "RS256", KID_RS, 0, SIG_PS256,
+		  MUT_NONE, TOKEN_BAD_SIGNATURE },
+		{ "RS256 zero signature", "RS256", KID_RS, 0, SIG_ZERO_RS,
+		  MUT_NONE, TOKEN_BAD_SIGNATURE },
+		{ "RS256 empty signature", "RS256", KID_RS, 0, SIG_EMPTY,
+		  MUT_NONE, TOKEN_BAD_SIGNATURE },
+		{ "HS256 empty signature", "HS256", KID_HS, 0, SIG_EMPTY,
+		  MUT_NONE, TOKEN_BAD_SIGNATURE },
+		{ "RS256 tampered payload", "RS256", KID_RS, 0, SIG_RS,
+		  MUT_PAYLOAD, TOKEN_BAD_SIGNATURE },
+		{ "HS256 tampered payload", "HS256", KID_HS, 0, SIG_HS,
+		  MUT_PAYLOAD, TOKEN_BAD_SIGNATURE },
+		{ "RS256 tampered signature", "RS256", KID_RS, 0, SIG_RS,
+		  MUT_SIG, TOKEN_BAD_SIGNATURE },
+		{ "HS256 tampered signature", "HS256", KID_HS, 0, SIG_HS,
+		  MUT_SIG, TOKEN_BAD_SIGNATURE },
+		{ "RS256 signature 3 bytes short", "RS256", KID_RS, 0, SIG_RS,
+		  MUT_SIG_SHORT, TOKEN_BAD_SIGNATURE },
+		{ "HS256 signature 3 bytes short", "HS256", KID_HS, 0, SIG_HS,
+		  MUT_SIG_SHORT, TOKEN_BAD_SIGNATURE },
+		{ "RS256 signature not base64url", "RS256", KID_RS, 0, SIG_RS,
+		  MUT_SIG_ODD, TOKEN_MALFORMED },
+		{ "HS256 signature not base64url", "HS256", KID_HS, 0, SIG_HS,
+		  MUT_SIG_ODD, TOKEN_MALFORMED },
+		{ "RS256 without signature part", "RS256", KID_RS, 0, SIG_RS,
+		  MUT_NO_SIG, TOKEN_MALFORMED },
+		{ "HS256 header only", "HS256", KID_HS, 0, SIG_HS,
+		  MUT_HEADER_ONLY, TOKEN_MALFORMED },
+		{ "RS256 extra dot at the end", "RS256", KID_RS, 0, SIG_RS,
+		  MUT_DOT_END, TOKEN_MALFORMED },
+		{ "HS256 extra dot at the end", "HS256", KID_HS, 0, SIG_HS,
+		  MUT_DOT_END, TOKEN_MALFORMED },
+		{ "HS256 extra dot inside", "HS256", KID_HS, 0, SIG_HS,
+		  MUT_DOT_MID, TOKEN_MALFORMED },
+		{ "RS256 padded signature", "RS256", KID_RS, 0, SIG_RS, MUT_PAD,
+		  TOKEN_MALFORMED },
+		{ "HS256 padded signature", "HS256", KID_HS, 0, SIG_HS, MUT_PAD,
+		  TOKEN_MALFORMED },
+		{ "RS256 standard base64", "RS256", KID_RS, 0, SIG_RS,
+		  MUT_STD_B64, TOKEN_MALFORMED },
+		{ "HS256 space in the payload", "HS256", KID_HS, 0, SIG_HS,
+		  MUT_SPACE, TOKEN_MALFORMED },
+		{ "RS256 wrong kid", "RS256", KID_OTHER, 0, SIG_RS, MUT_NONE,
+		  TOKEN_UNKNOWN_KID },
+		{ "HS256 wrong kid", "HS256", KID_OTHER, 0, SIG_HS, MUT_NONE,
+		  TOKEN_UNKNOWN_KID },
+		{ "RS256 empty kid", "RS256", KID_EMPTY, 0, SIG_RS, MUT_NONE,
+		  TOKEN_UNKNOWN_KID },
+		{ "RS256 no kid", "RS256", KID_NONE, 0, SIG_RS, MUT_NONE,
+		  TOKEN_UNKNOWN_KID },
+		{ "RS256 expired", "RS256", KID_RS, 1, SIG_RS, MUT_NONE,
+		  TOKEN_EXPIRED },
+		{ "HS256 expired", "HS256", KID_HS, 1, SIG_HS, MUT_NONE,
+		  TOKEN_EXPIRED },
+		{ "RS256 wrong aud", "RS256", KID_RS, 2, SIG_RS, MUT_NONE,
+		  TOKEN_WRONG_AUD },
+		{ "HS256 wrong aud", "HS256", KID_HS, 2, SIG_HS, MUT_NONE,
+		  TOKEN_WRONG_AUD },
+		{ "RS256 huge", "RS256", KID_RS, 0, SIG_RS, MUT_HUGE,
+		  TOKEN_TOO_LARGE },
+		{ "HS256 huge", "HS256", KID_HS, 0, SIG_HS, MUT_HUGE,
+		  TOKEN_TOO_LARGE },
+		{ "RS256 NUL in the signature", "RS256", KID_RS, 0, SIG_RS,
+		  MUT_NUL_SIG, TOKEN_BAD_SIGNATURE },
+		{ "HS256 NUL in the signature", "HS256", KID_HS, 0, SIG_HS,
+		  MUT_NUL_SIG, TOKEN_BAD_SIGNATURE },
+		{ "RS256 NUL in the payload part", "RS256", KID_RS, 0, SIG_RS,
+		  MUT_NUL_PAYLOAD, TOKEN_MALFORMED },
+		{ "RS256 typ at+jwt", "RS256", KID_RS, 0, SIG_RS, MUT_TYP,
+		  TOKEN_BAD_SIGNATURE },
+		{ "HS256 typ at+jwt", "HS256", KID_HS, 0, SIG_HS, MUT_TYP,
+		  TOKEN_BAD_SIGNATURE },
+		{ "RS256 NUL in the header JSON", "RS256", KID_RS, 0, SIG_RS,
+		  MUT_NUL_HEAD, TOKEN_MALFORMED },
+		{ "HS256 NUL in the payload JSON", "HS256", KID_HS, 3, SIG_HS,
+		  MUT_NONE, TOKEN_MALFORMED },
+	};
+	struct token_claims cl;
+	enum token_reason r;
+	char pl[512];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		char *t;
+
+		claims_json(pl, sizeof(pl), rows[i].pl == 1 ? NOW - 600 :
+			    NOW + 900, rows[i].pl == 2 ? "urn:other" :
+			    TOKEN_AUDIENCE);
+		n = strlen(pl);
+		if (rows[i].pl == 3)          /* "...,\0"ver":0}" */
+			pl[n - 8] = '\0';
+		t = forge(rows[i].alg, rows[i].kid, pl, n, rows[i].mech,
+			  rows[i].mut);
+		r = token_verify(&signer.keys, t, NOW, 0, &cl);
+		if (r != rows[i].want)
+			print_error("row %zu (%s): %s\n", i, rows[i].name,
+				    token_reason_text(r));
+		CHECK(r == rows[i].want, i);
+		CHECK((cl.payload != NULL) == (rows[i].want == TOKEN_VALID), i);
+		if (rows[i].want == TOKEN_VALID)
+			CHECK(cl.user_id == 7 && !strcmp(cl.jti, "f-1") &&
+			      !strcmp(cl.kid, rows[i].kid == KID_RS ?
+				      signer.keys.rs_kid :
+				      signer.keys.hs_kid), i);
+		token_claims_cleanup(&cl);
+		free(t);
+	}
+}
+
+/* A zeroed key set (what a failed token_keys_load leaves) verifies
+ * nothing, not even a token of empty kid keyed with zero bytes. */
+static void test_zeroed_keys(void **state)
+{
+	static const unsigned char zero[TOKEN_SECRET_BYTES];
+	struct token_keys z;
+	struct token_claims cl;
+	char pl[512], *t, *good;
+	size_t n;
+
+	(void)state;
+	memset(&z, 0, sizeof(z));
+	claims_json(pl, sizeof(pl), NOW + 900, TOKEN_AUDIENCE);
+	t = forge("HS256", KID_EMPTY, pl, strlen(pl), SIG_HS, MUT_NONE);
+	/* re-sign with the zero secret */
+	n = (size_t)(strrchr(t, '.') - t);
+	{
+		unsigned char mac[32];
+
+		t[n] = '\0';
+		hmac(zero, sizeof(zero), t, mac);
+		t[n] = '.';
+		t[n + 1] = '\0';
+		b64_append(t, n + 64, mac, sizeof(mac));
+	}
+	assert_int_equal(token_verify(&z, t, NOW, 0, &cl), TOKEN_UNKNOWN_KID);
+	assert_null(cl.payload);
+	good = forge("RS256", KID_RS, pl, strlen(pl), SIG_RS, MUT_NONE);
+	assert_int_equal(token_verify(&z, good, NOW, 0, &cl),
+			 TOKEN_UNKNOWN_KID);
+	free(good);
+	free(t);
+	token_keys_cleanup(&z);
 }
 
 static void test_checklist(void **state)
@@ -445,6 +875,8 @@ int main(void)
 		cmocka_unit_test(test_ignore_exp),
 		cmocka_unit_test(test_hostile_tokens),
 		cmocka_unit_test(test_forgeries_and_weak_verifier),
+		cmocka_unit_test(test_forgery_table),
+		cmocka_unit_test(test_zeroed_keys),
 		cmocka_unit_test(test_checklist),
 		cmocka_unit_test_setup_teardown(test_rotation_and_reuse, setup,
 						unit_db_teardown),

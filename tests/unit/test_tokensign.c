@@ -89,10 +89,12 @@ static void test_create_and_load(void **state)
 	/* A second run keeps the keys: the same kids load again. */
 	assert_int_equal(tokensign_create_keys(keydir), ERR_OK);
 	assert_int_equal(tokensign_load(keydir, &s2), ERR_OK);
+	assert_non_null(s2.keys.rs_pkey);        /* parsed once, at load */
 	assert_string_equal(s2.keys.rs_kid, signer.keys.rs_kid);
 	assert_string_equal(s2.keys.hs_kid, signer.keys.hs_kid);
 	assert_int_equal(s2.rs_priv_len, signer.rs_priv_len);
 	tokensign_cleanup(&s2);
+	assert_null(s2.keys.rs_pkey);
 	tokensign_cleanup(NULL);
 }
 
@@ -117,6 +119,7 @@ static void test_load_refusals(void **state)
 	assert_int_equal(rename(p, q), 0);
 	assert_int_equal(tokensign_load(keydir, &s2), ERR_NOTFOUND);
 	assert_null(s2.rs_priv_pem);
+	assert_null(s2.keys.rs_pkey);
 	assert_int_equal(rename(q, p), 0);
 	assert_int_equal(tokensign_load(keydir, &s2), ERR_OK);
 	tokensign_cleanup(&s2);
