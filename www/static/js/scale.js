@@ -187,7 +187,7 @@
       });
   }
 
-  function form(tok, extra) {
+  function loginBody(tok, extra) {
     var f = new URLSearchParams();
     f.set('username', $('scale-user').value);
     f.set('password', $('scale-pass').value);
@@ -217,7 +217,7 @@
         '/session/login';
       return fetch(path, {
         method: 'POST', credentials: 'same-origin', redirect: 'manual',
-        body: form(tok, s.kind === 'mem' ? ['reply', 'json'] : null)
+        body: loginBody(tok, s.kind === 'mem' ? ['reply', 'json'] : null)
       }).then(function (r) {
         // /session/login answers 303: its headers are not readable.
         var ok = s.kind === 'mem' ? r.status === 200 :
