@@ -60,13 +60,36 @@ static void lab_cookie(struct cookie_spec *cs, const struct ctx *c,
 			 SAMESITE_LAX);
 }
 
-/* GET /lab/scale: the lesson, the front's controls, the no-script forms. */
+/* The tables' column labels: template variable, i18n key. Each is set in
+ * both languages (the page's first, the other greyed below it). */
+static const char *const th_keys[][2] = {
+	{ "th_node",       "scale.col.node" },
+	{ "th_local",      "scale.col.local" },
+	{ "th_shared",     "scale.col.shared" },
+	{ "th_setup",      "scale.col.setup" },
+	{ "th_request",    "scale.col.request" },
+	{ "th_known",      "scale.col.known" },
+	{ "th_login_node", "scale.col.login_node" },
+	{ "th_to_a",       "scale.col.to_a" },
+	{ "th_to_b",       "scale.col.to_b" },
+	{ "th_known_n",    "scale.col.known_n" },
+	{ "th_after",      "scale.col.after" },
+};
+
+/* GET /lab/scale: the lesson, the front's controls (the imitation, and
+ * the real front's, shown by script under make cluster), the no-script
+ * forms. */
 static enum err page(struct ctx *c)
 {
+	size_t i;
 	enum err e;
 
 	if ((e = site_session_ensure(c)))
 		return e;
+	for (i = 0; i < sizeof(th_keys) / sizeof(th_keys[0]); i++)
+		if ((e = site_bilingual(c, th_keys[i][0], th_keys[i][1],
+					"span")))
+			return e;
 	site_page(c, "lab_scale", "scale.title");
 	return ERR_OK;
 }

@@ -41,6 +41,31 @@ def setup_rows(rows, sid):
     return [r for r in rows if r[0] == sid]
 
 
+def test_s_x3_real_front_in_korean(driver, cluster):
+    """The Korean page on the real front: the setups, the verdicts and the
+    status line in Korean; every column label in both languages. (Runs
+    before the kill below: both nodes are up.)"""
+    driver.get(cluster.front.url("/lab/scale"))
+    driver.add_cookie({"name": "lang", "value": "ko", "path": "/"})
+    driver.get(cluster.front.url("/lab/scale"))
+    wait(driver).until(lambda d: d.execute_script(
+        "return document.documentElement.getAttribute('data-scale-front')")
+        == "real")
+    heads = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#scale-real th'))"
+        ".map(function (th) { return Array.from(th.querySelectorAll("
+        "'span[lang]')).map(function (s) { return s.lang; }); });")
+    assert heads.count(["ko", "en"]) == 9, heads  # all but # and X-Node
+    rows, sums = run(driver, "scale-run")
+    mem = setup_rows(rows, "mem-rr")
+    assert mem[0][1] == "ⓐ 노드 메모리 + 라운드 로빈"
+    assert mem[0][2] == "로그인" and mem[0][5] == "로그인함"
+    assert sorted(r[5] for r in mem[1:]) == ["✔ alice"] * 3 + ["✘ 모름"] * 3
+    assert [r[5] for r in setup_rows(rows, "jwt-rr")[1:]] == ["✔ Alice"] * 6
+    assert text(driver, "scale-real-status").startswith(
+        "네 가지를 실행했습니다.")
+
+
 def test_s_x3_four_setups_on_the_real_front_then_a_dead_node(driver, cluster,
                                                               output_dir):
     driver.get(cluster.front.url("/lab/scale"))

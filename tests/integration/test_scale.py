@@ -191,6 +191,13 @@ def test_s_x3_make_run_page_labels_its_front_an_imitation(site):
     assert "<code>http://127.0.0.1:8080/lab/scale</code>" in html
     assert ('<section class="card wide" id="scale-real" '
             'aria-labelledby="scale-real-h" hidden>') in html
+    # Every column label in both languages, the other one greyed.
+    for en, ko in (("Setup", "방식"), ("Login recognised", "로그인을 알아봤나"),
+                   ("Calls to node A", "노드 A가 받은 요청"),
+                   ("After the kill", "노드를 죽인 뒤"),
+                   ("Node-local session", "노드 메모리 세션")):
+        assert (f'<th><span lang="en">{en}</span> '
+                f'<span lang="ko" class="alt">{ko}</span></th>') in html
     assert "Session clustering copies the login sessions" in html
     assert "세션 클러스터링은 서버끼리 로그인 세션을 복사해" in html
 
