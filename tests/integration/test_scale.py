@@ -186,7 +186,7 @@ def test_s_x3_make_run_page_labels_its_front_an_imitation(site):
     html = c.last.text
     assert '<div class="callout" id="scale-imitation">' in html
     assert "An imitation: here this page is playing the balancer." in html
-    assert "흉내 내기: 여기서는 이 페이지의 스크립트가 로드 밸런서 역할을 합니다." in html
+    assert "흉내 내기입니다. 여기서는 이 페이지의 스크립트가 로드 밸런서 역할을 합니다." in html
     assert "<code>make cluster</code>" in html
     assert "<code>http://127.0.0.1:8080/lab/scale</code>" in html
     assert ('<section class="card wide" id="scale-real" '
