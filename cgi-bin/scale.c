@@ -6,9 +6,11 @@
  * in-memory session store does; the site's real sessions are in SQLite,
  * shared by every process; a JWT is checked with the key alone. Asking
  * both nodes shows which of the three survives the front switching node
- * (article B §2-4, §2-5 in docs/SCENARIOS.md). The page's script plays
- * the front: round robin, or sticky by the scale_node cookie a load
- * balancer would set.
+ * (article B §2-4, §2-5 in docs/SCENARIOS.md). Under `make run` the
+ * page's script imitates the front: round robin, or sticky by the
+ * scale_node cookie a load balancer would set. Under `make cluster`
+ * every lighttpd node runs both, and the script asks the real HAProxy
+ * (round robin, and sticky at /sticky/), reading each answer's X-Node.
  */
 #include <stdio.h>
 #include <string.h>
@@ -58,22 +60,49 @@ static void lab_cookie(struct cookie_spec *cs, const struct ctx *c,
 			 SAMESITE_LAX);
 }
 
-/* GET /lab/scale: the lesson, the front's controls, the no-script forms. */
+/* The tables' column labels: template variable, i18n key. Each is set in
+ * both languages (the page's first, the other greyed below it). */
+static const char *const th_keys[][2] = {
+	{ "th_node",       "scale.col.node" },
+	{ "th_local",      "scale.col.local" },
+	{ "th_shared",     "scale.col.shared" },
+	{ "th_setup",      "scale.col.setup" },
+	{ "th_request",    "scale.col.request" },
+	{ "th_known",      "scale.col.known" },
+	{ "th_login_node", "scale.col.login_node" },
+	{ "th_to_a",       "scale.col.to_a" },
+	{ "th_to_b",       "scale.col.to_b" },
+	{ "th_known_n",    "scale.col.known_n" },
+	{ "th_after",      "scale.col.after" },
+};
+
+/* GET /lab/scale: the lesson, the front's controls (the imitation, and
+ * the real front's, shown by script under make cluster), the no-script
+ * forms. */
 static enum err page(struct ctx *c)
 {
+	size_t i;
 	enum err e;
 
 	if ((e = site_session_ensure(c)))
 		return e;
+	for (i = 0; i < sizeof(th_keys) / sizeof(th_keys[0]); i++)
+		if ((e = site_bilingual(c, th_keys[i][0], th_keys[i][1],
+					"span")))
+			return e;
 	site_page(c, "lab_scale", "scale.title");
 	return ERR_OK;
 }
 
 /* POST /lab/scale/<n>/login (username, password): a node-local session
- * on this node only; scale_node names the node for a sticky front. */
+ * on this node only; scale_node names the node for a sticky front. The
+ * answer is a 303 to the page, or, with reply=json (the page's script
+ * under `make cluster`, which must read the answer's X-Node: a fetch
+ * cannot read the headers of a redirect it does not follow), 200 with
+ * the node-local login made. */
 static enum err login(struct ctx *c)
 {
-	const char *username, *password;
+	const char *username, *password, *reply;
 	char id[SESSION_ID_LEN + 1];
 	struct cookie_spec cs;
 	struct user u;
@@ -100,6 +129,12 @@ static enum err login(struct ctx *c)
 		   (long)c->cfg->session.idle_ttl);
 	if ((e = response_cookie(&c->res, &cs, NULL)))
 		return e;
+	reply = http_field(&c->req.form, "reply");
+	if (reply && !strcmp(reply, "json"))
+		return site_json(c, json_pack(
+			"{s:s, s:{s:b, s:s, s:I}}", "node", node,
+			"node_local", "created", 1, "user", u.username,
+			"sessions_held", (json_int_t)nodestore_count()));
 	return response_redirect(&c->res, 303, SCALE_PATH);
 }
 
@@ -174,7 +209,7 @@ static enum err me(struct ctx *c)
 }
 
 static const char *const login_fields[] = {
-	"username", "password", "csrf", NULL
+	"username", "password", "csrf", "reply", NULL
 };
 static const char *const csrf_only[] = { "csrf", NULL };
 

@@ -22,12 +22,25 @@
 # Redis, and waits for them: nothing is left running. If HAProxy stops by
 # itself, so does the rest. A node killed by hand (the S-X3 lesson) is
 # not restarted: HAProxy takes it out and the other node serves.
+#
+#   PORT=8080 tools/cluster.sh kill-node a|b
+#
+# is that kill, for the running cluster of PORT (the /lab/scale lesson):
+# kill -9 of the node's lighttpd and of every program of the node, found
+# by the node's RUN_DIR as below; it prints each PID it killed, and exits
+# 1 when nothing of that node is running. It needs neither DB nor KEYS,
+# and SITE_ROOT defaults to the checkout this script is in.
 set -eu
-root=${SITE_ROOT:?SITE_ROOT must be the checkout}
+if [ "${1:-}" = kill-node ]; then
+  root=${SITE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+else
+  root=${SITE_ROOT:?SITE_ROOT must be the checkout}
+fi
 port=${PORT:-8080}
 host=${HOST:-127.0.0.1}
-db=${DB:?DB must name the SQLite file}
-keys=${KEYS:?KEYS must name the key folder}
+case $port in
+  ''|*[!0-9]*) echo "cluster: PORT must be a number" >&2; exit 2;;
+esac
 if [ $((port + 4)) -gt 65535 ]; then
   echo "cluster: PORT must leave room for PORT+4" >&2
   exit 2
@@ -35,8 +48,6 @@ fi
 run="$root/run/$port"
 run_a="$root/run/$((port + 2))"
 run_b="$root/run/$((port + 3))"
-umask 077
-mkdir -p "$run" "$run_a" "$run_b"
 
 # What to stop, in this order: HAProxy, the nodes, Redis.
 haproxy_pid=""
@@ -51,6 +62,43 @@ node_procs() {
   grep -slzx "RUN_DIR=$1" /proc/[0-9]*/environ 2>/dev/null |
     sed -n 's|^/proc/\([0-9]*\)/environ$|\1|p' | grep -vx "$$" || true
 }
+
+# kill_node NAME: kill -9 of node NAME (a or b) and all its programs, each
+# PID printed with its command line first; 1 when none was running.
+kill_node() {
+  case ${1:-} in
+    a) dir=$run_a;;
+    b) dir=$run_b;;
+    *) echo "usage: PORT=$port tools/cluster.sh kill-node a|b" >&2
+       return 2;;
+  esac
+  pids=$(node_procs "$dir")
+  if [ -z "$pids" ]; then
+    echo "cluster: nothing of node $1 is running (RUN_DIR=$dir)" >&2
+    return 1
+  fi
+  echo "cluster: kill -9 of node $1 (RUN_DIR=$dir):"
+  for p in $pids; do
+    cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null || true)
+    echo "  $p  $cmd"
+  done
+  kill -9 $pids 2>/dev/null || true
+  echo "cluster: HAProxy takes node $1 out within about a second;" \
+    "the node is not restarted (Ctrl-C the cluster and start it again)"
+}
+
+if [ "${1:-}" = kill-node ]; then
+  kill_node "${2:-}"
+  exit $?
+fi
+if [ $# -gt 0 ]; then
+  echo "usage: tools/cluster.sh (make cluster), or PORT=$port tools/cluster.sh kill-node a|b" >&2
+  exit 2
+fi
+db=${DB:?DB must name the SQLite file}
+keys=${KEYS:?KEYS must name the key folder}
+umask 077
+mkdir -p "$run" "$run_a" "$run_b"
 
 stop() {
   trap - EXIT INT TERM

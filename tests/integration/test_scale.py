@@ -174,3 +174,53 @@ def test_s_x3_hostile_node_cookie_is_simply_unknown(site, cookie):
                          cookies=False)
     assert r.status_code == 200
     assert r.json()["node_local"]["found"] is False
+
+
+def test_s_x3_make_run_page_labels_its_front_an_imitation(site):
+    """Under `make run` (no X-Node) the page says its script plays the
+    balancer and names the real one (`make cluster` and its URL), in both
+    languages; the real-front section is there, hidden until script sees
+    X-Node."""
+    c, _tok = open_page(site)
+    assert "X-Node" not in c.last.headers
+    html = c.last.text
+    assert '<div class="callout" id="scale-imitation">' in html
+    assert "An imitation: here this page is playing the balancer." in html
+    assert "흉내 내기입니다. 여기서는 이 페이지의 스크립트가 로드 밸런서 역할을 합니다." in html
+    assert "<code>make cluster</code>" in html
+    assert "<code>http://127.0.0.1:8080/lab/scale</code>" in html
+    assert ('<section class="card wide" id="scale-real" '
+            'aria-labelledby="scale-real-h" hidden>') in html
+    # Every column label in both languages, the other one greyed.
+    for en, ko in (("Setup", "방식"), ("Login recognised", "로그인을 알아봤나"),
+                   ("Calls to node A", "노드 A가 받은 요청"),
+                   ("After the kill", "노드를 죽인 뒤"),
+                   ("Node-local session", "노드 메모리 세션")):
+        assert (f'<th><span lang="en">{en}</span> '
+                f'<span lang="ko" class="alt">{ko}</span></th>') in html
+    assert "Session clustering copies the login sessions" in html
+    assert "세션 클러스터링은 서버끼리 로그인 세션을 복사해" in html
+
+
+def test_s_x3_node_login_reply_json(site):
+    """reply=json (the page's script on the real front, which must read
+    the answer's headers): the same node-local login and cookies, a 200
+    with the login made instead of the 303; any other reply is the 303."""
+    c, tok = open_page(site)
+    r = c.post("/lab/scale/b/login",
+               data={"username": "alice", "password": "alice-password",
+                     "csrf": tok, "reply": "json"},
+               headers={"Origin": site.origin})
+    assert r.status_code == 200, r.text[:300]
+    d = r.json()
+    assert d["node"] == "b"
+    assert d["node_local"]["created"] is True
+    assert d["node_local"]["user"] == "alice"
+    lines = set_cookie_headers(r)
+    assert SCALE_SID.match(lines[0])
+    assert me(c, "b")["node_local"]["user"] == "alice"
+    r = c.post("/lab/scale/b/login",
+               data={"username": "alice", "password": "alice-password",
+                     "csrf": tok, "reply": "html"},
+               headers={"Origin": site.origin})
+    assert r.status_code == 303 and r.headers["Location"] == "/lab/scale"
