@@ -25,7 +25,17 @@ far the machine drifted between them). /session/me on Redis must reach
 0.8x hello and be no slower than on SQLite (vs sqlite >= 1.0). The
 results go under "results_redis" in the JSON; every row says its
 "store". Each site, and the redis-server, is stopped even when a run
-fails, and each site's lighttpd log is checked for a dead backend.
+fails, and each site's lighttpd log is checked for a dead backend. On
+the Redis site cart_add runs once more with the AOF fsynced once a
+second (cart_add_everysec): what fsync at every write costs.
+
+The cluster (issue 13 section 5): then a cluster as `make cluster` runs
+it (tests/sitectl.py Cluster: HAProxy round robin over two lighttpd
+nodes on one Redis, on free loopback ports) is started, and hello,
+session_me and /api/me (HS256 and RS256) are measured through HAProxy,
+each a ratio to hello through the same front ("results_cluster").
+Targets: session_me >= 0.7x, /api/me >= 0.8x. The nodes' logs are
+checked for a dead backend too.
 
 POST /cart/add: a cart holds at most CART_QTY_MAX (99) of each of the 12
 products, so 32 carts take 32 x 12 x 99 = 38016 adds of qty 1 before an
@@ -70,6 +80,7 @@ MEMORY_GROWTH_MAX = 10.0      # percent
 # p99 under 20 ms)
 TARGETS = {
     "api_me_hs256": 0.8,
+    "api_me_rs256": 0.6,
     "session_me": 0.6,
     "cart_add": 0.3,
 }
@@ -84,6 +95,11 @@ ENDPOINTS = {
 # on the Redis site: ratio to its hello, and to the SQLite figure
 TARGETS_REDIS = {"session_me": 0.8}
 VS_SQLITE_MIN = {"session_me": 1.0}
+# through HAProxy (make cluster: round robin over two nodes on one Redis,
+# tests/sitectl.py Cluster), each a ratio to hello through the same front
+CLUSTER_ENDPOINTS = ("hello", "session_me", "api_me_hs256", "api_me_rs256")
+TARGETS_CLUSTER = {"session_me": 0.7, "api_me_hs256": 0.8,
+                   "api_me_rs256": 0.8}
 
 
 def wrk(site, path, headers_file, seconds, method="GET", ok=0):
@@ -302,20 +318,41 @@ def memory_check(site, eps, results, before, target):
     return rows
 
 
-def measure_all(site, eps, args):
+def measure_all(site, eps, args, store=None):
     """Warm each endpoint up, then measure it; also the RSS snapshot taken
-    between the two."""
+    between the two (None for a cluster's front, whose processes are the
+    nodes'). store names the rows' store (the site's, by default)."""
     warm, results = {}, {}
+    store = store or site.store
     for ep in eps:
         warm[ep.name] = ep.run(site, args.warmup)["rps"]
-    before = snapshot(site)
+    before = snapshot(site) if hasattr(site, "fcgi_pids") else None
     for ep in eps:
         r = ep.measure(site, args.seconds, warm[ep.name])
-        r.update(path=ep.path, method=ep.method, store=site.store,
+        r.update(path=ep.path, method=ep.method, store=store,
                  success=f"{ep.ok} or 2xx" if ep.ok else "2xx")
         results[ep.name] = r
-        print(f"  measured {ep.name} ({site.store})", file=sys.stderr)
+        print(f"  measured {ep.name} ({store})", file=sys.stderr)
     return results, before
+
+
+def bench_cluster(args):
+    """CLUSTER_ENDPOINTS through the round-robin front of a cluster as
+    `make cluster` runs it (HAProxy, two lighttpd nodes, one Redis),
+    started and stopped here. Returns (results, the nodes' dead-backend
+    log lines)."""
+    with sitectl.running_cluster("bench-cluster") as cl, \
+            tempfile.TemporaryDirectory() as tmp:
+        eps, clients = endpoints(cl.front, tmp, CLUSTER_ENDPOINTS)
+        try:
+            results, _ = measure_all(cl.front, eps, args,
+                                     store="redis via haproxy")
+        finally:
+            for c in clients:
+                c.close()
+        crashed = [f"{node}: {ln}" for node, lines in
+                   cl.abnormal_log_lines().items() for ln in lines]
+    return results, crashed
 
 
 def stop_site(site):
@@ -458,10 +495,12 @@ def main():
 
     runs = {store: bench_site(store, args) for store in STORES}
     results, results_redis = runs["sqlite"][0], runs["redis"][0]
+    results_cluster, crashed_cluster = bench_cluster(args)
     memory = [m for store in STORES for m in runs[store][1]]
 
     missed = judge(results, TARGETS)
     missed += judge(results_redis, TARGETS_REDIS, results, VS_SQLITE_MIN)
+    missed += judge(results_cluster, TARGETS_CLUSTER)
     print(f"\nwrk -t2 -c32 (after a {args.warmup}s warm-up each), "
           f"{os.cpu_count()} cores, {platform.node()}")
     print(f"{'endpoint':<26} {'s':>3} {'req/s':>7} {'p50 ms':>7} "
@@ -469,6 +508,7 @@ def main():
           f"{'× sqlite':>7}  target")
     print_rows(results)
     print_rows(results_redis, " (redis)")
+    print_rows(results_cluster, " (haproxy)")
     print("(cart_add: success is 303 See Other, post/redirect/get; "
           f"measured as {results['cart_add'].get('passes', 1)} passes "
           f"(sqlite), {results_redis['cart_add'].get('passes', 1)} (redis) "
@@ -476,10 +516,17 @@ def main():
     print("(cart_add_everysec (redis): cart_add again with Redis's AOF "
           "fsynced once a second, not at every write as in every other "
           "Redis row: the price of appendfsync always)")
+    print("(haproxy rows: through the round-robin front of a cluster as "
+          "make cluster runs it, two nodes on one Redis; × hello is to hello "
+          "through the same front)")
     print("(redis rows: × hello is to the Redis site's own hello; × sqlite "
           "is that ratio over the same endpoint's on SQLite; for hello, "
           "its req/s over the SQLite run's)")
     missed += print_memory(memory, args)
+    if crashed_cluster:
+        missed += 1
+        print("\nthe cluster's node logs report a dead backend:\n" +
+              "\n".join(crashed_cluster))
     for store in STORES:
         crashed = runs[store][2]
         if crashed:
@@ -496,8 +543,11 @@ def main():
         "redis_vs_sqlite_min": VS_SQLITE_MIN,
         "p99_max_us": P99_MAX_US, "results": results,
         "results_redis": results_redis,
+        "results_cluster": results_cluster,
+        "targets_cluster": TARGETS_CLUSTER,
         "memory_growth_max_pct": MEMORY_GROWTH_MAX, "memory": memory,
-        "dead_backend_log_lines": {s: runs[s][2] for s in STORES},
+        "dead_backend_log_lines": dict(
+            {s: runs[s][2] for s in STORES}, cluster=crashed_cluster),
         "missed": missed}, indent=2) + "\n")
     print(f"\n{missed or 'no'} target(s) missed; written to {out}")
 
