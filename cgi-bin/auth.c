@@ -425,8 +425,8 @@ static enum err family_revoke(struct ctx *c)
  * cookie and, with jti, that access token's blacklist entry; how long
  * reading them took (read_us, one round trip to Redis); and the command
  * line that opens the store. Which node read them is the answer's X-Node
- * header under `make cluster`. The cookie proves whose family it is; a jti only
- * says whether that token is blacklisted. Never a raw token.
+ * header under `make cluster`. The cookie proves whose family it is; a
+ * jti only says whether that token is blacklisted. Never a raw token.
  */
 static enum err store_view(struct ctx *c)
 {
