@@ -20,13 +20,6 @@
  * request gives up with a 503 (each loser re-reads and tries again). */
 #define CAS_TRIES 200
 
-/* The fields a load reads, in this order. */
-#define FIELDS_N 9
-static const char *const fields[FIELDS_N] = {
-	"user", "created", "last_seen", "idle_ttl", "idle_exp", "abs_exp",
-	"persistent", "data", "ver"
-};
-
 static struct kv_script create_lua = { "session create",
 	"if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end\n"
 	"redis.call('HSET', KEYS[1], unpack(ARGV, 2))\n"
@@ -209,50 +202,138 @@ enum err sessr_create(struct db *db, struct session *s,
 	return made == 1 ? ERR_OK : ERR_INTERNAL;
 }
 
-/* Fill s from an HMGET of fields[]; *ver gets the stored ver. */
-static enum err read_reply(const redisReply *r, struct session *s,
-			   long long *ver)
-{
-	size_t len;
-	const char *data;
-
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != FIELDS_N)
-		return ERR_UNAVAILABLE;
-	if (!kv_reply_str(r, 0, NULL))
-		return ERR_NOTFOUND;
-	s->user_id = kv_reply_ll(r, 0, 0);
-	s->created = kv_reply_ll(r, 1, 0);
-	s->last_seen = kv_reply_ll(r, 2, 0);
-	s->idle_ttl = kv_reply_ll(r, 3, 0);
-	s->idle_expires = kv_reply_ll(r, 4, 0);
-	s->absolute_expires = kv_reply_ll(r, 5, 0);
-	s->persistent = (int)kv_reply_ll(r, 6, 0);
-	if (ver)
-		*ver = kv_reply_ll(r, 8, 0);
-	data = kv_reply_str(r, 7, &len);
-	return session_data_load(s, data, len);
-}
-
-/* HMGET the session of s->id_hash into s, with its ver. */
-static enum err select_ver(struct db *db, struct session *s, long long *ver)
+/* The key of id_hash's fields and TTL, read in one round trip (a
+ * pipeline, cheaper than a script for a read): the record, as
+ * sessr_stored_json describes it, into *out. The fields come first: a key
+ * that expires or is deleted between the two reads is gone (TTL -2). */
+static enum err read_record(struct db *db,
+			    const unsigned char id_hash[SESSION_HASH_BYTES],
+			    json_t **out)
 {
 	char key[SESSION_REDIS_KEY_MAX];
-	struct kv_args a;
-	redisReply *r;
+	struct kv_args a[2];
+	redisReply *r[2], *pairs;
+	json_t *o = NULL, *got;
+	const char *name, *value;
+	size_t i, nlen, vlen;
+	long long ttl;
 	enum err e;
-	int i;
 
-	sessr_key(s->id_hash, key);
-	kv_args_init(&a);
-	kv_arg(&a, "HMGET");
-	kv_arg(&a, key);
-	for (i = 0; i < FIELDS_N; i++)
-		kv_arg(&a, fields[i]);
-	if ((e = kv_run(db->kv, &a, &r)))
+	*out = NULL;
+	sessr_key(id_hash, key);
+	kv_args_init(&a[0]);
+	kv_arg(&a[0], "HGETALL");
+	kv_arg(&a[0], key);
+	kv_args_init(&a[1]);
+	kv_arg(&a[1], "TTL");
+	kv_arg(&a[1], key);
+	if ((e = kv_pipeline(db->kv, a, 2, r)))
 		return e;
-	e = read_reply(r, s, ver);
-	kv_reply_free(r);
+	pairs = r[0];
+	ttl = kv_reply_int(r[1], -1, -2);
+	e = ERR_UNAVAILABLE;
+	if (pairs->type != REDIS_REPLY_ARRAY) {
+		log_msg("error", "redis session stored: unexpected reply");
+		goto out;
+	}
+	e = ERR_NOTFOUND;
+	if (pairs->elements == 0 || ttl == -2)
+		goto out;
+	e = ERR_NOMEM;
+	if (!(o = json_pack("{s:s, s:s, s:s, s:I, s:{}}", "store", "redis",
+			    "key", key, "type", "hash", "ttl",
+			    (json_int_t)ttl, "fields")))
+		goto out;
+	got = json_object_get(o, "fields");
+	for (i = 0; i + 1 < pairs->elements; i += 2) {
+		json_t *v;
+		char *n;
+		int bad;
+
+		name = kv_reply_str(pairs, (int)i, &nlen);
+		value = kv_reply_str(pairs, (int)i + 1, &vlen);
+		if (!name || !value)
+			continue;
+		/* The values are the site's numbers and JSON, and the
+		 * User-Agent and address, cut at a UTF-8 boundary; anything
+		 * else is shown as not text rather than failing the page. */
+		if (!(v = json_stringn(value, vlen)))
+			v = json_string("(not UTF-8)");
+		if (!(n = strndup(name, nlen))) {
+			json_decref(v);
+			goto out;
+		}
+		bad = json_object_set_new(got, n, v);
+		free(n);
+		if (bad)
+			goto out;
+	}
+	*out = o;
+	o = NULL;
+	e = ERR_OK;
+out:
+	json_decref(o);
+	kv_reply_free(r[0]);
+	kv_reply_free(r[1]);
 	return e;
+}
+
+/* Field name of a record's fields as a number (0 when missing). */
+static long long field_ll(const json_t *f, const char *name)
+{
+	const char *v = json_string_value(json_object_get(f, name));
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/*
+ * Read the session of s->id_hash into s (read_record: the fields and the
+ * TTL in one round trip), with its ver into *ver (may be NULL). The
+ * record is kept for the wire view (last) when keep is set.
+ */
+static enum err load(struct db *db, struct session *s, long long *ver,
+		     int keep)
+{
+	const json_t *f;
+	json_t *rec, *data;
+	enum err e;
+
+	last_drop();
+	if ((e = read_record(db, s->id_hash, &rec)))
+		return e;
+	f = json_object_get(rec, "fields");
+	data = json_object_get(f, "data");
+	s->user_id = field_ll(f, "user");
+	s->created = field_ll(f, "created");
+	s->last_seen = field_ll(f, "last_seen");
+	s->idle_ttl = field_ll(f, "idle_ttl");
+	s->idle_expires = field_ll(f, "idle_exp");
+	s->absolute_expires = field_ll(f, "abs_exp");
+	s->persistent = (int)field_ll(f, "persistent");
+	if (ver)
+		*ver = field_ll(f, "ver");
+	e = session_data_load(s, json_string_value(data),
+			      json_string_length(data));
+	if (e || !keep) {
+		json_decref(rec);
+		return e;
+	}
+	last.kv = db->kv;
+	memcpy(last.id_hash, s->id_hash, SESSION_HASH_BYTES);
+	last.rec = rec;
+	return ERR_OK;
+}
+
+enum err sessr_select(struct db *db, struct session *s)
+{
+	return load(db, s, NULL, 1);
+}
+
+/* The session of s->id_hash into s, with its ver, for a compare-and-set
+ * (the write that follows drops any kept record anyway). */
+static enum err select_ver(struct db *db, struct session *s, long long *ver)
+{
+	return load(db, s, ver, 0);
 }
 
 enum err sessr_delete(struct db *db, const struct session *s)
@@ -648,120 +729,6 @@ enum err sessr_count_live(struct db *db, long long now, long long *total,
 	*total = e ? 0 : lc.total;
 	*users = e ? 0 : lc.users;
 	return e;
-}
-
-/* The key of id_hash's fields and TTL, read in one round trip (a
- * pipeline, cheaper than a script for a read): the record, as
- * sessr_stored_json describes it, into *out. The fields come first: a key
- * that expires or is deleted between the two reads is gone (TTL -2). */
-static enum err read_record(struct db *db,
-			    const unsigned char id_hash[SESSION_HASH_BYTES],
-			    json_t **out)
-{
-	char key[SESSION_REDIS_KEY_MAX];
-	struct kv_args a[2];
-	redisReply *r[2], *pairs;
-	json_t *o = NULL, *got;
-	const char *name, *value;
-	size_t i, nlen, vlen;
-	long long ttl;
-	enum err e;
-
-	*out = NULL;
-	sessr_key(id_hash, key);
-	kv_args_init(&a[0]);
-	kv_arg(&a[0], "HGETALL");
-	kv_arg(&a[0], key);
-	kv_args_init(&a[1]);
-	kv_arg(&a[1], "TTL");
-	kv_arg(&a[1], key);
-	if ((e = kv_pipeline(db->kv, a, 2, r)))
-		return e;
-	pairs = r[0];
-	ttl = kv_reply_int(r[1], -1, -2);
-	e = ERR_UNAVAILABLE;
-	if (pairs->type != REDIS_REPLY_ARRAY) {
-		log_msg("error", "redis session stored: unexpected reply");
-		goto out;
-	}
-	e = ERR_NOTFOUND;
-	if (pairs->elements == 0 || ttl == -2)
-		goto out;
-	e = ERR_NOMEM;
-	if (!(o = json_pack("{s:s, s:s, s:s, s:I, s:{}}", "store", "redis",
-			    "key", key, "type", "hash", "ttl",
-			    (json_int_t)ttl, "fields")))
-		goto out;
-	got = json_object_get(o, "fields");
-	for (i = 0; i + 1 < pairs->elements; i += 2) {
-		json_t *v;
-		char *n;
-		int bad;
-
-		name = kv_reply_str(pairs, (int)i, &nlen);
-		value = kv_reply_str(pairs, (int)i + 1, &vlen);
-		if (!name || !value)
-			continue;
-		/* The values are the site's numbers and JSON, and the
-		 * User-Agent and address, cut at a UTF-8 boundary; anything
-		 * else is shown as not text rather than failing the page. */
-		if (!(v = json_stringn(value, vlen)))
-			v = json_string("(not UTF-8)");
-		if (!(n = strndup(name, nlen))) {
-			json_decref(v);
-			goto out;
-		}
-		bad = json_object_set_new(got, n, v);
-		free(n);
-		if (bad)
-			goto out;
-	}
-	*out = o;
-	o = NULL;
-	e = ERR_OK;
-out:
-	json_decref(o);
-	kv_reply_free(r[0]);
-	kv_reply_free(r[1]);
-	return e;
-}
-
-/* Field name of a record's fields as a number (0 when missing). */
-static long long field_ll(const json_t *f, const char *name)
-{
-	const char *v = json_string_value(json_object_get(f, name));
-
-	return v ? strtoll(v, NULL, 10) : 0;
-}
-
-enum err sessr_select(struct db *db, struct session *s)
-{
-	const json_t *f;
-	json_t *rec, *data;
-	enum err e;
-
-	last_drop();
-	if ((e = read_record(db, s->id_hash, &rec)))
-		return e;
-	f = json_object_get(rec, "fields");
-	data = json_object_get(f, "data");
-	s->user_id = field_ll(f, "user");
-	s->created = field_ll(f, "created");
-	s->last_seen = field_ll(f, "last_seen");
-	s->idle_ttl = field_ll(f, "idle_ttl");
-	s->idle_expires = field_ll(f, "idle_exp");
-	s->absolute_expires = field_ll(f, "abs_exp");
-	s->persistent = (int)field_ll(f, "persistent");
-	e = session_data_load(s, json_string_value(data),
-			      json_string_length(data));
-	if (e) {
-		json_decref(rec);
-		return e;
-	}
-	last.kv = db->kv;
-	memcpy(last.id_hash, s->id_hash, SESSION_HASH_BYTES);
-	last.rec = rec;
-	return ERR_OK;
 }
 
 enum err sessr_stored_json(struct db *db, const struct session *s,
