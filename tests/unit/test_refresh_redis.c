@@ -28,25 +28,7 @@
 /* "refresh:<64 hex>" of a raw token, computed here. */
 static void token_key(const char *tok, char out[8 + 64 + 1])
 {
-	unsigned char h[32];
-	char hex[65];
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)tok,
-			   strlen(tok), NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(out, 8 + 64 + 1, "refresh:%s", hex);
-}
-
-static void hget(struct unit_redis *t, const char *key, const char *field,
-		 char *out, size_t cap)
-{
-	redisReply *r = unit_redis_cmd(t, "HGET", key, field,
-				       (const char *)NULL);
-
-	out[0] = '\0';
-	if (r->type == REDIS_REPLY_STRING)
-		snprintf(out, cap, "%.*s", (int)r->len, r->str);
-	freeReplyObject(r);
+	unit_redis_hashed_key("refresh", tok, out, 8 + 64 + 1);
 }
 
 /* Field k of element i of array a, as a string (NULL) or an integer. */
@@ -135,16 +117,16 @@ static void test_login_layout(void **state)
 	assert_string_equal(k.key[3], "user:5:families");
 	unit_keys_free(&k);
 	for (i = 0; i < NROWS(fam_fields); i++) {
-		hget(t, fk, fam_fields[i].field, v, sizeof(v));
+		unit_redis_hget(t, fk, fam_fields[i].field, v, sizeof(v));
 		if (strcmp(v, fam_fields[i].want))
 			print_error("%s = %s\n", fam_fields[i].field, v);
 		CHECK(!strcmp(v, fam_fields[i].want), i);
 	}
 	for (i = 0; i < NROWS(tok_fields); i++) {
-		hget(t, tk, tok_fields[i].field, v, sizeof(v));
+		unit_redis_hget(t, tk, tok_fields[i].field, v, sizeof(v));
 		CHECK(!strcmp(v, tok_fields[i].want), i);
 	}
-	hget(t, tk, "family", v, sizeof(v));
+	unit_redis_hget(t, tk, "family", v, sizeof(v));
 	assert_int_equal(strtoll(v, NULL, 10), fid);
 	ttl = unit_redis_int(t, "TTL", tk);
 	assert_true(ttl > TTL - 10 && ttl <= TTL);
@@ -203,14 +185,14 @@ static void test_rotate_and_replay(void **state)
 	assert_int_equal(fam.last_used, 1100);
 	assert_string_not_equal(t1, t0);
 	token_key(t0, tk);
-	hget(t, tk, "spent", v, sizeof(v));
+	unit_redis_hget(t, tk, "spent", v, sizeof(v));
 	assert_string_equal(v, "1");
-	hget(t, tk, "used_at", v, sizeof(v));
+	unit_redis_hget(t, tk, "used_at", v, sizeof(v));
 	assert_string_equal(v, "1100");
 	/* a spent token stays until its own expiry, so a replay is seen */
 	assert_true(unit_redis_int(t, "TTL", tk) > 0);
 	token_key(t1, tk);
-	hget(t, tk, "expires", v, sizeof(v));
+	unit_redis_hget(t, tk, "expires", v, sizeof(v));
 	assert_string_equal(v, "1700");
 	assert_int_equal(rotate(db, t1, "jti-2", 1500, 1200, t2, &fam),
 			 REFRESH_OK);

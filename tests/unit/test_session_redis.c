@@ -28,26 +28,7 @@ static const struct session_config cfg = { 100, 1000, 5000 };
  * itself (BLAKE2b-256, lower-case hex), not by the back end. */
 static void key_of_id(const char *id, char out[8 + 64 + 1])
 {
-	unsigned char h[32];
-	char hex[65];
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)id,
-			   strlen(id), NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(out, 8 + 64 + 1, "session:%s", hex);
-}
-
-/* HGET key field on the test's own connection into out ("" when nil). */
-static void hget(struct unit_redis *t, const char *key, const char *field,
-		 char *out, size_t cap)
-{
-	redisReply *r = unit_redis_cmd(t, "HGET", key, field,
-				       (const char *)NULL);
-
-	out[0] = '\0';
-	if (r->type == REDIS_REPLY_STRING)
-		snprintf(out, cap, "%.*s", (int)r->len, r->str);
-	freeReplyObject(r);
+	unit_redis_hashed_key("session", id, out, 8 + 64 + 1);
 }
 
 static long long hget_ll(struct unit_redis *t, const char *key,
@@ -55,7 +36,7 @@ static long long hget_ll(struct unit_redis *t, const char *key,
 {
 	char v[32];
 
-	hget(t, key, field, v, sizeof(v));
+	unit_redis_hget(t, key, field, v, sizeof(v));
 	return strtoll(v, NULL, 10);
 }
 
@@ -103,11 +84,11 @@ static void test_create_layout(void **state)
 	assert_int_equal(hget_ll(t, key, "idle_exp"), 1100);
 	assert_int_equal(hget_ll(t, key, "abs_exp"), 2000);
 	assert_int_equal(hget_ll(t, key, "ver"), 1);
-	hget(t, key, "data", v, sizeof(v));
+	unit_redis_hget(t, key, "data", v, sizeof(v));
 	assert_string_equal(v, "{}");
-	hget(t, key, "ua", v, sizeof(v));
+	unit_redis_hget(t, key, "ua", v, sizeof(v));
 	assert_string_equal(v, "Firefox/128.0");
-	hget(t, key, "addr", v, sizeof(v));
+	unit_redis_hget(t, key, "addr", v, sizeof(v));
 	assert_string_equal(v, "10.0.0.1");
 	/* the TTL is the idle deadline's distance from now */
 	ttl = unit_redis_int(t, "TTL", key);
@@ -425,7 +406,7 @@ static void test_update_cas(void **state)
 	key_of_id(s.id, key);
 	assert_int_equal(session_update(db, &s, add_n, NULL), ERR_OK);
 	assert_int_equal(hget_ll(t, key, "ver"), 2);
-	hget(t, key, "data", data, sizeof(data));
+	unit_redis_hget(t, key, "data", data, sizeof(data));
 	assert_string_equal(data, "{\"n\":1}");
 
 	/* Another write lands between our read and our write: ours is
@@ -437,7 +418,7 @@ static void test_update_cas(void **state)
 	assert_int_equal(session_update(db, &s, add_n_contended, &c), ERR_OK);
 	assert_int_equal(c.calls, 2);
 	assert_int_equal(json_integer_value(json_object_get(s.data, "n")), 3);
-	hget(t, key, "data", data, sizeof(data));
+	unit_redis_hget(t, key, "data", data, sizeof(data));
 	assert_string_equal(data, "{\"n\":3}");
 	assert_int_equal(hget_ll(t, key, "ver"), 4);
 
@@ -453,13 +434,13 @@ static void test_update_cas(void **state)
 		freeReplyObject(r);
 	}
 	assert_int_equal(session_update(db, &s, add_n, NULL), ERR_OK);
-	hget(t, key, "data", data, sizeof(data));
+	unit_redis_hget(t, key, "data", data, sizeof(data));
 	assert_string_equal(data, "{\"n\":11}");
 
 	/* fn fails: nothing written, s->data as stored */
 	assert_int_equal(session_update(db, &s, refuse, NULL), ERR_INVAL);
 	assert_null(json_object_get(s.data, "half"));
-	hget(t, key, "data", data, sizeof(data));
+	unit_redis_hget(t, key, "data", data, sizeof(data));
 	assert_string_equal(data, "{\"n\":11}");
 	assert_int_equal(hget_ll(t, key, "ver"), 6);
 	/* too big: refused, nothing written */
@@ -488,9 +469,9 @@ static void test_hostile_ua(void **state)
 	session_init(&s);
 	assert_int_equal(session_create(db, &cfg, 1000, crlf, "*", &s), ERR_OK);
 	key_of_id(s.id, key);
-	hget(t, key, "ua", v, sizeof(v));
+	unit_redis_hget(t, key, "ua", v, sizeof(v));
 	assert_string_equal(v, crlf);
-	hget(t, key, "addr", v, sizeof(v));
+	unit_redis_hget(t, key, "addr", v, sizeof(v));
 	assert_string_equal(v, "*");
 	assert_int_equal(session_login(db, &s, &cfg, 1000, 3, 0), ERR_OK);
 	assert_int_equal(session_list_user(db, 3, 1001, list, &n), ERR_OK);
@@ -506,7 +487,7 @@ static void test_hostile_ua(void **state)
 	ua[i] = '\0';
 	assert_int_equal(session_create(db, &cfg, 1000, ua, "", &s), ERR_OK);
 	key_of_id(s.id, key);
-	hget(t, key, "ua", v, sizeof(v));
+	unit_redis_hget(t, key, "ua", v, sizeof(v));
 	assert_int_equal(strlen(v), SESSION_UA_MAX - 1);
 	assert_memory_equal(v, ua, strlen(v));
 	session_cleanup(&s);

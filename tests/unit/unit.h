@@ -108,27 +108,36 @@ static inline int unit_db_open(struct unit_db *t)
 }
 
 /*
+ * unit_rmdir: remove every file in the folder dir (a mkdtemp folder of
+ * the fixtures; "" for none), then the folder, and set dir to "".
+ */
+static inline void unit_rmdir(char dir[32])
+{
+	char p[32 + 2 + 256];
+	struct dirent *ent;
+	DIR *d;
+
+	if (!dir[0] || !(d = opendir(dir)))
+		return;
+	while ((ent = readdir(d)))
+		if (strcmp(ent->d_name, ".") && strcmp(ent->d_name, "..")) {
+			snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
+			unlink(p);
+		}
+	closedir(d);
+	rmdir(dir);
+	dir[0] = '\0';
+}
+
+/*
  * unit_db_close: close t->db (NULL-safe) and remove every file in the
  * folder, then the folder. Safe after a failed unit_db_open.
  */
 static inline void unit_db_close(struct unit_db *t)
 {
-	char p[sizeof(t->dir) + 2 + 256];
-	struct dirent *ent;
-	DIR *d;
-
 	db_close(t->db);
 	t->db = NULL;
-	if (!t->dir[0] || !(d = opendir(t->dir)))
-		return;
-	while ((ent = readdir(d)))
-		if (strcmp(ent->d_name, ".") && strcmp(ent->d_name, "..")) {
-			snprintf(p, sizeof(p), "%s/%s", t->dir, ent->d_name);
-			unlink(p);
-		}
-	closedir(d);
-	rmdir(t->dir);
-	t->dir[0] = '\0';
+	unit_rmdir(t->dir);
 }
 
 /* unit_db_setup: a cmocka setup; *state is a new struct unit_db. */

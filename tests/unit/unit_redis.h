@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include <hiredis/hiredis.h>
+#include <sodium.h>
 
 #include "base/kv.h"
 #include "state/store.h"
@@ -211,20 +212,7 @@ static inline void unit_redis_env_clear(void)
 /* unit_redis_rmdir: remove every file in t->dir, then t->dir. */
 static inline void unit_redis_rmdir(struct unit_redis *t)
 {
-	char p[sizeof(t->dir) + 2 + 256];
-	struct dirent *ent;
-	DIR *d;
-
-	if (!t->dir[0] || !(d = opendir(t->dir)))
-		return;
-	while ((ent = readdir(d)))
-		if (strcmp(ent->d_name, ".") && strcmp(ent->d_name, "..")) {
-			snprintf(p, sizeof(p), "%s/%s", t->dir, ent->d_name);
-			unlink(p);
-		}
-	closedir(d);
-	rmdir(t->dir);
-	t->dir[0] = '\0';
+	unit_rmdir(t->dir);
 }
 
 /* unit_redis_teardown: the cmocka teardown for unit_redis_setup. */
@@ -310,6 +298,35 @@ static inline redisReply *unit_redis_cmd(struct unit_redis *t,
 		print_error("redis %s: %s\n", argv[0], t->c->errstr);
 	assert_non_null(r);
 	return r;
+}
+
+/* unit_redis_hget: HGET key field on the test's own connection into out
+ * (cap bytes; "" when nil). */
+static inline void unit_redis_hget(struct unit_redis *t, const char *key,
+				   const char *field, char *out, size_t cap)
+{
+	redisReply *r = unit_redis_cmd(t, "HGET", key, field,
+				       (const char *)NULL);
+
+	out[0] = '\0';
+	if (r->type == REDIS_REPLY_STRING)
+		snprintf(out, cap, "%.*s", (int)r->len, r->str);
+	freeReplyObject(r);
+}
+
+/* unit_redis_hashed_key: "<prefix>:<64 hex>" of the raw ID or token raw
+ * (BLAKE2b-256, lower-case hex), computed here from raw itself, not by
+ * the back end, into out (cap bytes). */
+static inline void unit_redis_hashed_key(const char *prefix, const char *raw,
+					 char *out, size_t cap)
+{
+	unsigned char h[32];
+	char hex[65];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)raw,
+			   strlen(raw), NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(out, cap, "%s:%s", prefix, hex);
 }
 
 /* unit_redis_int: the integer reply of the command "word key" (TTL,
