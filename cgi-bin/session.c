@@ -59,19 +59,25 @@ static enum err login_again(struct ctx *c, enum err why, const char *msg_key,
 	return site_keep_answer(c, why);
 }
 
-/* POST /session/login: throttle, verify, rotate the session ID, redirect. */
+/* POST /session/login: throttle, verify, rotate the session ID, redirect
+ * to next (or /session/me). With reply=json (the /lab/scale script under
+ * `make cluster`, which must read the answer's X-Node: a fetch cannot
+ * read the headers of a redirect it does not follow) the answer is 200
+ * with the user and where the redirect would have gone. */
 static enum err login_post(struct ctx *c)
 {
-	const char *username, *password;
 	const char *remember = http_field(&c->req.form, "remember");
 	const char *next = http_field(&c->req.form, "next");
+	const char *reply = http_field(&c->req.form, "reply");
+	const char *username, *password, *to;
 	long long retry_after;
 	struct user u;
 	enum err e;
 
 	if ((e = site_login_fields(c, &username, &password)))
 		return e;
-	if (remember && strcmp(remember, "1")) {
+	if ((remember && strcmp(remember, "1")) ||
+	    (reply && strcmp(reply, "json"))) {
 		c->error_key = "login.malformed";
 		return ERR_INVAL;
 	}
@@ -96,8 +102,12 @@ static enum err login_post(struct ctx *c)
 	 * the session data says what happened, for /cart and /session/me. */
 	if ((e = cart_merge_at_login(c->db, &c->sess, u.id, c->now, NULL)))
 		return e;
-	return response_redirect(&c->res, 303,
-				 origin_safe_next(next) ? next : "/session/me");
+	to = origin_safe_next(next) ? next : "/session/me";
+	if (reply)
+		return site_json(c, json_pack("{s:b, s:s, s:s}",
+					      "logged_in", 1,
+					      "user", u.username, "next", to));
+	return response_redirect(&c->res, 303, to);
 }
 
 /* The session cookie's name and value as the browser sent it, and the
@@ -633,7 +643,7 @@ static enum err admin_revoke_all(struct ctx *c)
 
 static const char *const next_field[] = { "next", NULL };
 static const char *const login_fields[] = {
-	"username", "password", "remember", "next", NULL
+	"username", "password", "remember", "next", "reply", NULL
 };
 
 static const char *const session_field[] = { "session", NULL };

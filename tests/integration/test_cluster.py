@@ -10,7 +10,9 @@ them, on free loopback ports (sitectl.Cluster):
   logged-in cart adds: at most a few requests fail, HAProxy takes A out
   within a few seconds, every user is still logged in through B, every
   acknowledged add is in the cart, and Redis shows no error;
-- Redis restarted under the cluster: the logins survive (AOF).
+- Redis restarted under the cluster: the logins survive (AOF);
+- the nodes see the visitor's address, not HAProxy's (X-Forwarded-For,
+  set by HAProxy only).
 """
 import re
 import threading
@@ -125,6 +127,45 @@ def test_s_x3_every_node_answer_carries_x_node(cluster, site):
     r = requests.get(site.url("/"), timeout=HTTP_TIMEOUT)
     assert r.status_code == 200
     assert "X-Node" not in r.headers
+
+
+class SourceAddress(requests.adapters.HTTPAdapter):
+    """Connect from a chosen loopback address (any 127.x.y.z is ours)."""
+
+    def __init__(self, addr):
+        self.addr = addr
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kw):
+        kw["source_address"] = (self.addr, 0)
+        super().init_poolmanager(*args, **kw)
+
+
+def test_s_x3_s_s7_nodes_see_the_visitors_address_not_haproxys(cluster):
+    """S-X3 + S-S7: a visitor on 127.0.0.5 logs in through the front,
+    claiming X-Forwarded-For: 203.0.113.9. The node records 127.0.0.5 (what
+    HAProxy saw) as the device's address, on both nodes: HAProxy dropped
+    the claim and named the real client, and the node trusts only
+    HAProxy's word. Straight to a node the header is not needed: that
+    client is 127.0.0.1."""
+    c = Client(cluster.front)
+    c.http.mount("http://", SourceAddress("127.0.0.5"))
+    spoof = {"X-Forwarded-For": "203.0.113.9"}
+    page = c.get("/session/login", headers=spoof)
+    r = c.post("/session/login", headers=spoof, data={
+        "username": "bob", "password": "bob-password",
+        "csrf": csrf_from(page.text)})
+    assert r.status_code == 303, r.text[:300]
+    seen = set()
+    for _ in range(2):
+        r = c.get("/session/devices", headers=spoof)
+        assert r.status_code == 200
+        seen.add(r.headers["X-Node"])
+        this = re.findall(r'<tr data-session="[0-9a-f]{8}" class="current">'
+                          r'.*?<code class="addr">([^<]*)</code>', r.text,
+                          re.S)
+        assert this == ["127.0.0.5"], this
+    assert seen == {"a", "b"}
 
 
 def test_s_x3_redis_restarted_under_the_cluster_keeps_the_logins(cluster):

@@ -339,3 +339,38 @@ def test_s_s9_remember_must_be_1(client, site):
     assert client.sid == old
     assert site.dump(normalise_touch=False) == before
     assert client.state()["authenticated"] is False
+
+
+# ---- S-S1 / S-X3: reply=json, for the /lab/scale script under make cluster --
+def test_s_s1_s_x3_login_reply_json(client, site):
+    """S-S1 + S-X3: reply=json logs in exactly as the form does (a new sid
+    with the same attributes, the old ID dead) but answers 200 with JSON,
+    whose X-Node a fetch can read; the redirect target is named, and an
+    unsafe next falls back to /session/me as the 303 does."""
+    token = client.login_form()
+    old = client.sid
+    r = client.post("/session/login", data={
+        "username": "alice", "password": "alice-password", "csrf": token,
+        "next": "https://evil.example/", "reply": "json"})
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == JSON_TYPE
+    assert "Location" not in r.headers
+    assert r.json() == {"logged_in": True, "user": "alice",
+                        "next": "/session/me"}
+    new = one_sid_cookie(r).group(1)
+    assert new != old and site.session_row(old) is None
+    assert client.state()["user"]["username"] == "alice"
+
+
+def test_s_s1_login_reply_must_be_json(client, site):
+    """S-S1: reply=xml is malformed: 400, no cookie, nothing stored."""
+    token = client.login_form()
+    old = client.sid
+    before = site.dump(normalise_touch=False)
+    r = client.post("/session/login", data={
+        "username": "alice", "password": "alice-password",
+        "reply": "xml", "csrf": token})
+    assert r.status_code == 400
+    assert set_cookie_headers(r) == []
+    assert client.sid == old
+    assert site.dump(normalise_touch=False) == before

@@ -215,16 +215,13 @@
     return csrf().then(function (tok) {
       var path = s.kind === 'mem' ? s.prefix + '/lab/scale/a/login' :
         '/session/login';
+      // reply=json: a 200 whose X-Node is readable (a 303's is not).
       return fetch(path, {
-        method: 'POST', credentials: 'same-origin', redirect: 'manual',
-        body: loginBody(tok, s.kind === 'mem' ? ['reply', 'json'] : null)
+        method: 'POST', credentials: 'same-origin',
+        body: loginBody(tok, ['reply', 'json'])
       }).then(function (r) {
-        // /session/login answers 303: its headers are not readable.
-        var ok = s.kind === 'mem' ? r.status === 200 :
-          r.type === 'opaqueredirect';
-        return { node: r.type === 'opaqueredirect' ? '?' : node(r), ok: ok,
-                 what: 'POST ' + path + ' → ' + (r.type === 'opaqueredirect' ?
-                   '303' : r.status) };
+        return { node: node(r), ok: r.status === 200,
+                 what: 'POST ' + path + ' → ' + r.status };
       });
     });
   }
@@ -289,10 +286,9 @@
     });
   }
 
-  /* The node that took the login (its answer's X-Node; '-' when the
-   * answer was a 303, whose headers a fetch cannot read). */
+  /* The node that took the login (its answer's X-Node). */
   function holder(r) {
-    return r.login && r.login.node !== '?' ? r.login.node : '-';
+    return r.login ? r.login.node : '-';
   }
 
   function summarise(s, r, again) {
