@@ -210,6 +210,18 @@ static int run(struct db *db, const char *sql, const char *fmt, va_list ap,
 	return rc;
 }
 
+/* What run's rc means: ERR_DB for a statement that could not be prepared
+ * or bound (rc < 0), db_fail's error for a failed step (a busy or full
+ * store is ERR_UNAVAILABLE), ERR_OK for a row or the end. */
+static enum err finish(struct db *db, int rc, const char *what)
+{
+	if (rc < 0)
+		return ERR_DB;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(db, rc, what);
+	return ERR_OK;
+}
+
 enum err db_int(struct db *db, const char *sql, long long *out,
 		const char *fmt, ...)
 {
@@ -220,7 +232,7 @@ enum err db_int(struct db *db, const char *sql, long long *out,
 	va_start(ap, fmt);
 	rc = run(db, sql, fmt, ap, out);
 	va_end(ap);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK : ERR_DB;
+	return finish(db, rc, "read");
 }
 
 enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
@@ -231,11 +243,7 @@ enum err db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	rc = run(db, sql, fmt, ap, NULL);
 	va_end(ap);
-	if (rc < 0)
-		return ERR_DB;
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_fail(db, rc, "exec");
-	return ERR_OK;
+	return finish(db, rc, "exec");
 }
 
 enum err db_fail(struct db *db, int rc, const char *what)

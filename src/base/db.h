@@ -70,8 +70,9 @@ enum err db_exec(struct db *db, const char *sql, const char *fmt, ...);
 /*
  * db_int: the first column of the first row of sql (a string literal, as
  * for db_stmt), bound as db_exec binds fmt's arguments, as an integer in
- * *out; 0 when there is no row. ERR_DB (not logged) on a prepare or step
- * error, with *out 0. For a count, a stored number or "SELECT 1 ... " as
+ * *out; 0 when there is no row. On a failed step, db_fail's error (a
+ * busy or full store is ERR_UNAVAILABLE, a 503), ERR_DB (not logged) when
+ * the statement cannot be prepared; *out is 0 either way. For a count, a stored number or "SELECT 1 ... " as
  * a yes/no.
  */
 enum err db_int(struct db *db, const char *sql, long long *out,

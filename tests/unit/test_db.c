@@ -138,6 +138,7 @@ static void test_exec_failures(void **state)
 {
 	struct unit_db *f = *state;
 	struct db *other;
+	long long n;
 
 	assert_int_equal(db_exec(f->db, "CREATE TABLE u (x TEXT UNIQUE)", ""),
 			 ERR_OK);
@@ -159,6 +160,16 @@ static void test_exec_failures(void **state)
 	assert_int_equal(db_open(f->path, &other), ERR_OK);
 	assert_int_equal(db_begin(other), ERR_OK);
 	assert_int_equal(db_begin(f->db), ERR_UNAVAILABLE);
+	/* db_int maps a failed step the same way: busy is a 503, and *out 0;
+	 * one that does not prepare stays ERR_DB */
+	n = 7;
+	assert_int_equal(db_int(f->db, "INSERT INTO u VALUES ('c') RETURNING 1",
+				&n, ""), ERR_UNAVAILABLE);
+	assert_int_equal(n, 0);
+	n = 7;
+	assert_int_equal(db_int(f->db, "SELECT x FROM no_such_table", &n, ""),
+			 ERR_DB);
+	assert_int_equal(n, 0);
 	assert_int_equal(sqlite3_get_autocommit(f->db->h), 1);
 	db_rollback(other);
 	db_close(other);
