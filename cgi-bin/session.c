@@ -22,6 +22,7 @@
 #include "base/clock.h"
 #include "state/store.h"
 #include "lessons/costs.h"
+#include "lessons/course.h"
 #include "site/csrf.h"
 #include "lessons/demo.h"
 #include "state/refresh.h"
@@ -189,6 +190,9 @@ static enum err me(struct ctx *c)
 
 	if (!c->logged_in)
 		return login_required(c);
+	course_tick(c, "login");   /* this request carried the new sid */
+	if (c->sess.persistent)
+		course_tick(c, "remember");
 	if ((e = describe_session(c)) || (e = set_merged(c)))
 		return e;
 	site_page(c, "session_me", "me.title");
@@ -382,6 +386,7 @@ static enum err devices_revoke(struct ctx *c)
 		c->error_key = "devices.unknown";
 	if (e)
 		return e;
+	course_tick(c, "revoke");
 	return devices_render(c, "devices.revoked_one", 1);
 }
 
@@ -533,19 +538,14 @@ static enum err need_admin_confirm(struct ctx *c)
  * controls (demo clock, reset). */
 static enum err admin_page(struct ctx *c)
 {
-	long long total, users, offset;
-	char when[48];
+	long long total, users;
 	enum err e;
 
 	if ((e = session_count_live(c->db, c->now, &total, &users)) ||
-	    (e = clock_offset(c->db, &offset)) ||
 	    (e = tmpl_setf(&c->vars, "total", "%lld", total)) ||
 	    (e = tmpl_setf(&c->vars, "users", "%lld", users)) ||
 	    (e = tmpl_setf(&c->vars, "guests", "%lld", total - users)) ||
-	    (e = tmpl_setf(&c->vars, "clock_minutes", "%lld", offset / 60)) ||
-	    (e = tmpl_set(&c->vars, "clock_ahead", offset ? "1" : "")) ||
-	    (e = tmpl_set(&c->vars, "site_time",
-			  wire_format_time(c->now, when, sizeof(when)))) ||
+	    (e = course_clock_vars(c)) ||
 	    (e = tmpl_set(&c->vars, "done", "")))
 		return e;
 	site_page(c, "session_admin", "admin.title");
