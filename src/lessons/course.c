@@ -201,8 +201,9 @@ static enum err count_tick(struct db *db, const struct tick_arg *a)
 	if (!(e = db_exec(db, "DELETE FROM course_ticks WHERE at < ?", "i",
 			  a->now - COURSE_KEEP_SECONDS)) &&
 	    !(e = db_exec(db,
-		"DELETE FROM course_ticks WHERE at <= (SELECT at FROM "
-		"course_ticks ORDER BY at DESC LIMIT 1 OFFSET ?)", "i",
+		"DELETE FROM course_ticks WHERE (visitor, checkpoint) NOT IN "
+		"(SELECT visitor, checkpoint FROM course_ticks "
+		"ORDER BY at DESC LIMIT ?)", "i",
 		(long long)COURSE_ROWS_MAX - 1)))
 		e = db_exec(db, "INSERT OR IGNORE INTO course_ticks "
 			    "(visitor, checkpoint, at) VALUES (?, ?, ?)",
