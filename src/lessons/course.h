@@ -101,7 +101,8 @@ enum err course_mirror_cookie(struct ctx *c);
  * course_counts: the teacher's counts at now: a new object (*out,
  * json_decref) {window_seconds, visitors, checkpoints:[{id, count}]},
  * every step in course_steps order, count = visitors who ticked it in
- * the COURSE_WINDOW seconds up to now, visitors = distinct visitors who
+ * the COURSE_WINDOW seconds up to now (or later: a tick made while the
+ * demo clock was ahead still counts once it is set back), visitors = distinct visitors who
  * ticked anything in that window. ERR_DB, ERR_NOMEM; *out NULL then.
  */
 enum err course_counts(struct db *db, long long now, json_t **out);
