@@ -298,6 +298,7 @@ static enum err teach(struct ctx *c)
 	    !(e = tmpl_set(&c->vars, "projector", projector ? "1" : "")) &&
 	    !(e = tmpl_setf(&c->vars, "window_minutes", "%d",
 			    COURSE_WINDOW / 60)) &&
+	    !(e = tmpl_set(&c->vars, "back", "teach")) &&
 	    !(e = course_clock_vars(c)))
 		site_page(c, "teach", "teach.title");
 	json_decref(counts);

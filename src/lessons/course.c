@@ -273,7 +273,7 @@ enum err course_counts(struct db *db, long long now, json_t **out)
 enum err course_clock_vars(struct ctx *c)
 {
 	static const char *const optional[] = { "clock_moved",
-						"clock_was_reset" };
+						"clock_was_reset", "back" };
 	long long offset;
 	char when[48];
 	size_t i;

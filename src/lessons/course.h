@@ -110,8 +110,9 @@ enum err course_counts(struct db *db, long long now, json_t **out);
 /*
  * course_clock_vars: the page variables of the classroom controls
  * (templates/admin_classroom.html) shared by /session/admin and /teach:
- * clock_minutes, clock_ahead and site_time; clock_moved and
- * clock_was_reset are set to "" when the caller has not set them.
+ * clock_minutes, clock_ahead and site_time; clock_moved,
+ * clock_was_reset and back (the forms' back=, "teach" on /teach) are
+ * set to "" when the caller has not set them.
  */
 enum err course_clock_vars(struct ctx *c);
 

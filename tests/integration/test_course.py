@@ -427,6 +427,39 @@ def test_teach_is_the_admins(csite, admin):
         "/teach?projector=1").text
 
 
+def test_teach_moves_the_clock_and_comes_back(csite, admin):
+    """The classroom controls on /teach are /session/admin's forms with
+    back=teach: the clock moves and the teacher lands on /teach again; any
+    other back is a 400 that changes nothing; only the admin may."""
+    page = admin.get("/teach").text
+    assert page.count('<input type="hidden" name="back" value="teach">') \
+        == 1     # the clock form (the reset form shows once it is ahead)
+    token = csrf_from(page)
+    offset = lambda: csite.query("SELECT offset_seconds FROM demo_clock")[0][0]
+    r = admin.post("/session/admin/clock",
+                   data={"csrf": token, "minutes": "5", "back": "home"})
+    assert r.status_code == 400 and offset() == 0
+    r = admin.post("/session/admin/clock",
+                   data={"csrf": token, "minutes": "5", "back": "teach"})
+    assert r.status_code == 303 and r.headers["Location"] == "/teach"
+    assert offset() == 300
+    page = admin.get("/teach").text
+    assert page.count('<input type="hidden" name="back" value="teach">') \
+        == 2
+    assert 'id="admin-clock-minutes">5<' in page
+    r = admin.post("/session/admin/clock/reset",
+                   data={"csrf": token, "back": "teach"})
+    assert r.status_code == 303 and r.headers["Location"] == "/teach"
+    assert offset() == 0
+    time.sleep(1.1)     # each program re-reads the clock once a second
+    assert "name=\"back\"" not in admin.get("/session/admin").text
+    alice = Student(csite)
+    alice.login_here()
+    r = alice.post("/session/admin/clock", data={
+        "csrf": alice.csrf, "minutes": "5", "back": "teach"})
+    assert r.status_code == 403 and offset() == 0
+
+
 def test_counts_json_is_exact_and_rows_hold_no_ids(csite, admin):
     """/teach/counts: {window_seconds, visitors, checkpoints:[{id, count}]}
     for every step in order, counting the rows of the last hour; a row's
