@@ -340,6 +340,101 @@ def test_s_x1_compare_ticks_on_the_cookie_only_login(csite, admin):
     assert c1 == {**c0, "compare": c0["compare"] + 1}
 
 
+def test_self_study_checkpoints_tick_after_their_actions_only(csite, admin):
+    """The self-study path's own checkpoints, each after a refused or
+    incomplete try that ticks nothing: S-C3 (the persistent cookie back
+    without the session one), S-C6 (an allowed preference), S-S9 (a
+    persistent session on /session/me), S-S6 (the wizard's end), S-S7
+    (another session of mine ended), S-J6 (logout with the family and the
+    bearer token), S-J1 (a pasted token decoded), S-X2 (costs measured)."""
+    v0, c0 = counts(admin)
+    s = Student(csite)
+    want = []
+
+    def ticked(cid):
+        want.append(cid)
+        got = s.ticked()
+        assert sorted(got) == sorted(want), cid
+
+    # S-C3
+    assert s.form("/cookies/lifetime/set").status_code == 303
+    assert s.get("/cookies/lifetime").status_code == 200
+    assert s.ticked() == []
+    del s.cookies["keep_session"]          # the browser was restarted
+    assert s.get("/cookies/lifetime").status_code == 200
+    ticked("lifetime")
+    # S-C6
+    assert s.form("/prefs", {"theme": "purple"}).status_code == 400
+    assert s.form("/prefs", {"theme": "dark"}, csrf=False).status_code == 403
+    assert sorted(s.ticked()) == sorted(want)
+    assert s.form("/prefs", {"theme": "dark"}).status_code == 303
+    ticked("prefs")
+    # S-J1
+    assert s.form("/lab/jwt", {"token": ""}).status_code == 400
+    assert sorted(s.ticked()) == sorted(want)
+    assert s.form("/lab/jwt", {"token": "eyJhbGciOiJub25lIn0.e30."}).\
+        status_code == 200
+    ticked("forge")
+    # S-X2
+    assert s.form("/lab/costs", csrf=False).status_code == 403
+    assert sorted(s.ticked()) == sorted(want)
+    assert s.form("/lab/costs").status_code == 200
+    ticked("costs")
+    # S-J6
+    body = {"username": "bob", "password": "bob-password", "alg": "RS256"}
+    assert s.api("/api/auth/login", body).status_code == 200
+    r = s.api("/api/auth/logout")
+    assert r.status_code == 200 and r.json()["family_revoked"] is True
+    assert r.json()["access_token_blacklisted"] is False
+    assert sorted(s.ticked()) == sorted(want)
+    tok = s.api("/api/auth/login", body).json()["access_token"]
+    r = s.api("/api/auth/logout", bearer=tok)
+    assert r.json() == {"logged_out": True, "family_revoked": True,
+                        "access_token_blacklisted": True}
+    ticked("logout")
+    # S-S6: the wizard writes the account at its last step
+    name = f"course_{int(time.time()) % 100000}"
+    pw = "course wizard passphrase"
+    r = s.form("/signup/details", {"username": name, "email": "c@example.com",
+                                   "password": pw, "password2": pw})
+    assert r.status_code == 303
+    inbox = s.get("/signup/inbox").text
+    code = re.search(r'<strong class="code">(\d{6})</strong>', inbox).group(1)
+    assert s.form("/signup/verify", {"code": code}).status_code == 303
+    assert s.get("/signup/done").status_code == 303   # not yet
+    assert sorted(s.ticked()) == sorted(want)
+    r = s.form("/signup/agree", {"terms": "1", "privacy": "1"})
+    assert r.status_code == 303 and r.headers["Location"] == "/signup/done"
+    assert s.get("/signup/done").status_code == 200
+    ticked("signup")
+    # S-S9: remember me; S-S1 ticks with it
+    s.csrf = page_csrf(s.get("/course").text)
+    r = s.form("/session/login", {"username": "alice",
+                                  "password": "alice-password",
+                                  "remember": "1"})
+    assert r.status_code == 303
+    assert s.get("/session/me").status_code == 200
+    want.append("login")
+    ticked("remember")
+    # S-S7: end another session of mine
+    other = Client(csite)
+    assert other.login("alice", "alice-password").status_code == 303
+    s.csrf = page_csrf(s.get("/course").text)
+    assert s.form("/session/devices/revoke", {"session": "zz"}).\
+        status_code == 400
+    assert s.form("/session/devices/revoke", {
+        "session": sitectl.sid_hash(s.sid).hex()}).status_code == 400
+    assert s.ticked() == sorted(want, key=SELF.index)
+    r = s.form("/session/devices/revoke", {
+        "session": sitectl.sid_hash(other.sid).hex()})
+    assert r.status_code == 200
+    ticked("revoke")
+    assert s.ticked() == [x for x in SELF if x in want]
+    v1, c1 = counts(admin)
+    assert v1 == v0 + 1
+    assert c1 == {k: c0[k] + (k in want) for k in c0}
+
+
 def test_a_forged_course_cookie_ticks_nothing(csite, admin):
     """The mirror is never believed: an edited `course` cookie shows as
     forged on /course, which writes it back from the session (here:
