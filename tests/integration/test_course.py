@@ -657,6 +657,14 @@ def test_hostile_teach_and_handout(csite, admin):
     assert admin.get("/teach?projector=<b>").status_code == 400
     r = s.post("/course", data={"csrf": s.csrf})
     assert r.status_code == 405
+    s.cookies["course"] = "<b>hello</b>"
+    r = s.get("/course")
+    assert r.status_code in (200, 400)
+    assert "<b>hello</b>" not in r.text
+    if r.status_code == 200:
+        assert '<code id="course-cookie">&lt;b&gt;hello&lt;/b&gt;</code>' \
+            in r.text
+        assert s.data()["course"]["t"] == {}
     s.cookies["course"] = "hello." * 600
     r = s.get("/course/state")
     assert r.status_code in (200, 431)
