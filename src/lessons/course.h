@@ -5,7 +5,9 @@
  * A checkpoint is ticked only by course_tick, called by the handler that
  * really saw the action (a login, a refused forged cookie, a replayed
  * refresh token...), never by a "done" URL and never from what the
- * client wrote. A tick is kept twice:
+ * client wrote, and only for a visitor who opened /course
+ * (course_enroll), so the lessons answer everyone else as before. A tick
+ * is kept twice:
  *   - in the visitor's session data, {"course":{"v":<32 hex>,
  *     "t":{<id>:<site time>,...}}}: the truth (the session API hides
  *     whether that is SQLite or Redis);
