@@ -21,36 +21,45 @@
 #include "site/site.h"
 #include "site/wire.h"
 
-/* ?path=: "class" (the default) or "self"; ERR_INVAL for anything else. */
-static enum err path_of(struct ctx *c, unsigned *path)
+/*
+ * The query field name, one of choices (NULL-terminated; the first is
+ * also what an absent field means), as its index in *out; ERR_INVAL with
+ * error_key for anything else.
+ */
+static enum err query_choice(struct ctx *c, const char *name,
+			     const char *const choices[], const char *error_key,
+			     int *out)
 {
-	const char *p = http_field(&c->req.query, "path");
+	const char *v = http_field(&c->req.query, name);
+	int i;
 
-	if (!p || !strcmp(p, "class"))
-		*path = COURSE_CLASS;
-	else if (!strcmp(p, "self"))
-		*path = COURSE_SELF;
-	else {
-		c->error_key = "course.bad_path";
-		return ERR_INVAL;
-	}
-	return ERR_OK;
+	for (i = 0; choices[i]; i++)
+		if (!v || !strcmp(v, choices[i])) {
+			*out = i;
+			return ERR_OK;
+		}
+	c->error_key = error_key;
+	return ERR_INVAL;
 }
 
-/* ?projector=: absent or "0" off, "1" on; ERR_INVAL otherwise. */
+/* ?path=: "class" (the default) or "self". */
+static enum err path_of(struct ctx *c, unsigned *path)
+{
+	static const char *const paths[] = { "class", "self", NULL };
+	int i = 0;
+	enum err e = query_choice(c, "path", paths, "course.bad_path", &i);
+
+	*path = i ? COURSE_SELF : COURSE_CLASS;
+	return e;
+}
+
+/* ?projector=: absent or "0" off, "1" on. */
 static enum err projector_of(struct ctx *c, int *on)
 {
-	const char *p = http_field(&c->req.query, "projector");
+	static const char *const values[] = { "0", "1", NULL };
 
-	if (!p || !strcmp(p, "0"))
-		*on = 0;
-	else if (!strcmp(p, "1"))
-		*on = 1;
-	else {
-		c->error_key = "course.bad_projector";
-		return ERR_INVAL;
-	}
-	return ERR_OK;
+	return query_choice(c, "projector", values, "course.bad_projector",
+			    on);
 }
 
 /* One text of a step: course.<id>.<part> in the page language, as HTML. */

@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sitectl import Client, csrf_from  # noqa: E402
 from browserkit import chromium, csp_errors, wait  # noqa: E402
+from test_jwt_browser import login_on_page  # noqa: E402
 
 CLASS = ["hello", "lab", "tamper", "login", "cart", "jwt", "expiry",
          "reuse", "compare"]
@@ -50,18 +51,6 @@ def all_cookies(driver):
 def set_cookie(driver, site, name, value, path):
     driver.execute_cdp_cmd("Network.setCookie", {
         "name": name, "value": value, "url": site.url(path), "path": path})
-
-
-def jwt_login(driver, site):
-    driver.get(site.url("/jwt"))
-    wait(driver).until(lambda d: d.find_element(
-        By.ID, "jwt-login-button").is_enabled())
-    wait(driver).until(lambda d: d.find_element(
-        By.ID, "jwt-status").text.strip() != "")
-    driver.find_element(By.ID, "jwt-password").send_keys("alice-password")
-    driver.find_element(By.ID, "jwt-login-button").click()
-    wait(driver).until(lambda d: d.find_element(
-        By.ID, "jwt-status").get_attribute("data-state") == "in")
 
 
 def jwt_open(driver, site):
@@ -199,7 +188,7 @@ def test_fifty_minute_class_end_to_end(site, driver, teacher, lang):
     step_done("cart")
 
     # 6. S-J2: log in on /jwt and call /api/me with the bearer token
-    jwt_login(driver, site)
+    login_on_page(driver, site)
     assert press_me_and_wait(driver, 1) == ["/api/me 200"]
     step_done("jwt")
 
