@@ -16,6 +16,7 @@
 
 #include "site/bearer.h"
 #include "lessons/cart.h"
+#include "lessons/course.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "lessons/notes.h"
@@ -54,6 +55,7 @@ static enum err me(struct ctx *c)
 		return ERR_FORBIDDEN;
 	if ((e = bearer_check_or_reply(c, &keys, 1, &cl)))
 		return e;
+	course_tick(c, "jwt");   /* a valid bearer token, and the sid */
 	e = site_json(c, me_json(&cl, "kid, alg pinned, signature, iss, aud, "
 				 "token_use, exp, nbf, iat, blacklist", 1));
 	token_claims_cleanup(&cl);

@@ -21,6 +21,7 @@
 
 #include "http/origin.h"
 #include "lessons/jwtpage.h"
+#include "lessons/course.h"
 #include "site/bearer.h"
 #include "base/clock.h"
 #include "base/config.h"
@@ -202,6 +203,7 @@ static enum err refresh(struct ctx *c)
 	struct refresh_family fam;
 	enum refresh_outcome o;
 	struct user u;
+	int pair_expired = 0;
 	enum err e;
 
 	if ((e = json_request(c, refresh_keys)))
@@ -217,6 +219,7 @@ static enum err refresh(struct ctx *c)
 		pair.present = 1;
 		pair.jti = cl.jti;
 		pair.user_id = cl.user_id;
+		pair_expired = cl.exp + TOKEN_LEEWAY < c->now;
 	} else {
 		memset(&cl, 0, sizeof(cl));
 	}
@@ -229,6 +232,8 @@ static enum err refresh(struct ctx *c)
 	if (o != REFRESH_OK) {
 		log_msg("info", "refresh refused: %s (family %lld)",
 			refresh_outcome_text(o), fam.id);
+		if (o == REFRESH_REUSED)
+			course_tick(c, "reuse");
 		return refresh_refused(c, o, fam.id);
 	}
 	e = auth_user_by_id(c->db, fam.user_id, &u);
@@ -236,6 +241,10 @@ static enum err refresh(struct ctx *c)
 		return refresh_refused(c, REFRESH_REVOKED, fam.id);
 	if (e)
 		goto out;
+	/* S-J4: the page's token had really expired, and this refresh
+	 * renewed it without a login */
+	if (pair_expired)
+		course_tick(c, "expiry");
 	e = answer_tokens(c, &u, fam.alg, jti, next);
 out:
 	sodium_memzero(next, sizeof(next));
@@ -274,6 +283,8 @@ static enum err logout(struct ctx *c)
 		return e;
 	if ((e = refresh_cookie(c, "", 0)))
 		return e;
+	if (revoked && listed)
+		course_tick(c, "logout");
 	return site_json(c, json_pack("{s:b, s:b, s:b}", "logged_out", 1,
 				      "family_revoked", revoked,
 				      "access_token_blacklisted", listed));
@@ -549,6 +560,8 @@ static enum err replay(struct ctx *c)
 				c->now + access_ttl, c->now, refresh_seconds,
 				next, &fam, &o)))
 		goto out;
+	if (o == REFRESH_REUSED)
+		course_tick(c, "reuse");
 	if (o == REFRESH_OK && !(e = auth_user_by_id(c->db, fam.user_id,
 						       &u)) &&
 	    !(e = sign_access(c, &u, fam.alg, jti, c->now + access_ttl,

@@ -13,6 +13,7 @@
 
 #include "http/origin.h"
 #include "lessons/cart.h"
+#include "lessons/course.h"
 #include "site/csrf.h"
 #include "lessons/race.h"
 #include "unsafe/race_naive.h"
@@ -190,6 +191,7 @@ static enum err cart_add(struct ctx *c)
 		c->error_key = "cart.too_many_lines";
 	if (e)
 		return e;
+	course_tick(c, "cart");
 	return response_redirect(&c->res, 303, "/cart");
 }
 

@@ -18,6 +18,7 @@
 
 #include "lessons/cart.h"
 #include "lessons/compare.h"
+#include "lessons/course.h"
 #include "base/config.h"
 #include "site/csrf.h"
 #include "state/refresh.h"
@@ -421,6 +422,7 @@ static enum err cookie_login_post(struct ctx *c)
 		if ((e = response_cookie(&c->res, &cs, NULL)))
 			goto out;
 	}
+	course_tick(c, "compare");
 	e = response_redirect(&c->res, 303, COMPARE_PATH);
 out:
 	buf_cleanup(&v);

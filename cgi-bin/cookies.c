@@ -23,6 +23,7 @@
 #include "base/config.h"
 #include "lessons/cookieval.h"
 #include "lessons/cors.h"
+#include "lessons/course.h"
 #include "lessons/lab.h"
 #include "base/localday.h"
 #include "unsafe/naive_login.h"
@@ -178,6 +179,8 @@ static enum err hello_step3(struct ctx *c)
 	if ((e = hello_vars(c)) ||
 	    (e = flag(c, "had_cookie_header", *c->req.cookie_header != '\0')))
 		return e;
+	if (*tmpl_get(&c->vars, "cookie_name"))   /* the cookie remembered */
+		course_tick(c, "hello");
 	site_page(c, "cookies_hello_step3", "cookies.hello.title3");
 	return ERR_OK;
 }
@@ -289,6 +292,7 @@ static enum err prefs_post(struct ctx *c)
 				     0)))
 			return e;
 	}
+	course_tick(c, "prefs");
 	back = origin_back_path(&c->req);
 	return response_redirect(&c->res, 303, back ? back : "/prefs");
 }
@@ -494,6 +498,7 @@ static enum err lab_set(struct ctx *c)
 		return e;
 	if ((e = show_last_set_cookie(c)))
 		return e;
+	course_tick(c, "lab");
 	return lab_render(c, NULL, NULL);
 }
 
@@ -575,6 +580,10 @@ static enum err lifetime_page(struct ctx *c)
 	    (e = flag(c, "has_persistent_cookie",
 		      cookie_get(&c->req.cookies, "keep_persistent") != NULL)))
 		return e;
+	/* S-C3: only a browser restart drops the one and keeps the other */
+	if (cookie_get(&c->req.cookies, "keep_persistent") &&
+	    !cookie_get(&c->req.cookies, "keep_session"))
+		course_tick(c, "lifetime");
 	site_page(c, "cookies_lifetime", "cookies.lifetime.title");
 	return ERR_OK;
 }
@@ -1016,6 +1025,11 @@ static enum err tamper_admin_signed(struct ctx *c)
 	admin = w == SIGNED_OK && !strcmp(srole, "admin");
 	if ((e = flag(c, "admin", admin)))
 		return e;
+	/* S-C5: the edited role=admin arrived here, and the signature was
+	 * refused (tamper_vars read the naive login into the page) */
+	if (!admin && w != SIGNED_MISSING &&
+	    naive_login_is_admin(tmpl_get(&c->vars, "naive_role")))
+		course_tick(c, "tamper");
 	site_page(c, "tamper_admin_signed", "tamper.signed.title");
 	return site_keep_answer(c, admin ? ERR_OK : ERR_FORBIDDEN);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "lessons/costs.h"
+#include "lessons/course.h"
 #include "site/site.h"
 #include "state/store.h"
 
@@ -41,6 +42,7 @@ static enum err costs_run(struct ctx *c)
 
 	if ((e = costs_measure(c->db, &c->cfg->session, c->now, &r)))
 		return e;
+	course_tick(c, "costs");
 	for (op = 0; op < COST_OPS; op++) {
 		snprintf(name, sizeof(name), "us_%s", costs_op_name(op));
 		if ((e = set_us(c, name, r.op[op].us_per_op)))

@@ -23,6 +23,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "lessons/jwtpage.h"
+#include "lessons/course.h"
 #include "site/site.h"
 #include "site/wire.h"
 #include "state/revoke.h"
@@ -271,6 +272,7 @@ static enum err lab_decode(struct ctx *c)
 	if ((e = describe_token(c, tok.data)) ||
 	    (e = tmpl_set(&c->vars, "decoded", "1")))
 		goto out;
+	course_tick(c, "forge");
 	site_page(c, "lab_jwt", "labjwt.title");
 out:
 	buf_cleanup(&tok);

@@ -22,6 +22,7 @@
 #include "base/clock.h"
 #include "state/store.h"
 #include "lessons/costs.h"
+#include "lessons/course.h"
 #include "site/csrf.h"
 #include "lessons/demo.h"
 #include "state/refresh.h"
@@ -189,6 +190,9 @@ static enum err me(struct ctx *c)
 
 	if (!c->logged_in)
 		return login_required(c);
+	course_tick(c, "login");   /* this request carried the new sid */
+	if (c->sess.persistent)
+		course_tick(c, "remember");
 	if ((e = describe_session(c)) || (e = set_merged(c)))
 		return e;
 	site_page(c, "session_me", "me.title");
@@ -382,6 +386,7 @@ static enum err devices_revoke(struct ctx *c)
 		c->error_key = "devices.unknown";
 	if (e)
 		return e;
+	course_tick(c, "revoke");
 	return devices_render(c, "devices.revoked_one", 1);
 }
 
@@ -533,19 +538,14 @@ static enum err need_admin_confirm(struct ctx *c)
  * controls (demo clock, reset). */
 static enum err admin_page(struct ctx *c)
 {
-	long long total, users, offset;
-	char when[48];
+	long long total, users;
 	enum err e;
 
 	if ((e = session_count_live(c->db, c->now, &total, &users)) ||
-	    (e = clock_offset(c->db, &offset)) ||
 	    (e = tmpl_setf(&c->vars, "total", "%lld", total)) ||
 	    (e = tmpl_setf(&c->vars, "users", "%lld", users)) ||
 	    (e = tmpl_setf(&c->vars, "guests", "%lld", total - users)) ||
-	    (e = tmpl_setf(&c->vars, "clock_minutes", "%lld", offset / 60)) ||
-	    (e = tmpl_set(&c->vars, "clock_ahead", offset ? "1" : "")) ||
-	    (e = tmpl_set(&c->vars, "site_time",
-			  wire_format_time(c->now, when, sizeof(when)))) ||
+	    (e = course_clock_vars(c)) ||
 	    (e = tmpl_set(&c->vars, "done", "")))
 		return e;
 	site_page(c, "session_admin", "admin.title");
@@ -560,6 +560,21 @@ static enum err admin(struct ctx *c)
 	return e ? e : admin_page(c);
 }
 
+/* The answer to a classroom control: the admin page, or, with the form's
+ * back=teach (the same controls on /teach), a 303 back there. Any other
+ * back is a 400 (teach.back_bad), checked before anything changes. */
+static enum err admin_back(struct ctx *c, int *to_teach)
+{
+	const char *back = http_field(&c->req.form, "back");
+
+	*to_teach = back && !strcmp(back, "teach");
+	if (back && !*to_teach) {
+		c->error_key = "teach.back_bad";
+		return ERR_INVAL;
+	}
+	return ERR_OK;
+}
+
 /*
  * POST /session/admin/clock: move the demo clock forward by `minutes`
  * (1 to 1440 at a time). Deadlines that pass end their sessions and tokens
@@ -569,9 +584,10 @@ static enum err admin(struct ctx *c)
 static enum err admin_clock(struct ctx *c)
 {
 	long long minutes;
+	int to_teach;
 	enum err e;
 
-	if ((e = need_admin(c)))
+	if ((e = need_admin(c)) || (e = admin_back(c, &to_teach)))
 		return e;
 	if (http_parse_num(http_field(&c->req.form, "minutes"), 1,
 			   ADMIN_CLOCK_STEP_MAX, 0, &minutes)) {
@@ -584,6 +600,8 @@ static enum err admin_clock(struct ctx *c)
 		return e;
 	}
 	c->now = clock_now(c->db);
+	if (to_teach)
+		return response_redirect(&c->res, 303, "/teach");
 	if ((e = tmpl_setf(&c->vars, "clock_moved", "%lld", minutes)))
 		return e;
 	return admin_page(c);
@@ -592,11 +610,15 @@ static enum err admin_clock(struct ctx *c)
 /* POST /session/admin/clock/reset: the demo clock back to wall time. */
 static enum err admin_clock_reset(struct ctx *c)
 {
+	int to_teach;
 	enum err e;
 
-	if ((e = need_admin(c)) || (e = clock_reset(c->db)))
+	if ((e = need_admin(c)) || (e = admin_back(c, &to_teach)) ||
+	    (e = clock_reset(c->db)))
 		return e;
 	c->now = clock_now(c->db);
+	if (to_teach)
+		return response_redirect(&c->res, 303, "/teach");
 	if ((e = tmpl_set(&c->vars, "clock_was_reset", "1")))
 		return e;
 	return admin_page(c);
@@ -651,7 +673,8 @@ static const char *const password_fields[] = {
 	"current", "password", "password2", NULL
 };
 static const char *const confirm_field[] = { "confirm", NULL };
-static const char *const minutes_field[] = { "minutes", NULL };
+static const char *const minutes_field[] = { "minutes", "back", NULL };
+static const char *const back_field[] = { "back", NULL };
 
 /* The command that shows the record of rec (session_stored_json) in
  * its store, from a shell on this server, as variable command in row. */
@@ -778,7 +801,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/session/admin/clock", admin_clock, ROUTE_CSRF,
 	  minutes_field },
 	{ HTTP_POST, "/session/admin/clock/reset", admin_clock_reset,
-	  ROUTE_CSRF, NULL },
+	  ROUTE_CSRF, back_field },
 	{ HTTP_POST, "/session/admin/reset", admin_reset, ROUTE_CSRF,
 	  confirm_field },
 };

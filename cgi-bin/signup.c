@@ -9,6 +9,7 @@
 
 #include "state/account.h"
 #include "lessons/cart.h"
+#include "lessons/course.h"
 #include "lessons/signup.h"
 #include "site/site.h"
 #include "site/wire.h"
@@ -383,6 +384,7 @@ static enum err done_page(struct ctx *c)
 	    (e = tmpl_set(&c->vars, "hash_before", from ? from : "")) ||
 	    (e = tmpl_set(&c->vars, "hash_now", hex)))
 		return e;
+	course_tick(c, "signup");   /* the wizard wrote this user */
 	site_page(c, "signup_done", "signup.done.title");
 	return ERR_OK;
 }

@@ -33,6 +33,7 @@ static const char *const wipe[] = {
 	"DELETE FROM refresh_tokens",
 	"DELETE FROM refresh_families",
 	"DELETE FROM notes",
+	"DELETE FROM course_ticks",
 	"DELETE FROM users WHERE username NOT IN ('alice', 'bob', 'admin')",
 };
 

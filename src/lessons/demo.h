@@ -34,7 +34,7 @@ enum err demo_seed_users(struct db *db, long long now, size_t *seeded);
  * (revoke_everyone_locked: every access token issued before the reset is
  * refused after it), delete everything visitors made (sessions, login
  * failures, visits, carts, profiles, refresh families and tokens, expired
- * blacklist entries, token events, notes, and every account that is not a
+ * blacklist entries, token events, notes, course ticks, and every account that is not a
  * demo account), give the demo accounts back their seeded names, roles and
  * passwords, and set the demo clock back to wall time. Live blacklist
  * entries stay, and user ids are never handed out again (AUTOINCREMENT).

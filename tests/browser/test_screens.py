@@ -141,6 +141,15 @@ SILENT_REFRESH = r"/api/auth/refresh - Failed to load resource: .* 401"
 
 PAGES = [
     Page("home", "/", "S-H1"),
+    # issue 14: the class path, the teacher's view, projector mode
+    Page("course", "/course", "S-H1 S-X1"),
+    Page("course-self", "/course?path=self", "S-H1 S-X3"),
+    Page("course-projector", "/course?projector=1", "S-H1 S-X1"),
+    Page("course-handout", "/course/handout?path=class", "S-H1 S-X1"),
+    Page("teach", "/teach", "classroom", who="admin"),
+    Page("teach-projector", "/teach?projector=1", "classroom", who="admin"),
+    Page("lesson-projector", "/cookies/hello", "S-H1",
+         extra_cookies={"projector": "1"}),
     Page("cookies-hello", "/cookies/hello", "S-C1"),
     Page("cookies-hello-step2", "/cookies/hello/step2?name=Ada%20Lovelace",
          "S-C1"),
