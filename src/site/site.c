@@ -21,6 +21,7 @@
 #include "http/origin.h"
 #include "base/keys.h"
 #include "base/log.h"
+#include "base/oplog.h"
 #include "site/prefs.h"
 #include "site/route.h"
 #include "state/store.h"
@@ -534,6 +535,8 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 	enum err e;
 
 	memset(&c, 0, sizeof(c));
+	oplog_reset();                /* this request's store operations */
+	c.t0_us = clock_mono_us();
 	http_request_init(&c.req);
 	response_init(&c.res);
 	session_init(&c.sess);
@@ -573,6 +576,11 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 		goto fail;
 	if ((e = r->fn(&c)))
 		goto fail;
+	/* A redirect is kept in the session, so that the page it leads to
+	 * draws the chain (issue 14); no other answer writes for this. */
+	if (wire_remember_hop(&c))
+		log_msg("warn", "%s %s: the redirect was not kept for the "
+			"wire view", c.req.method_name, c.req.path);
 	/* Only a request that succeeded counts as use of the session: a
 	 * refused one changes nothing stored. The answer is already made,
 	 * and whatever it wrote is committed, so a touch the store cannot
