@@ -102,15 +102,24 @@ static const char *sql_word(const char *s, char *w, size_t cap)
 	return s;
 }
 
-/* The word after the first keyword kw (case-insensitive) in sql. */
+/* The word after the first keyword kw (case-insensitive) in sql that is
+ * not a subquery's SELECT. */
 static int word_after(const char *sql, const char *kw, char *w, size_t cap)
 {
 	char cur[64];
 	const char *s = sql;
 
 	while ((s = sql_word(s, cur, sizeof(cur))))
-		if (!strcasecmp(cur, kw))
-			return sql_word(s, w, cap) != NULL;
+		if (!strcasecmp(cur, kw)) {
+			const char *next = sql_word(s, w, cap);
+
+			/* FROM (SELECT ...): the table is the inner one's. */
+			if (next && !strcasecmp(w, "SELECT")) {
+				s = next;
+				continue;
+			}
+			return next != NULL;
+		}
 	return 0;
 }
 

@@ -37,6 +37,8 @@ static void test_sql_labels(void **state)
 		{ "COMMIT", "COMMIT" },
 		{ "  \n\tSELECT 1", "SELECT" },
 		{ "WITH t AS (SELECT 1) SELECT * FROM t", "SELECT t" },
+		{ "SELECT count(*) FROM (SELECT at FROM login_failures)",
+		  "SELECT login_failures" },
 		{ "SELECT \"odd name\" FROM \"quoted\"", "SELECT quoted" },
 		/* the SQL text only: a literal in it is never a table */
 		{ "SELECT 'x' FROM", "SELECT" },
