@@ -11,10 +11,12 @@
 //
 // Other scripts draw exchanges they made themselves (fetch) with
 //     window.Seq.draw(element, exchanges)
+// or, one fetch at a time, Seq.chain(element).add(Seq.fetchExchange(...)),
 // where each exchange has the same fields as the data block (method,
 // path, status, location, cookies, set_cookies, authorization, ops,
 // program_us, store_us), any of them may be missing, plus what only a
-// script knows: browser_ms (its own measure of the round trip),
+// script knows: fetch (true: drawn as the script's fetch), browser_ms
+// (its own measure of the round trip),
 // cookies_hidden (the browser attached cookies the script cannot read)
 // and set_cookie_hidden (the answer set a cookie: fetch cannot read
 // Set-Cookie, so the diagram says so instead of showing one).
@@ -93,11 +95,13 @@
     var status = typeof ex.status === "number" ? ex.status : "?";
     var resCls = status >= 400 ? "err" : status >= 300 ? "redir" : "res";
 
+    if (ex.fetch)
+      r.push({ at: 0, lines: [{ text: w("fetch"), cls: "muted", data: { kind: "fetch" } }] });
     lines = [{ text: (ex.method || "GET") + " " + (ex.path || "/"),
                cls: "strong", data: { kind: "request" } }];
     if (ex.cookies_hidden) {
       lines.push({ text: "Cookie: …", cls: "mono", data: { kind: "cookie-hidden" } });
-      lines.push({ text: "↳ " + w("hidden"), cls: "hidden", data: { kind: "hidden" } });
+      lines.push({ text: "↳ " + w("fetch_cookie"), cls: "note", data: { kind: "hidden" } });
     } else if (ex.cookies && ex.cookies.length) {
       ex.cookies.forEach(function (c, k) {
         lines.push({ text: (k ? "" : "Cookie: ") + c.name + "=" + c.value,
@@ -148,7 +152,7 @@
                      data: { kind: "hidden", name: sc.name } });
     });
     if (ex.set_cookie_hidden)
-      lines.push({ text: "Set-Cookie: " + w("fetch_hidden"), cls: "hidden",
+      lines.push({ text: w("fetch_hidden"), cls: "note",
                    data: { kind: "set-cookie-hidden" } });
     if (typeof browserMs === "number" && browserMs >= 0) {
       var t = w("t_total") + " " + fmtUs(browserMs * 1000);
@@ -203,7 +207,8 @@
     var all = [];
     exchanges.forEach(function (ex, i) {
       var last = i === exchanges.length - 1;
-      all = all.concat(rows(ex, hidden, last, last ? opts.browserMs : undefined));
+      all = all.concat(rows(ex, hidden, last, typeof ex.browser_ms === "number" ?
+                            ex.browser_ms : last ? opts.browserMs : undefined));
     });
 
     var svg = el("svg", { "class": "seq-svg", xmlns: NS, width: W,
@@ -212,9 +217,16 @@
     var gBody = el("g", {}, svg);
 
     // Lane heads: boxes with the lane's name, wrapped to two lines.
-    var headFs = narrow ? fs - 2 : fs;
-    var headFont = "bold " + headFs + "px " + sans;
     var names = [w("browser"), w("lighttpd"), w("program"), w("store")];
+    // The heads' type: as large as lets every word fit its box.
+    var headFs = narrow ? fs - 2 : fs, headFont;
+    var widest = function (f) {
+      return Math.max.apply(null, names.join(" ").split(" ").map(function (x) {
+        return measure(x, f);
+      }));
+    };
+    while (headFs > 10 && widest("bold " + headFs + "px " + sans) > 2 * hw - 12) headFs--;
+    headFont = "bold " + headFs + "px " + sans;
     var headLines = names.map(function (n) { return wrap(n, headFont, 2 * hw - 12); });
     var headH = Math.max.apply(null, headLines.map(function (l) { return l.length; })) * lh + 10;
     names.forEach(function (n, i) {
@@ -335,7 +347,29 @@
     }, 150);
   });
 
-  window.Seq = { draw: draw, words: words, hiddenFromScript: hiddenFromScript };
+  // Seq.fetchExchange: what a script knows of one fetch it made: method,
+  // path, status, the bearer token it sent (shown cut short), and its own
+  // measure of the round trip in ms. The browser attached the cookies and
+  // read any Set-Cookie itself: a script sees neither, and says so.
+  function fetchExchange(method, path, status, token, ms) {
+    return { fetch: true, method: method, path: path, status: status,
+             authorization: token ? "Bearer " + token.slice(0, 8) + "…" : null,
+             cookies_hidden: true, set_cookie_hidden: true, browser_ms: ms };
+  }
+
+  // Seq.chain(element): a sequence that grows: add(exchange) appends one
+  // and draws them all into element (shown if it was hidden).
+  function chain(box) {
+    var list = [];
+    return { add: function (ex) {
+      list.push(ex);
+      box.hidden = false;
+      draw(box, list);
+    } };
+  }
+
+  window.Seq = { draw: draw, words: words, hiddenFromScript: hiddenFromScript,
+                 fetchExchange: fetchExchange, chain: chain };
   if (document.readyState === "loading")
     document.addEventListener("DOMContentLoaded", drawPage);
   else
