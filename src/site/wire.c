@@ -559,13 +559,39 @@ static enum err add_hop(json_t *data, void *arg)
 	return ERR_OK;
 }
 
+/*
+ * 1 when this request has written the visitor's session so far: a
+ * statement that changes the sessions table, or a Redis session script
+ * other than the read-only list (the oplog's labels, base/oplog.h).
+ */
+static int session_written(void)
+{
+	static const char *const sql[] = {
+		"INSERT sessions", "UPDATE sessions", "DELETE sessions"
+	};
+	const struct oplog_entry *op;
+	size_t i, k;
+
+	for (i = 0; (op = oplog_at(i)); i++) {
+		if (!strcmp(op->store, "redis") &&
+		    !strncmp(op->label, "EVALSHA session ", 16) &&
+		    strcmp(op->label, "EVALSHA session list"))
+			return 1;
+		for (k = 0; k < sizeof(sql) / sizeof(sql[0]); k++)
+			if (!strcmp(op->store, "sqlite") &&
+			    !strcmp(op->label, sql[k]))
+				return 1;
+	}
+	return 0;
+}
+
 enum err wire_remember_hop(struct ctx *c)
 {
 	json_t *hop;
 	enum err e;
 
 	if (!c->has_session || c->res.status < 300 || c->res.status > 399 ||
-	    !location_of(c))
+	    !location_of(c) || !session_written())
 		return ERR_OK;
 	if (!(hop = wire_exchange(c)))
 		return ERR_NOMEM;

@@ -16,7 +16,7 @@
  * exchange as a sequence diagram (issue 14) from a JSON data block the
  * panel carries (wire_exchange): Browser -> lighttpd -> program -> store
  * and back, with the store operations this request made (base/oplog.h)
- * and the times. A redirect (3xx) answered to a visitor with a session is
+ * and the times. A redirect (3xx) that wrote the visitor's session is
  * kept in the session data ("wire_hops", the last WIRE_HOPS_MAX), so the
  * page the browser lands on draws the whole chain.
  */
@@ -49,11 +49,16 @@
 json_t *wire_exchange(const struct ctx *c);
 
 /*
- * wire_remember_hop: when c answers a redirect (3xx with a Location) and
- * has a session, append wire_exchange to the session data's "wire_hops"
- * (keeping the last WIRE_HOPS_MAX) with session_update. Any other
- * request: nothing, and no store write. A store error is returned (the
- * caller notes it; the answer stands).
+ * wire_remember_hop: when c answers a redirect (3xx with a Location), has
+ * a session and has already written that session itself (a login, a
+ * wizard step, a guest cart: a write to the sessions table or a Redis
+ * session script in the oplog), append wire_exchange to the session
+ * data's "wire_hops" (keeping the last WIRE_HOPS_MAX) with
+ * session_update. Any other request, a redirect that stores nothing
+ * about the visitor (a preference cookie, the cookie-only login of
+ * /compare, a node-local session of /lab/scale) included: nothing, and
+ * no store write, so those lessons' "nothing is stored" stays true. A
+ * store error is returned (the caller notes it; the answer stands).
  */
 enum err wire_remember_hop(struct ctx *c);
 

@@ -7,9 +7,10 @@ script sent and received, a /compare pane's own fetches (S-X1), and a
 layout that stays inside a 390 px phone screen (and a 1280 px projector)
 in both themes."""
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 
 from browserkit import csp_errors, wait
+from test_jwt_browser import login_on_page
+from test_session_browser import submit_login as session_login
 
 ELLIPSIS = "\u2026"
 
@@ -42,13 +43,9 @@ def browser_cookie(driver, name):
 
 
 def submit_login(driver, site):
-    driver.get(site.url("/session/login"))
-    wait(driver).until(EC.presence_of_element_located((By.ID, "username")))
-    driver.find_element(By.ID, "username").send_keys("alice")
-    driver.find_element(By.ID, "password").send_keys("alice-password")
-    driver.find_element(By.CSS_SELECTOR,
-                        'form.card button[type="submit"]').click()
-    wait(driver).until(EC.url_to_be(site.url("/session/me")))
+    """Log in as alice through the form (test_session_browser's), and wait
+    for the diagram of /session/me."""
+    session_login(driver, site, "alice", "alice-password")
     wait(driver).until(lambda d: texts(d, "seq-draw", "status"))
 
 
@@ -116,15 +113,7 @@ def test_s_j4_jwt_401_refresh_retry_draws_as_one_sequence(site, driver):
     the page's diagram draws the three fetches as one sequence, the
     retry's Authorization as the new token cut short, and the refresh's
     Set-Cookie as hidden from script (a fetch cannot read it)."""
-    driver.get(site.url("/jwt"))
-    wait(driver).until(lambda d: d.find_element(
-        By.ID, "jwt-login-button").is_enabled())
-    wait(driver).until(lambda d: d.find_element(
-        By.ID, "jwt-status").text.strip() != "")
-    driver.find_element(By.ID, "jwt-password").send_keys("alice-password")
-    driver.find_element(By.ID, "jwt-login-button").click()
-    wait(driver).until(lambda d: d.find_element(
-        By.ID, "jwt-status").get_attribute("data-state") == "in")
+    login_on_page(driver, site)
     driver.find_element(By.ID, "jwt-forget").click()
     driver.find_element(By.ID, "jwt-me").click()
     wait(driver).until(lambda d: len(texts(d, "jwt-seq", "request")) == 3)

@@ -116,18 +116,12 @@ def session_key8(sid: str) -> str:
 
 # Operations that come and go with time, not with the request: the demo
 # clock is re-read once a second, the session touched at most once a
-# second (S-S3).
+# second (S-S3), on Redis with the touch script loaded on its first use
+# by a process.
 def clock_and_touch(store):
-    return {"SELECT demo_clock",
-            "UPDATE sessions" if store == "sqlite" else
-            "EVALSHA session touch"}
-
-
-@pytest.fixture
-def client(site):
-    c = Client(site)
-    yield c
-    c.close()
+    if store == "sqlite":
+        return {"SELECT demo_clock", "UPDATE sessions"}
+    return {"SELECT demo_clock", "EVALSHA session touch", "SCRIPT LOAD"}
 
 
 # ---- the exchange equals what really travelled --------------------------------
@@ -173,28 +167,39 @@ def test_s_c1_cookie_header_split_as_sent(site, client):
     assert_times(ex)
 
 
-def test_s_c6_prefs_redirect_hop_lists_each_set_cookie(site, client):
-    """S-C6: POST /prefs answers 303 with two Set-Cookie lines; the page it
-    leads to carries that hop with each line's name, value and attributes
-    exactly as the client received them, and its own exchange after it."""
+def test_s_c4_fifty_set_cookie_lines_line_by_line(site, client):
+    """S-C4: the limits lab sends 50 Set-Cookie lines in one answer; the
+    exchange lists each, in order, with its attributes, as received."""
+    client.get("/lab/limits/")
+    r = client.post("/lab/limits/many", data={"first": "1"},
+                    headers={"Origin": site.origin})
+    assert r.status_code == 200
+    ex = exchange(r.text)
+    assert_matches(ex, r, "POST", "/lab/limits/many")
+    assert len(ex["set_cookies"]) == 50
+    assert ex["set_cookies"][0] == {
+        "name": "c001", "value": "1", "bytes": 5,
+        "attrs": ["Path=/lab/limits/", "SameSite=Lax"], "httponly": False}
+
+
+def test_s_c6_prefs_redirect_stores_nothing(site, client):
+    """S-C6: preferences are cookies only: POST /prefs (303 with two
+    Set-Cookie lines) writes nothing about the visitor, so no hop is kept
+    for it and the page it leads to draws only itself."""
     login(client)
+    client.get("/session/me")
     token = csrf_from(client.get("/prefs").text)
+    before = site.dump(normalise_touch=True)
     post = client.post("/prefs", data={"theme": "dark", "lang": "en",
                                        "csrf": token},
                        headers={"Origin": site.origin})
     assert post.status_code == 303 and post.headers["Location"] == "/prefs"
     assert len(set_cookie_headers(post)) == 2
+    assert site.dump(normalise_touch=True) == before
     page = client.get("/prefs")
     ex = exchange(page.text)
     assert_matches(ex, page, "GET", "/prefs")
-    [hop] = ex["hops"]
-    assert set(hop) == EXCHANGE_KEYS
-    assert_matches(hop, post, "POST", "/prefs")
-    assert [s["name"] for s in hop["set_cookies"]] == ["theme", "lang"]
-    for s in hop["set_cookies"]:
-        assert s["httponly"] is False       # readable by script on purpose
-        assert any(a.startswith("Max-Age=") for a in s["attrs"])
-    assert_times(hop)
+    assert ex["hops"] == []
 
 
 # ---- the store operations ------------------------------------------------------
@@ -221,36 +226,45 @@ def test_s_s2_me_lists_the_session_read_and_the_user_lookup(site, client,
     assert_times(ex)
 
 
-def test_s_s5_cart_add_writes_the_cart(site, client, store):
-    """S-S5: a logged-in cart add (303 to /cart) writes user_carts in one
-    transaction; a guest's goes into the session data (the sessions row,
-    or the Redis session script)."""
-    guest = Client(site)
+def test_s_s5_cart_add_ops_and_the_hop_rule(site, client, store):
+    """S-S5: a guest's cart add (303 to /cart) writes the cart into the
+    session data (the sessions row, or the Redis session script), and the
+    /cart page it leads to draws that hop with those operations. A
+    logged-in add writes user_carts only, not the session: no hop is
+    kept for it (a redirect is remembered only by a request that wrote
+    the session anyway), and /cart lists its own read of user_carts."""
+    token = csrf_from(client.get("/cart").text)
+    post = client.post("/cart/add", data={"product": "1", "qty": "2",
+                                          "csrf": token})
+    assert post.status_code == 303
+    page = client.get("/cart")
+    [hop] = exchange(page.text)["hops"]
+    assert_matches(hop, post, "POST", "/cart/add")
+    ops = ops_of(hop)
+    if store == "sqlite":
+        assert "UPDATE sessions" in ops
+    else:
+        assert "EVALSHA session write" in ops
+    assert "INSERT user_carts" not in ops
+    assert_times(hop)
+
+    user = Client(site)
     try:
-        for c, who in ((client, "user"), (guest, "guest")):
-            if who == "user":
-                login(c)
-            token = csrf_from(c.get("/cart").text)
-            post = c.post("/cart/add", data={"product": "1", "qty": "2",
-                                             "csrf": token})
-            assert post.status_code == 303
-            page = c.get("/cart")
-            [hop] = exchange(page.text)["hops"]
-            assert_matches(hop, post, "POST", "/cart/add")
-            ops = ops_of(hop)
-            if who == "user":
-                i = ops.index("INSERT user_carts")
-                assert "BEGIN" in ops[:i] and "COMMIT" in ops[i:]
-            elif store == "sqlite":
-                assert "UPDATE sessions" in ops
-                assert "INSERT user_carts" not in ops
-            else:
-                assert "EVALSHA session write" in ops
-                assert not any(o.endswith("sessions") for o in ops
-                               if o.startswith(("UPDATE", "INSERT")))
-            assert_times(hop)
+        login(user)
+        token = csrf_from(user.get("/cart").text)
+        before = json.loads(site.session_row(user.sid)["data"])["wire_hops"]
+        post = user.post("/cart/add", data={"product": "1", "qty": "2",
+                                            "csrf": token})
+        assert post.status_code == 303
+        page = user.get("/cart")
+        ex = exchange(page.text)
+        assert ex["hops"] == []
+        assert "SELECT user_carts" in ops_of(ex)
+        after = json.loads(site.session_row(user.sid)["data"])["wire_hops"]
+        assert after == before
+        assert user.get("/cart/state").json()["items"][0]["qty"] == 2
     finally:
-        guest.close()
+        user.close()
 
 
 # ---- hostile cookies stay inside the block -------------------------------------
@@ -321,22 +335,18 @@ def test_s_s1_login_chain_carries_the_303_hop(site, client):
 
 
 def test_s_s1_only_hops_that_led_here_are_drawn(site, client):
-    """S-S1 + S-C6: a hop is drawn only when it led to this page: after
-    POST /prefs (303 to /prefs) and then a login (303 to /session/me),
-    /session/me draws the login alone, since /prefs did not lead to
-    /session/login. The session keeps the last 4 hops, no more."""
-    login(client)
-    for theme in ("dark", "light", "dark", "light", "dark"):
-        token = csrf_from(client.get("/prefs").text)
-        assert client.post("/prefs", data={"theme": theme, "csrf": token},
-                           headers={"Origin": site.origin}
-                           ).status_code == 303
+    """S-S1: the session keeps the last 4 redirects, no more, and a page
+    draws only the chain that led to it: after five logins in a row (each
+    a 303 to /session/me), /session/me draws the last login alone, since
+    the one before it led to /session/me, not to /session/login."""
+    for _ in range(5):
+        login(client)
     hops = json.loads(site.session_row(client.sid)["data"])["wire_hops"]
     assert len(hops) == 4
-    assert {h["path"] for h in hops} == {"/prefs"}
-    login(client)
+    assert {(h["method"], h["path"], h["location"]) for h in hops} == {
+        ("POST", "/session/login", "/session/me")}
     [hop] = exchange(client.get("/session/me").text)["hops"]
-    assert hop["path"] == "/session/login" and hop["method"] == "POST"
+    assert hop == hops[-1]
 
 
 def test_s_s1_old_hop_does_not_count(store):
@@ -375,11 +385,12 @@ def test_s_s3_plain_gets_write_no_hop(site, client):
 
 
 def test_s_s1_refused_post_keeps_no_hop(site, client):
-    """A refused POST (bad CSRF: 403) is no redirect and keeps nothing."""
+    """S-S1: a refused POST (a logout with a bad CSRF token: 403) is no
+    redirect and keeps nothing."""
     login(client)
     client.get("/session/me")
     before = site.session_row(client.sid)["data"]
-    r = client.post("/prefs", data={"theme": "dark", "csrf": "x" * 43},
+    r = client.post("/session/logout", data={"csrf": "x" * 43},
                     headers={"Origin": site.origin})
     assert r.status_code == 403
     assert site.session_row(client.sid)["data"] == before
@@ -399,3 +410,29 @@ def test_words_are_the_page_language(site):
             c.close()
         assert words == {key[len("seq."):]: (ko if lang == "ko" else en)
                          for key, ko, en in rows}
+
+
+SERVER_TIMING = re.compile(
+    r'^app;dur=(\d+\.\d);desc="program", store;dur=(\d+\.\d)$')
+
+
+def test_s_j4_server_timing_gives_a_fetch_the_server_times(site, client):
+    """S-J4: every answer, JSON ones too (what /jwt's script fetches),
+    carries Server-Timing with the program's time and the store's part of
+    it in ms, so the script's diagram can show the server's times; on a
+    page the store's part is the exchange's store_us."""
+    r = client.get("/api/auth/jwks.json")
+    assert r.status_code == 200
+    m = SERVER_TIMING.match(r.headers["Server-Timing"])
+    assert m and float(m.group(1)) >= float(m.group(2)) - 0.1
+    login(client)
+    r = client.get("/session/me")
+    app, store = map(float, SERVER_TIMING.match(
+        r.headers["Server-Timing"]).groups())
+    ex = exchange(r.text)
+    assert abs(store * 1000 - ex["store_us"]) <= 50 + len(ex["ops"])
+    assert app * 1000 >= ex["program_us"] - 50
+    # A refused request has them too.
+    r = client.post("/session/login", data={})
+    assert r.status_code in (400, 403)
+    assert SERVER_TIMING.match(r.headers["Server-Timing"])

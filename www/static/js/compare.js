@@ -61,7 +61,7 @@
 
   /* The pane's sequence diagram (issue 14): the pane's last few fetches,
    * drawn by seq.js below the pane's own controls. */
-  function paneSeq(node, method, path, status, token, t0) {
+  function paneSeq(node, method, path, status, token, t0, headers) {
     var pane = node && node.closest('.cmp-pane');
     if (!pane || !window.Seq) return;
     var box = pane.querySelector('.seq-draw');
@@ -72,7 +72,8 @@
       pane.appendChild(box);
     }
     box.exchanges = (box.exchanges || []).concat(
-      [window.Seq.fetchExchange(method, path, status, token, performance.now() - t0)]).slice(-4);
+      [window.Seq.fetchExchange(method, path, status, token, performance.now() - t0,
+                                headers)]).slice(-4);
     window.Seq.draw(box, box.exchanges);
   }
 
@@ -84,7 +85,7 @@
       redirect: 'manual'
     }).then(function (r) {
       var status = r.type === 'opaqueredirect' ? 303 : r.status;
-      paneSeq(form, 'POST', form.getAttribute('action'), status, null, t0);
+      paneSeq(form, 'POST', form.getAttribute('action'), status, null, t0, r.headers);
       return status;
     });
   }
@@ -251,7 +252,7 @@
   function getJSON(path, outId) {
     var t0 = performance.now();
     fetch(path, { credentials: 'same-origin' }).then(function (r) {
-      paneSeq($(outId), 'GET', path, r.status, null, t0);
+      paneSeq($(outId), 'GET', path, r.status, null, t0, r.headers);
       return r.text().then(function (body) { show(outId, r.status, body.trim()); });
     }).then(refresh);
   }
@@ -268,7 +269,7 @@
     }
     var t0 = performance.now(), token = access;
     return fetch(path, opts).then(function (r) {
-      paneSeq($('pane-jwt'), method, path, r.status, token, t0);
+      paneSeq($('pane-jwt'), method, path, r.status, token, t0, r.headers);
       return r.text().then(function (s) {
         var data = null;
         try { data = JSON.parse(s); } catch (e) { /* not JSON */ }

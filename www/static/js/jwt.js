@@ -200,7 +200,7 @@
       return r.text().then(function (text) {
         var data = null, www = r.headers.get('WWW-Authenticate');
         if (act.seq) act.seq.add(window.Seq.fetchExchange(method, path, r.status, token,
-                                                          performance.now() - t0));
+                                                          performance.now() - t0, r.headers));
         try { data = JSON.parse(text); } catch (e) { /* not JSON */ }
         var res = { status: r.status, data: data };
         act.n++;

@@ -348,13 +348,22 @@
   });
 
   // Seq.fetchExchange: what a script knows of one fetch it made: method,
-  // path, status, the bearer token it sent (shown cut short), and its own
-  // measure of the round trip in ms. The browser attached the cookies and
-  // read any Set-Cookie itself: a script sees neither, and says so.
-  function fetchExchange(method, path, status, token, ms) {
-    return { fetch: true, method: method, path: path, status: status,
-             authorization: token ? "Bearer " + token.slice(0, 8) + "…" : null,
-             cookies_hidden: true, set_cookie_hidden: true, browser_ms: ms };
+  // path, status, the bearer token it sent (shown cut short), its own
+  // measure of the round trip in ms, and the answer's headers (may be
+  // absent), whose Server-Timing (app;dur=..., store;dur=..., in ms,
+  // set by src/site/site.c) gives the server's times. The browser
+  // attached the cookies and read any Set-Cookie itself: a script sees
+  // neither, and says so.
+  function fetchExchange(method, path, status, token, ms, headers) {
+    var ex = { fetch: true, method: method, path: path, status: status,
+               authorization: token ? "Bearer " + token.slice(0, 8) + "…" : null,
+               cookies_hidden: true, set_cookie_hidden: true, browser_ms: ms };
+    var st = headers && headers.get("Server-Timing");
+    (st || "").split(",").forEach(function (m) {
+      var f = /^\s*(app|store)\s*;(?:.*;)?\s*dur=([0-9.]+)/.exec(m);
+      if (f) ex[f[1] === "app" ? "program_us" : "store_us"] = parseFloat(f[2]) * 1000;
+    });
+    return ex;
   }
 
   // Seq.chain(element): a sequence that grows: add(exchange) appends one
