@@ -436,3 +436,28 @@ def test_s_j4_server_timing_gives_a_fetch_the_server_times(site, client):
     r = client.post("/session/login", data={})
     assert r.status_code in (400, 403)
     assert SERVER_TIMING.match(r.headers["Server-Timing"])
+
+
+def test_s_s6_signup_steps_draw_their_redirects(site, client):
+    """S-S6: each wizard step that writes the wizard's state into the
+    session answers 303, and the page it leads to draws it: details →
+    /signup/verify, then "send again" → /signup/inbox."""
+    token = csrf_from(client.get("/signup/details").text)
+    name = "seq" + str(int(time.time() * 1000))[-9:]
+    post = client.post("/signup/details", data={
+        "username": name, "email": "seq@example.com",
+        "password": "a long enough passphrase",
+        "password2": "a long enough passphrase", "csrf": token})
+    assert post.status_code == 303
+    assert post.headers["Location"] == "/signup/verify"
+    [hop] = exchange(client.get("/signup/verify").text)["hops"]
+    assert_matches(hop, post, "POST", "/signup/details")
+    post = client.post("/signup/resend", data={"csrf": token})
+    assert post.status_code == 303
+    assert post.headers["Location"] == "/signup/inbox"
+    inbox = client.get("/signup/inbox")
+    hops = exchange(inbox.text)["hops"]
+    assert [(h["method"], h["path"], h["status"], h["location"])
+            for h in hops] == [("POST", "/signup/resend", 303,
+                                "/signup/inbox")]
+    assert_matches(hops[0], post, "POST", "/signup/resend")
