@@ -526,20 +526,43 @@ static void parse_error(struct ctx *c, enum err e, size_t cookie_len)
 /*
  * Server-Timing (W3C Server Timing): the program's own time so far and
  * the store's part of it, in ms, so that a script's fetch can draw how
- * long each hop took (issue 14, seq.js) as the page's wire view does.
- * Only the two sums: the operations themselves are on the page. A
- * response with no header slot left goes without it.
+ * long each hop took (issue 14, seq.js) as the page's wire view does. An
+ * answer without a page (JSON, a redirect) also lists each store
+ * operation as a metric named after its store, with the oplog's label as
+ * desc ("..." for "…", '"' and '\\' escaped): what a page shows in its
+ * wire view, a fetch can read here. A response with no header slot left
+ * goes without it.
  */
 static void server_timing(struct ctx *c)
 {
-	char v[96];
+	const struct oplog_entry *op;
+	struct buf b;
+	const char *l;
+	size_t i;
 
-	snprintf(v, sizeof(v), "app;dur=%.1f;desc=\"program\", "
-		 "store;dur=%.1f", (clock_mono_us() - c->t0_us) / 1000.0,
-		 oplog_total_us() / 1000.0);
-	if (response_header(&c->res, "Server-Timing", v))
+	buf_init(&b);
+	buf_printf(&b, "app;dur=%.1f;desc=\"program\", store;dur=%.1f",
+		   (clock_mono_us() - c->t0_us) / 1000.0,
+		   oplog_total_us() / 1000.0);
+	for (i = 0; !c->page && (op = oplog_at(i)); i++) {
+		buf_printf(&b, ", %s;dur=%.2f;desc=\"", op->store,
+			   op->us / 1000.0);
+		for (l = op->label; *l; l++) {
+			if (!strncmp(l, "\xE2\x80\xA6", 3)) {
+				buf_append(&b, "...", 3);
+				l += 2;
+				continue;
+			}
+			if (*l == '"' || *l == '\\')
+				buf_append(&b, "\\", 1);
+			buf_append(&b, l, 1);
+		}
+		buf_append(&b, "\"", 1);
+	}
+	if (!b.data || response_header(&c->res, "Server-Timing", b.data))
 		log_msg("warn", "%s %s: no room for Server-Timing",
 			c->req.method_name, c->req.path);
+	buf_cleanup(&b);
 }
 
 static void handle(FCGX_Request *rq, const struct route *routes, size_t n)

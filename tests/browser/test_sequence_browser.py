@@ -111,8 +111,9 @@ def test_s_j4_jwt_401_refresh_retry_draws_as_one_sequence(site, driver):
     """S-J4: with the access token dropped, GET /api/me is answered 401,
     the page refreshes (POST /api/auth/refresh 200) and retries (200);
     the page's diagram draws the three fetches as one sequence, the
-    retry's Authorization as the new token cut short, and the refresh's
-    Set-Cookie as hidden from script (a fetch cannot read it)."""
+    retry's Authorization as the new token cut short, the refresh's
+    Set-Cookie as hidden from script (a fetch cannot read it), and the
+    store operations and times each answer's Server-Timing gave."""
     login_on_page(driver, site)
     driver.find_element(By.ID, "jwt-forget").click()
     driver.find_element(By.ID, "jwt-me").click()
@@ -127,6 +128,12 @@ def test_s_j4_jwt_401_refresh_retry_draws_as_one_sequence(site, driver):
     assert texts(driver, "jwt-seq", "authorization") == [
         "Authorization: Bearer " + token[:8] + ELLIPSIS]
     assert len(texts(driver, "jwt-seq", "set-cookie-hidden")) == 3
+    # The store lane, from each answer's Server-Timing: the refresh claims
+    # its token in the refresh tables; the times come from the server.
+    ops = texts(driver, "jwt-seq", "op")
+    assert any(t.startswith(("UPDATE refresh_", "EVALSHA refresh rotate"))
+               for t in ops), ops
+    assert len(texts(driver, "jwt-seq", "time-server")) == 3
     assert texts(driver, "jwt-seq", "set-cookie") == []
     # The refresh cookie is HttpOnly and never in document.cookie.
     assert "refresh" not in driver.execute_script("return document.cookie")

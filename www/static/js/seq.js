@@ -350,19 +350,31 @@
   // Seq.fetchExchange: what a script knows of one fetch it made: method,
   // path, status, the bearer token it sent (shown cut short), its own
   // measure of the round trip in ms, and the answer's headers (may be
-  // absent), whose Server-Timing (app;dur=..., store;dur=..., in ms,
-  // set by src/site/site.c) gives the server's times. The browser
+  // absent), whose Server-Timing (set by src/site/site.c: app;dur=...
+  // and store;dur=... in ms, and for an answer without a page each store
+  // operation, sqlite|redis;dur=...;desc="...") gives the server's times
+  // and the store lane. The browser
   // attached the cookies and read any Set-Cookie itself: a script sees
   // neither, and says so.
   function fetchExchange(method, path, status, token, ms, headers) {
     var ex = { fetch: true, method: method, path: path, status: status,
                authorization: token ? "Bearer " + token.slice(0, 8) + "…" : null,
                cookies_hidden: true, set_cookie_hidden: true, browser_ms: ms };
-    var st = headers && headers.get("Server-Timing");
-    (st || "").split(",").forEach(function (m) {
-      var f = /^\s*(app|store)\s*;(?:.*;)?\s*dur=([0-9.]+)/.exec(m);
-      if (f) ex[f[1] === "app" ? "program_us" : "store_us"] = parseFloat(f[2]) * 1000;
-    });
+    var st = (headers && headers.get("Server-Timing")) || "", m, p;
+    var metric = /\s*([\w-]+)((?:\s*;\s*[\w-]+\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^,;"]*))*)\s*(?:,|$)/g;
+    var param = /;\s*([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^,;"]*)/g;
+    while ((m = metric.exec(st)) && m[0]) {
+      var f = {};
+      param.lastIndex = 0;
+      while ((p = param.exec(m[2])))
+        f[p[1]] = p[2].charAt(0) === '"' ?
+          p[2].slice(1, -1).replace(/\\(.)/g, "$1") : p[2];
+      var us = parseFloat(f.dur) * 1000;
+      if (m[1] === "app") ex.program_us = us;
+      else if (m[1] === "store") ex.store_us = us;
+      else if (m[1] === "sqlite" || m[1] === "redis")
+        (ex.ops = ex.ops || []).push({ store: m[1], op: f.desc || "?", us: us });
+    }
     return ex;
   }
 
