@@ -541,11 +541,11 @@ static void server_timing(struct ctx *c)
 	size_t i;
 
 	buf_init(&b);
-	buf_printf(&b, "app;dur=%.1f;desc=\"program\", store;dur=%.1f",
+	buf_printf(&b, "app;dur=%.3f;desc=\"program\", store;dur=%.3f",
 		   (clock_mono_us() - c->t0_us) / 1000.0,
 		   oplog_total_us() / 1000.0);
 	for (i = 0; !c->page && (op = oplog_at(i)); i++) {
-		buf_printf(&b, ", %s;dur=%.2f;desc=\"", op->store,
+		buf_printf(&b, ", %s;dur=%.3f;desc=\"", op->store,
 			   op->us / 1000.0);
 		for (l = op->label; *l; l++) {
 			if (!strncmp(l, "\xE2\x80\xA6", 3)) {

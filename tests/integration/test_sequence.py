@@ -299,6 +299,21 @@ def test_s_c1_hostile_cookies_cannot_leave_the_block(site, name, value):
     assert site.dump() == before
 
 
+@pytest.mark.parametrize("value", ["a\x01b", "a\x7fb", "a\x00b"])
+def test_s_c1_control_bytes_in_a_cookie_are_refused(site, value):
+    """Bad input: a cookie with a control byte (NUL-ish) is refused with a
+    400 before any page is made; nothing is stored."""
+    before = site.dump()
+    st, headers, body = raw_request(site, build_request(
+        site, "GET", "/", {"Cookie": "z=" + value}))
+    assert st == 400
+    html = body.decode("utf-8", "replace")
+    if BLOCK_OPEN in html:              # answered by the program: parses
+        assert exchange(html)["status"] == 400
+    assert "\x01" not in html and "\x00" not in html
+    assert site.dump() == before
+
+
 def test_bad_request_page_still_carries_a_parsable_block(site):
     """A Cookie header over its limit is a 431 page; its block parses, and
     lists no cookie (none were parsed)."""
@@ -413,8 +428,8 @@ def test_words_are_the_page_language(site):
 
 
 SERVER_TIMING = re.compile(
-    r'^app;dur=(\d+\.\d);desc="program", store;dur=(\d+\.\d)')
-OP_METRIC = re.compile(r', (sqlite|redis);dur=(\d+\.\d\d);desc="((?:[^"\\]|\\.)*)"')
+    r'^app;dur=(\d+\.\d{3});desc="program", store;dur=(\d+\.\d{3})')
+OP_METRIC = re.compile(r', (sqlite|redis);dur=(\d+\.\d{3});desc="((?:[^"\\]|\\.)*)"')
 
 
 def op_metrics(header: str) -> list[tuple[str, str]]:
@@ -442,8 +457,8 @@ def test_s_j4_server_timing_gives_a_fetch_the_server_times(site, client,
     app, store_ms = map(float, SERVER_TIMING.match(
         r.headers["Server-Timing"]).groups())
     ex = exchange(r.text)
-    assert abs(store_ms * 1000 - ex["store_us"]) <= 50 + len(ex["ops"])
-    assert app * 1000 >= ex["program_us"] - 50
+    assert abs(store_ms * 1000 - ex["store_us"]) <= 1 + len(ex["ops"])
+    assert app * 1000 >= ex["program_us"] - 1
 
     r = client.get("/session/state")
     assert r.status_code == 200
