@@ -83,7 +83,8 @@ def test_s_s1_login_chain_draws_as_one_sequence(site, driver):
         "↓ the browser follows the redirect"]
     # The store lane: the session read of the GET, drawn after its request.
     ops = [t for k, n, t in labels(driver, "seq-draw") if k == "op"]
-    assert any(t.startswith("SELECT sessions · ") for t in ops)
+    assert any(t.startswith("SELECT sessions ·\u00a0") and
+               t.endswith("\u00a0µs") for t in ops), ops
     assert not csp_errors(driver)
 
 

@@ -51,11 +51,12 @@
     return n === undefined ? s : s.replace("{n}", String(n));
   }
 
+  // A time, its number and unit kept on one line (a no-break space).
   function fmtUs(us) {
     if (typeof us !== "number" || isNaN(us)) return "?";
-    if (us < 1000) return Math.round(us) + " µs";
-    if (us < 100000) return (us / 1000).toFixed(1) + " ms";
-    return Math.round(us / 1000) + " ms";
+    if (us < 1000) return Math.round(us) + "\u00a0µs";
+    if (us < 100000) return (us / 1000).toFixed(1) + "\u00a0ms";
+    return Math.round(us / 1000) + "\u00a0ms";
   }
 
   function measure(text, font) {
@@ -122,7 +123,7 @@
     if (ex.ops) {
       ex.ops.forEach(function (op) {
         r.push({ from: 2, to: 3, cls: "op", both: true, inline: true, lines: [{
-          text: op.op + " · " + fmtUs(op.us), cls: "mono",
+          text: op.op + " ·\u00a0" + fmtUs(op.us), cls: "mono",
           data: { kind: "op", store: op.store, op: op.op } }] });
       });
       if (!ex.ops.length)
@@ -246,9 +247,14 @@
     all.forEach(function (row, ri) {
       var g = el("g", { "class": "seq-row seq-" + (row.cls || "note") }, gBody);
       var anchorStart, x, max, y0 = y;
+      var monoFont = Math.round(fs * 0.92) + "px " + mono;
+      // A store operation: its label left of the program's lane, the
+      // arrow beside it, so each takes one line; when it does not fit
+      // there (a phone), above its arrow like any other label.
+      if (row.inline && measure(row.lines[0].text, monoFont) >
+          lanes[row.from] - 8 - pad - 4)
+        row.inline = false;
       if (row.inline) {
-        // A store operation: its label left of the program's lane, the
-        // arrow beside it, so each takes one line.
         anchorStart = false;
         x = lanes[row.from] - 8;
       } else if (row.at !== undefined) {
