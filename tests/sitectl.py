@@ -1338,12 +1338,16 @@ def html_lang(html: str) -> str:
 
 
 class PageScan:
-    """Tags, attributes and inline script text of an HTML page."""
+    """Tags, attributes and inline script text of an HTML page. A
+    <script type="application/json"> is a data block, not script (the
+    browser never runs it; issue 14's exchange for the sequence diagram):
+    it goes to data_blocks, never to scripts."""
 
     def __init__(self, html: str):
         from html.parser import HTMLParser
         self.tags = []            # (tag, {attr: value})
-        self.scripts = []         # (attrs, text)
+        self.scripts = []         # (attrs, text): what a browser would run
+        self.data_blocks = []     # (attrs, text): type="application/json"
         scan = self
 
         class P(HTMLParser):
@@ -1368,7 +1372,10 @@ class PageScan:
 
             def handle_endtag(self, tag):
                 if tag == "script" and self.in_script is not None:
-                    scan.scripts.append(tuple(self.in_script))
+                    data = self.in_script[0].get("type") == \
+                        "application/json"
+                    (scan.data_blocks if data else scan.scripts).append(
+                        tuple(self.in_script))
                     self.in_script = None
 
         p = P()

@@ -70,11 +70,3 @@ enum err clock_reset(struct db *db)
 	}
 	return e;
 }
-
-double clock_mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}

@@ -13,6 +13,7 @@
 
 #include "base/db.h"
 #include "base/err.h"
+#include "base/monoclock.h"   /* clock_mono_us */
 
 #define CLOCK_OFFSET_MAX 31536000   /* one year forward at the most */
 
@@ -34,9 +35,5 @@ enum err clock_advance(struct db *db, long long seconds);
 
 /* clock_reset: back to wall time (offset 0). */
 enum err clock_reset(struct db *db);
-
-/* clock_mono_us: microseconds on the monotonic clock, for measuring how
- * long something took (never a deadline: that is clock_now's). */
-double clock_mono_us(void);
 
 #endif

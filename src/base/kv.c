@@ -13,6 +13,8 @@
 #include <sodium.h>
 
 #include "base/log.h"
+#include "base/monoclock.h"
+#include "base/oplog.h"
 
 struct kv {
 	char          url[KV_URL_MAX];    /* as shown: password as *** */
@@ -310,15 +312,30 @@ static int stale(const struct kv *kv)
 		 (errno == EPIPE || errno == ECONNRESET));
 }
 
+/* Record one round trip that began at t0 in the request's oplog: label,
+ * or the command and its key (oplog_kv_label). */
+static void logged(int argc, const char *const *argv, const size_t *len,
+		   const char *label, double t0)
+{
+	char buf[OPLOG_LABEL_MAX];
+
+	oplog_add("redis", label ? label :
+		  oplog_kv_label(argc, argv, len, buf, sizeof(buf)),
+		  clock_mono_us() - t0);
+}
+
 /*
  * Send argv; an error reply is ERR_UNAVAILABLE except NOSCRIPT when
  * noscript_ok (kv_eval loads the script then), which comes back as a
- * reply with *noscript set.
+ * reply with *noscript set. The round trip goes into the oplog as label
+ * (NULL: the command and its key).
  */
 static enum err run_argv(struct kv *kv, int argc, const char *const *argv,
-			 const size_t *len, redisReply **out, int *noscript)
+			 const size_t *len, redisReply **out, int *noscript,
+			 const char *label)
 {
 	redisReply *r;
+	double t0 = clock_mono_us();
 	enum err e;
 
 	*out = NULL;
@@ -335,6 +352,7 @@ static enum err run_argv(struct kv *kv, int argc, const char *const *argv,
 			return e;
 		r = redisCommandArgv(kv->c, argc, (const char **)argv, len);
 	}
+	logged(argc, argv, len, label, t0);
 	if (!r)
 		return fail(kv, argv[0], kv->c->errstr[0] ? kv->c->errstr :
 			    "no reply");
@@ -359,7 +377,7 @@ enum err kv_run(struct kv *kv, const struct kv_args *a, redisReply **out)
 	*out = NULL;
 	if (a->overflow || a->n == 0)
 		return ERR_INVAL;
-	return run_argv(kv, a->n, a->v, a->len, out, NULL);
+	return run_argv(kv, a->n, a->v, a->len, out, NULL, NULL);
 }
 
 static void free_replies(redisReply **out, int n)
@@ -379,7 +397,20 @@ static void free_replies(redisReply **out, int n)
 static int pipeline_once(struct kv *kv, const struct kv_args *a, int n,
 			 redisReply **out)
 {
+	char label[OPLOG_LABEL_MAX], one[OPLOG_LABEL_MAX];
+	double t0 = clock_mono_us();
+	size_t used = 0;
 	int i, rc = 1;
+
+	/* One oplog entry for the round trip: "HGETALL k | TTL k". */
+	label[0] = '\0';
+	for (i = 0; i < n; i++) {
+		oplog_kv_label(a[i].n, a[i].v, a[i].len, one, sizeof(one));
+		used += (size_t)snprintf(label + used, sizeof(label) - used,
+					 "%s%s", i ? " | " : "", one);
+		if (used >= sizeof(label))
+			break;
+	}
 
 	for (i = 0; i < n; i++) {
 		out[i] = NULL;
@@ -390,6 +421,7 @@ static int pipeline_once(struct kv *kv, const struct kv_args *a, int n,
 		if (redisGetReply(kv->c, (void **)&out[i]) != REDIS_OK) {
 			out[i] = NULL;
 			free_replies(out, n);
+			oplog_add("redis", label, clock_mono_us() - t0);
 			return 0;
 		}
 		answered(kv);
@@ -400,6 +432,7 @@ static int pipeline_once(struct kv *kv, const struct kv_args *a, int n,
 			rc = -1;
 		}
 	}
+	oplog_add("redis", label, clock_mono_us() - t0);
 	if (rc < 0)
 		free_replies(out, n);
 	return rc;
@@ -440,7 +473,7 @@ static enum err load_script(struct kv *kv, struct kv_script *s)
 	redisReply *r;
 	enum err e;
 
-	if ((e = run_argv(kv, 3, argv, NULL, &r, NULL)))
+	if ((e = run_argv(kv, 3, argv, NULL, &r, NULL, NULL)))
 		return e;
 	if (r->type != REDIS_REPLY_STRING || r->len != 40) {
 		freeReplyObject(r);
@@ -457,7 +490,7 @@ enum err kv_eval(struct kv *kv, struct kv_script *s, int nkeys,
 {
 	const char *argv[KV_ARGS_MAX + 3];
 	size_t len[KV_ARGS_MAX + 3];
-	char nk[12];
+	char nk[12], label[OPLOG_LABEL_MAX];
 	int i, tries, noscript;
 	enum err e;
 
@@ -478,7 +511,9 @@ enum err kv_eval(struct kv *kv, struct kv_script *s, int nkeys,
 			argv[i + 3] = a->v[i];
 			len[i + 3] = a->len[i];
 		}
-		if ((e = run_argv(kv, a->n + 3, argv, len, out, &noscript)))
+		snprintf(label, sizeof(label), "EVALSHA %s", s->name);
+		if ((e = run_argv(kv, a->n + 3, argv, len, out, &noscript,
+				  label)))
 			return e;
 		if (!noscript)
 			return ERR_OK;

@@ -74,6 +74,8 @@ struct ctx {
 	enum err                  kept;       /* the error whose answer the
 						 handler made itself
 						 (site_keep_answer) */
+	double                    t0_us;      /* clock_mono_us at the start:
+						 the program's own time */
 };
 
 #endif

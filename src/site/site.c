@@ -21,6 +21,7 @@
 #include "http/origin.h"
 #include "base/keys.h"
 #include "base/log.h"
+#include "base/oplog.h"
 #include "site/prefs.h"
 #include "site/route.h"
 #include "state/store.h"
@@ -522,6 +523,48 @@ static void parse_error(struct ctx *c, enum err e, size_t cookie_len)
 	answer_error(c, e, status, 0);
 }
 
+/*
+ * Server-Timing (W3C Server Timing): the program's own time so far and
+ * the store's part of it, in ms, so that a script's fetch can draw how
+ * long each hop took (issue 14, seq.js) as the page's wire view does. An
+ * answer without a page (JSON, a redirect) also lists each store
+ * operation as a metric named after its store, with the oplog's label as
+ * desc ("..." for "…", '"' and '\\' escaped): what a page shows in its
+ * wire view, a fetch can read here. A response with no header slot left
+ * goes without it.
+ */
+static void server_timing(struct ctx *c)
+{
+	const struct oplog_entry *op;
+	struct buf b;
+	const char *l;
+	size_t i;
+
+	buf_init(&b);
+	buf_printf(&b, "app;dur=%.3f;desc=\"program\", store;dur=%.3f",
+		   (clock_mono_us() - c->t0_us) / 1000.0,
+		   oplog_total_us() / 1000.0);
+	for (i = 0; !c->page && (op = oplog_at(i)); i++) {
+		buf_printf(&b, ", %s;dur=%.3f;desc=\"", op->store,
+			   op->us / 1000.0);
+		for (l = op->label; *l; l++) {
+			if (!strncmp(l, "\xE2\x80\xA6", 3)) {
+				buf_append(&b, "...", 3);
+				l += 2;
+				continue;
+			}
+			if (*l == '"' || *l == '\\')
+				buf_append(&b, "\\", 1);
+			buf_append(&b, l, 1);
+		}
+		buf_append(&b, "\"", 1);
+	}
+	if (!b.data || response_header(&c->res, "Server-Timing", b.data))
+		log_msg("warn", "%s %s: no room for Server-Timing",
+			c->req.method_name, c->req.path);
+	buf_cleanup(&b);
+}
+
 static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 {
 	struct ctx c;
@@ -534,6 +577,8 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 	enum err e;
 
 	memset(&c, 0, sizeof(c));
+	oplog_reset();                /* this request's store operations */
+	c.t0_us = clock_mono_us();
 	http_request_init(&c.req);
 	response_init(&c.res);
 	session_init(&c.sess);
@@ -573,6 +618,11 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 		goto fail;
 	if ((e = r->fn(&c)))
 		goto fail;
+	/* A redirect is kept in the session, so that the page it leads to
+	 * draws the chain (issue 14); no other answer writes for this. */
+	if (wire_remember_hop(&c))
+		log_msg("warn", "%s %s: the redirect was not kept for the "
+			"wire view", c.req.method_name, c.req.path);
 	/* Only a request that succeeded counts as use of the session: a
 	 * refused one changes nothing stored. The answer is already made,
 	 * and whatever it wrote is committed, so a touch the store cannot
@@ -604,6 +654,7 @@ respond:
 		log_msg("error", "render %s: %s", c.page, err_name(e));
 		bare_500(&c, " while rendering this page");
 	}
+	server_timing(&c);
 	if (response_serialize(&c.res, c.req.method == HTTP_HEAD, &out) ==
 	    ERR_OK)
 		FCGX_PutStr(out.data, (int)out.len, rq->out);

@@ -59,13 +59,34 @@
     return new URLSearchParams(new FormData(form));
   }
 
+  /* The pane's sequence diagram (issue 14): the pane's last few fetches,
+   * drawn by seq.js below the pane's own controls. */
+  function paneSeq(node, method, path, status, token, t0, headers) {
+    var pane = node && node.closest('.cmp-pane');
+    if (!pane || !window.Seq) return;
+    var box = pane.querySelector('.seq-draw');
+    if (!box) {
+      box = document.createElement('div');
+      box.className = 'seq-draw seq-inpage';
+      box.id = pane.id + '-seq';
+      pane.appendChild(box);
+    }
+    box.exchanges = (box.exchanges || []).concat(
+      [window.Seq.fetchExchange(method, path, status, token, performance.now() - t0,
+                                headers)]).slice(-4);
+    window.Seq.draw(box, box.exchanges);
+  }
+
   /* A form POST without following the 303: its Set-Cookie still counts. */
   function postForm(form) {
+    var t0 = performance.now();
     return fetch(form.getAttribute('action'), {
       method: 'POST', body: formBody(form), credentials: 'same-origin',
       redirect: 'manual'
     }).then(function (r) {
-      return r.type === 'opaqueredirect' ? 303 : r.status;
+      var status = r.type === 'opaqueredirect' ? 303 : r.status;
+      paneSeq(form, 'POST', form.getAttribute('action'), status, null, t0, r.headers);
+      return status;
     });
   }
 
@@ -229,7 +250,9 @@
   }
 
   function getJSON(path, outId) {
+    var t0 = performance.now();
     fetch(path, { credentials: 'same-origin' }).then(function (r) {
+      paneSeq($(outId), 'GET', path, r.status, null, t0, r.headers);
       return r.text().then(function (body) { show(outId, r.status, body.trim()); });
     }).then(refresh);
   }
@@ -244,7 +267,9 @@
       h['Content-Type'] = 'application/json';
       opts.body = JSON.stringify(body || {});
     }
+    var t0 = performance.now(), token = access;
     return fetch(path, opts).then(function (r) {
+      paneSeq($('pane-jwt'), method, path, r.status, token, t0, r.headers);
       return r.text().then(function (s) {
         var data = null;
         try { data = JSON.parse(s); } catch (e) { /* not JSON */ }

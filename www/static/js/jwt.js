@@ -114,7 +114,21 @@
     table.appendChild(tb);
     table.hidden = false;
     while (table.tBodies.length > MAX_ACTIONS) table.removeChild(table.tBodies[0]);
-    return { body: tb, n: 0 };
+    return { body: tb, n: 0, seq: seqChain() };
+  }
+
+  /* The sequence diagram of the last action's fetches (issue 14), above
+   * the log: 401 -> refresh -> retry draws as one sequence. */
+  function seqChain() {
+    if (!window.Seq) return null;
+    var box = $('jwt-seq');
+    if (!box) {
+      box = el('div', 'seq-draw seq-inpage');
+      box.id = 'jwt-seq';
+      var wrap = $('jwt-log').parentNode;
+      wrap.parentNode.insertBefore(box, wrap);
+    }
+    return window.Seq.chain(box);
   }
 
   /* A row of the group that is not a request. */
@@ -181,9 +195,12 @@
       h['Content-Type'] = 'application/json';
       opts.body = JSON.stringify(body || {});
     }
+    var t0 = performance.now();
     return fetch(path, opts).then(function (r) {
       return r.text().then(function (text) {
         var data = null, www = r.headers.get('WWW-Authenticate');
+        if (act.seq) act.seq.add(window.Seq.fetchExchange(method, path, r.status, token,
+                                                          performance.now() - t0, r.headers));
         try { data = JSON.parse(text); } catch (e) { /* not JSON */ }
         var res = { status: r.status, data: data };
         act.n++;

@@ -13,16 +13,12 @@
 "use strict";
 (function () {
   function markScriptVisibility() {
-    var seen = {};
-    document.cookie.split(";").forEach(function (pair) {
-      var eq = pair.indexOf("=");
-      var name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
-      if (name) seen[name] = true;
-    });
+    // seq.js (loaded by the same panel) reads document.cookie for both.
+    var hidden = window.Seq.hiddenFromScript();
     document.querySelectorAll("tr[data-cookie]").forEach(function (row) {
       var cell = row.querySelector(".js-visible");
       if (!cell) return;
-      var visible = seen[row.getAttribute("data-cookie")] === true;
+      var visible = !hidden(row.getAttribute("data-cookie"));
       cell.textContent = visible ? cell.getAttribute("data-yes")
                                  : cell.getAttribute("data-no");
       cell.className = "js-visible " + (visible ? "yes" : "no");
