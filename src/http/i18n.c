@@ -312,11 +312,19 @@ const char *i18n_get(const char *key, enum lang lang)
 enum err i18n_put_html(struct buf *out, const char *key, enum lang lang)
 {
 	const struct entry *en = lookup(key);
+	enum err e;
 
 	if (!en)   /* a missing key shows itself, escaped */
 		return buf_put_html(out, key, strlen(key));
-	return buf_append(out, en->html[lang == LANG_EN],
-			  en->html_len[lang == LANG_EN]);
+	if (lang != LANG_BOTH ||
+	    !strcmp(en->text[LANG_KO], en->text[LANG_EN]))
+		return buf_append(out, en->html[lang == LANG_EN],
+				  en->html_len[lang == LANG_EN]);
+	/* no tags around the two: a label may be an attribute value */
+	if ((e = buf_append(out, en->html[LANG_KO], en->html_len[LANG_KO])) ||
+	    (e = buf_puts(out, " / ")))
+		return e;
+	return buf_append(out, en->html[LANG_EN], en->html_len[LANG_EN]);
 }
 
 int i18n_has(const char *key)
@@ -329,9 +337,19 @@ const char *i18n_key_at(size_t i)
 	return i < table_n ? table[i].key : NULL;
 }
 
+enum lang i18n_primary(enum lang lang)
+{
+	return lang == LANG_EN ? LANG_EN : LANG_KO;
+}
+
 const char *i18n_code(enum lang lang)
 {
 	return lang == LANG_EN ? "en" : "ko";
+}
+
+const char *i18n_shown_code(enum lang lang)
+{
+	return lang == LANG_BOTH ? "both" : i18n_code(lang);
 }
 
 /*
@@ -376,6 +394,8 @@ enum lang i18n_choose(const char *lang_cookie, const char *accept_language)
 		return LANG_EN;
 	if (lang_cookie && !strcmp(lang_cookie, "ko"))
 		return LANG_KO;
+	if (lang_cookie && !strcmp(lang_cookie, "both"))
+		return LANG_BOTH;
 	if (!accept_language)
 		return LANG_KO;
 	for (p = accept_language; *p; p = *end ? end + 1 : end) {
