@@ -19,7 +19,7 @@
   var statusEl = document.getElementById('costs-gw-status');
   var table = document.getElementById('costs-gw-table');
 
-  function t(ko, en) { return lang === 'ko' ? ko : en; }
+  function t(ko, en) { return siteLang.t(ko, en); }
 
   function say(text, state) {
     statusEl.hidden = false;

@@ -17,7 +17,7 @@
   var lang = document.documentElement.lang;
 
   function $(id) { return document.getElementById(id); }
-  function t(ko, en) { return lang === 'ko' ? ko : en; }
+  function t(ko, en) { return siteLang.t(ko, en); }
 
   /* Why a node refused the JWT (token_reason_text, "no token"). */
   var REASON_KO = {
