@@ -94,12 +94,20 @@ def test_s_c9_other_site_is_static_only(site):
 
 
 def test_s_c9_lesson_page_links_both_other_origins(site):
-    r = Client(site).get("/cookies/samesite")
+    """S-C9: the links to the other site name the page's language
+    (issue 14): the other origin cannot read this site's lang cookie from
+    localhost, so the link tells its lang.js which to show."""
+    c = Client(site)
+    r = c.get("/cookies/samesite")
     host = f"http://127.0.0.1:{site.port}"
-    assert (f'href="http://127.0.0.1:{site.other_port}/other/?main={host}"'
-            in r.text)
-    assert (f'href="http://localhost:{site.other_port}/other/?main={host}"'
-            in r.text)
+    assert (f'href="http://127.0.0.1:{site.other_port}/other/?main={host}'
+            '&amp;lang=en"' in r.text)
+    assert (f'href="http://localhost:{site.other_port}/other/?main={host}'
+            '&amp;lang=en"' in r.text)
+    c.cookies["lang"] = "both"
+    r = c.get("/cookies/samesite")
+    assert (f'href="http://localhost:{site.other_port}/other/?main={host}'
+            '&amp;lang=both"' in r.text)
 
 
 @pytest.mark.parametrize("data,headers,status", [

@@ -334,3 +334,64 @@ def test_both_is_a_choice_of_the_switch(site):
     assert '<option value="both">both · 두 언어 나란히 / Both side by ' \
         'side</option>' in r.text
     c.close()
+
+
+def static_pages(site) -> dict[str, str]:
+    """The two pages no program makes: lighttpd's 431 page (S-C4) and the
+    other site (S-C9)."""
+    import requests
+    from sitectl import build_request, raw_request
+    req = build_request(site, "GET", "/lab/limits/",
+                        {"Cookie": "lang=en; a=" + "x" * 17000})
+    status, _h, body = raw_request(site, req)
+    assert status == 431
+    other = requests.get(site.other_url("/other/"), timeout=10)
+    assert other.status_code == 200
+    return {"431": body.decode(), "other": other.content.decode()}
+
+
+def test_static_pages_pick_by_script_and_show_both_without(site):
+    """S-C4, S-C9: a static page cannot hear the lang cookie from a
+    program, so it carries both languages, labelled, each paragraph as the
+    two columns (Korean first) and each label as a ko / en pair of spans;
+    lang.js, the first script, picks one (?lang=, the lang cookie, the
+    browser's languages) and the CSS hides the other. Nothing is greyed."""
+    for name, html in static_pages(site).items():
+        assert '<html lang="ko" data-lang="auto" data-static' in html, name
+        scripts = re.findall(r'<script src="([^"]+)"', html)
+        assert scripts[0] == "/static/js/lang.js", name
+        assert 'class="alt"' not in html, name
+        t = scan(html)
+        ko = [a for tag, lang, a in t.langs if lang == "ko" and
+              tag != "html"]
+        en = [a for tag, lang, a in t.langs if lang == "en"]
+        assert len(ko) == len(en) >= 8, name
+        assert len(re.findall(r'<div class="both"><p lang="ko">', html)) == \
+            len(re.findall(r'<p lang="en">', html)) >= 3, name
+        # A pair's halves are siblings with the separator between.
+        assert '<span lang="ko">본문으로 건너뛰기</span><span class="both-sep">' \
+            ' · </span><span lang="en">Skip to content</span>' in html
+    css = (ROOT / "www" / "static" / "css" / "site.css").read_text()
+    assert ('html[data-static][data-lang="ko"] [lang="en"]:not(.keep-lang)'
+            in css)
+    assert ('html[data-static][data-lang="en"] [lang="ko"]:not(.keep-lang)'
+            in css)
+
+
+def test_page_scripts_share_one_t(site):
+    """One script helper: every page script's t() is lang.js's siteLang.t,
+    and the layout loads lang.js first, without defer."""
+    js = ROOT / "www" / "static" / "js"
+    for f in sorted(js.glob("*.js")):
+        src = f.read_text(encoding="utf-8")
+        defs = re.findall(r"function t\(ko, en\) \{[^}]*\}", src)
+        if f.name == "lang.js":
+            continue
+        for d in defs:
+            assert d == "function t(ko, en) { return siteLang.t(ko, en); }", \
+                f.name
+    assert "return lang === " not in "".join(
+        p.read_text() for p in js.glob("*.js"))
+    home = Client(site).get("/").text
+    scripts = re.findall(r"<script [^>]*>", home)
+    assert scripts[0] == '<script src="/static/js/lang.js">'

@@ -7,7 +7,6 @@
 // the server filled in the page's language), or from t() below.
 "use strict";
 (function () {
-  var lang = document.documentElement.lang;
   function t(ko, en) { return siteLang.t(ko, en); }
 
   function showDocCookie() {

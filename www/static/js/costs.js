@@ -14,7 +14,6 @@
   var form = document.getElementById('costs-gw-form');
   if (!form) return;
   var CALLS = 20;
-  var lang = document.documentElement.lang;
   var button = document.getElementById('costs-gw-run');
   var statusEl = document.getElementById('costs-gw-status');
   var table = document.getElementById('costs-gw-table');

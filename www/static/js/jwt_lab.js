@@ -14,7 +14,6 @@
   var meaning = document.getElementById('forge-meaning');
   if (!tokEl || !button || !out) return;
   var token = tokEl.getAttribute('data-token');
-  var lang = document.documentElement.lang;
 
   function t(ko, en) { return siteLang.t(ko, en); }
 

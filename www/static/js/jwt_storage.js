@@ -19,7 +19,6 @@
   var token = el.getAttribute('data-token');
   var memory = null;
   var runs = 0;
-  var lang = document.documentElement.lang;
 
   function $(id) { return document.getElementById(id); }
   function t(ko, en) { return siteLang.t(ko, en); }

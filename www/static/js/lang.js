@@ -41,6 +41,11 @@
       CHOICES[cookieLang()] ? cookieLang() : browserLang();
     root.setAttribute("data-lang", pick);
     root.lang = pick === "en" ? "en" : "ko";
+    // The title cannot be hidden by CSS: it names both until picked.
+    var title = document.querySelector("title[data-ko][data-en]");
+    if (title && pick !== "both")
+      document.title = title.getAttribute(pick === "en" ? "data-en" :
+                                          "data-ko");
   }
 
   // "ko", "en" or "both": what this page shows.
