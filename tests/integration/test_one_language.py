@@ -184,22 +184,31 @@ def test_every_page_is_collected(pages):
     assert len(got) >= 2 * 35
 
 
+def one_language_problems(html, lang, who, path, bad) -> Texts:
+    """Append to bad what shows that a page of lang is not in lang alone:
+    its <html> tag, a grey alternate or two columns, an element marked
+    with the other language (the switch's own buttons aside). Returns the
+    page's scan for the caller's word checks."""
+    other = "en" if lang == "ko" else "ko"
+    if f'<html lang="{lang}" data-lang="{lang}"' not in html:
+        bad.append((who, path, "html lang"))
+    t = scan(html)
+    if "alt" in t.classes or "both" in t.classes:
+        bad.append((who, path, "alt/both class"))
+    for tag, tag_lang, a in t.langs:
+        if tag_lang == other and not (tag == "button" and
+                                      a.get("name") == "lang"):
+            bad.append((who, path, f"<{tag} lang={other}>"))
+    return t
+
+
 def test_korean_pages_show_korean_only(pages):
     """S-C6 lang=ko: <html lang="ko" data-lang="ko">, no grey second
     language (class="alt"), no two columns, no element marked English but
     the switch's own "English", and no English word outside code."""
     bad = []
     for (who, path), r in of_lang(pages, "ko").items():
-        html = r.text
-        if '<html lang="ko" data-lang="ko"' not in html:
-            bad.append((who, path, "html lang"))
-        t = scan(html)
-        if "alt" in t.classes or "both" in t.classes:
-            bad.append((who, path, "alt/both class"))
-        for tag, lang, a in t.langs:
-            if lang == "en" and not (tag == "button" and
-                                     a.get("name") == "lang"):
-                bad.append((who, path, f"<{tag} lang=en>"))
+        t = one_language_problems(r.text, "ko", who, path, bad)
         words = english_words(t.words)
         if words:
             bad.append((who, path, " ".join(sorted(set(words)))))
@@ -213,15 +222,7 @@ def test_english_pages_show_no_hangul(pages):
     bad = []
     for (who, path), r in of_lang(pages, "en").items():
         html = r.text
-        if '<html lang="en" data-lang="en"' not in html:
-            bad.append((who, path, "html lang"))
-        t = scan(html)
-        if "alt" in t.classes or "both" in t.classes:
-            bad.append((who, path, "alt/both class"))
-        for tag, lang, a in t.langs:
-            if lang == "ko" and not (tag == "button" and
-                                     a.get("name") == "lang"):
-                bad.append((who, path, f"<{tag} lang=ko>"))
+        t = one_language_problems(html, "en", who, path, bad)
         korean = [w for w in t.words if HANGUL.search(w)]
         if korean:
             bad.append((who, path, korean[:3]))
