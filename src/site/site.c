@@ -551,6 +551,13 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 	c.lang = i18n_primary(c.shown);
 	c.theme = choose_theme(&c);
 	if (e) {
+		/* The parse stopped before Accept-Language: read it here, so
+		 * the error page is in the visitor's language too. */
+		if (!c.req.accept_language) {
+			c.shown = i18n_choose(cookie_get(&c.req.cookies, "lang"),
+					      fcgi_get(rq, "HTTP_ACCEPT_LANGUAGE"));
+			c.lang = i18n_primary(c.shown);
+		}
 		log_msg("info", "bad request (%s): %s",
 			c.req.bad_part ? c.req.bad_part : "?", err_name(e));
 		cookie = fcgi_get(rq, "HTTP_COOKIE");
