@@ -64,6 +64,13 @@ const char *i18n_get(const char *key, enum lang lang);
 enum err i18n_put_html(struct buf *out, const char *key, enum lang lang);
 
 /*
+ * i18n_put_text: as i18n_put_html, but the plain text (not escaped, no
+ * <code>): for a value that is escaped later, such as a page title set
+ * with tmpl_set. A missing key appends the key.
+ */
+enum err i18n_put_text(struct buf *out, const char *key, enum lang lang);
+
+/*
  * i18n_format_html: append text s as HTML: every byte escaped as by
  * buf_put_html, and each `quoted` run turned into <code>run</code>. The
  * markup the string files may use; also for text built at run time.

@@ -457,15 +457,17 @@ void site_secure_or_fail(struct ctx *c)
 /* Render c->page inside the layout, with the wire view, as the body. */
 static enum err render_page(struct ctx *c)
 {
-	struct buf content, wire;
+	struct buf content, wire, title;
 	enum err e;
 
 	buf_init(&content);
 	buf_init(&wire);
+	buf_init(&title);
 	if ((e = tmpl_set(&c->vars, "lang", i18n_code(c->lang))) ||
 	    (e = tmpl_set(&c->vars, "data_lang", i18n_shown_code(c->shown))) ||
 	    (e = tmpl_set(&c->vars, "theme", c->theme)) ||
-	    (e = tmpl_set_i18n(&c->vars, "title", c->title_key, c->shown)) ||
+	    (e = i18n_put_text(&title, c->title_key, c->shown)) ||
+	    (e = tmpl_set(&c->vars, "title", title.data ? title.data : "")) ||
 	    (e = tmpl_set(&c->vars, "logged_in", c->logged_in ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "username", c->user.username)))
 		goto out;
@@ -488,6 +490,7 @@ static enum err render_page(struct ctx *c)
 out:
 	buf_cleanup(&content);
 	buf_cleanup(&wire);
+	buf_cleanup(&title);
 	return e;
 }
 

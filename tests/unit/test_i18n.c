@@ -93,6 +93,41 @@ static enum err load_text(const char *text)
 	return e;
 }
 
+/* A label as text (a title, escaped later) and as HTML, in each mode. */
+static void test_put(void **state)
+{
+	static const struct {
+		const char *key;
+		enum lang   lang;
+		int         html;
+		const char *want;
+	} rows[] = {
+		{ "t", LANG_BOTH, 0, "쿠키 `<b>` / Cookie `<b>`" },
+		{ "t", LANG_EN, 0, "Cookie `<b>`" },
+		{ "t", LANG_KO, 1, "쿠키 <code>&lt;b&gt;</code>" },
+		{ "t", LANG_BOTH, 1,
+		  "쿠키 <code>&lt;b&gt;</code> / Cookie <code>&lt;b&gt;</code>" },
+		{ "same", LANG_BOTH, 1, "JWT" },              /* once */
+		{ "no.<key>", LANG_BOTH, 0, "no.<key>" },
+		{ "no.<key>", LANG_BOTH, 1, "no.&lt;key&gt;" },
+	};
+	struct buf b;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(load_text("t\t쿠키 `<b>`\tCookie `<b>`\n"
+				   "same\tJWT\tJWT\n"), ERR_OK);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		buf_init(&b);
+		assert_int_equal((rows[i].html ? i18n_put_html : i18n_put_text)(
+					 &b, rows[i].key, rows[i].lang), ERR_OK);
+		if (strcmp(b.data, rows[i].want))
+			fail_msg("row %zu: got %s", i, b.data);
+		buf_cleanup(&b);
+	}
+	i18n_free();
+}
+
 static void test_load(void **state)
 {
 	(void)state;
@@ -163,6 +198,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_choose),
 		cmocka_unit_test(test_primary),
+		cmocka_unit_test(test_put),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_load_dir),
 	};
