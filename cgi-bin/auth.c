@@ -514,9 +514,9 @@ static enum err set_events(struct ctx *c, long long family_id)
 		    (e = tmpl_set(row, "class", !strcmp(kind, "refresh") ||
 				  !strcmp(kind, "login") ? "ok" : "bad")) ||
 		    (e = tmpl_set(row, "kind", kind)) ||
-		    (e = jwtpage_set_word(row, c->lang, "kind_text",
+		    (e = jwtpage_set_word(row, c->shown, "kind_text",
 					  "jwt.event.", kind)) ||
-		    (e = known ? tmpl_set_i18n(row, "detail_text", key, c->lang) :
+		    (e = known ? tmpl_set_i18n(row, "detail_text", key, c->shown) :
 		     tmpl_set_html(row, "detail_text", "")) ||
 		    (e = tmpl_set(row, "detail", known ? "" : detail)))
 			break;
@@ -577,7 +577,7 @@ static enum err replay(struct ctx *c)
 	if (e || (fam.id && (e = set_events(c, fam.id))))
 		goto out;
 	if ((e = tmpl_set(&c->vars, "outcome", refresh_outcome_text(o))) ||
-	    (e = jwtpage_set_word(&c->vars, c->lang, "outcome_text",
+	    (e = jwtpage_set_word(&c->vars, c->shown, "outcome_text",
 					  "jwt.outcome.",
 			  refresh_outcome_text(o))) ||
 	    (e = tmpl_set(&c->vars, "ok", o == REFRESH_OK ? "1" : "")) ||

@@ -20,8 +20,8 @@
 #include "site/site.h"
 
 /* The list products: the catalogue rows (cart_product_row.html, with add
- * forms) in the order of the sort cookie; each name also in the other
- * language, marked with its lang. */
+ * forms) in the order of the sort cookie; with lang=both each name also
+ * in the other language, marked with its lang. */
 static enum err set_products(struct ctx *c, enum cart_sort sort,
 			     const char *csrf)
 {
@@ -41,7 +41,7 @@ static enum err set_products(struct ctx *c, enum cart_sort sort,
 		    (e = tmpl_set(v, "sku", list[i].sku)) ||
 		    (e = tmpl_set(v, "name",
 				  cart_product_name(&list[i], c->lang))) ||
-		    (e = tmpl_set(v, "name_alt",
+		    (e = tmpl_set(v, "name_alt", c->shown != LANG_BOTH ? "" :
 				  cart_product_name(&list[i], alt))) ||
 		    (e = tmpl_set(v, "alt_lang", i18n_code(alt))) ||
 		    (e = tmpl_set(v, "price",

@@ -229,7 +229,7 @@ static enum err prefs_vars(struct ctx *c)
 	enum err e;
 
 	if ((e = tmpl_set(&c->vars, "cur_theme", c->theme)) ||
-	    (e = tmpl_set(&c->vars, "cur_lang", i18n_code(c->lang))) ||
+	    (e = tmpl_set(&c->vars, "cur_lang", i18n_shown_code(c->shown))) ||
 	    (e = tmpl_set(&c->vars, "cur_sort", sort)) ||
 	    (e = flag(c, "sort_name", !strcmp(sort, "name"))) ||
 	    (e = flag(c, "sort_asc", !strcmp(sort, "price-asc"))) ||
@@ -693,11 +693,11 @@ static enum err set_site_group(struct ctx *c, size_t g, unsigned long seen,
 		    (e = tmpl_set(one, "http_only", sc[i].http_only ? "1" : "")) ||
 		    (e = tmpl_set(one, "state", state)) ||
 		    (e = tmpl_set(one, "path", sc[i].path)) ||
-		    (e = tmpl_set_i18n(one, "state_text", key, c->lang)))
+		    (e = tmpl_set_i18n(one, "state_text", key, c->shown)))
 			return e;
 	}
 	if ((e = tmpl_set(row, "path", path ? path : "")) ||
-	    (e = tmpl_set_bilingual(row, "back", groups[g].key, c->lang,
+	    (e = tmpl_set_bilingual(row, "back", groups[g].key, c->shown,
 				    "span")))
 		return e;
 	return tmpl_set(row, "href", groups[g].href);
@@ -739,7 +739,7 @@ static enum err limits_site_vars(struct ctx *c, int had_given,
 			continue;
 		if ((e = tmpl_row_add(&c->vars, "dropped_rows", &row)) ||
 		    (e = set_names(row, "names", dropped & gmask)) ||
-		    (e = tmpl_set_i18n(row, "back", groups[g].key, c->lang)) ||
+		    (e = tmpl_set_i18n(row, "back", groups[g].key, c->shown)) ||
 		    (e = tmpl_set(row, "href", groups[g].href)))
 			goto out;
 	}

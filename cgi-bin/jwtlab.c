@@ -106,7 +106,7 @@ static enum err set_checklist(struct tmpl_vars *vars, json_t *list,
 		     tmpl_set_html(r, "explained", "")) ||
 		    (e = timed ? set_claim_time(r, json_integer_value(t), now,
 						strcmp(check, "exp") != 0,
-						lang) :
+						i18n_primary(lang)) :
 		     tmpl_set(r, "claim_at", "")))
 			break;
 	}
@@ -208,7 +208,7 @@ static enum err describe_token(struct ctx *c, const char *token)
 		hdr = json_dumps(p.header, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (p.payload)
 		pl = json_dumps(p.payload, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if ((e = set_checklist(&c->vars, list, p.payload, c->now, c->lang)) ||
+	if ((e = set_checklist(&c->vars, list, p.payload, c->now, c->shown)) ||
 	    (e = set_token_parts(&c->vars, token)))
 		goto out;
 	if ((e = tmpl_set(&c->vars, "token", len > PASTE_MAX ? "" : token)) ||
@@ -222,14 +222,14 @@ static enum err describe_token(struct ctx *c, const char *token)
 	    (e = tmpl_setf(&c->vars, "sig_bytes", "%zu", p.sig_len)) ||
 	    (e = tmpl_set(&c->vars, "valid", r == TOKEN_VALID ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "reason", token_reason_text(r))) ||
-	    (e = jwtpage_set_word(&c->vars, c->lang, "reason_text",
+	    (e = jwtpage_set_word(&c->vars, c->shown, "reason_text",
 					  "jwt.reason.",
 			  token_reason_text(r))) ||
 	    (e = tmpl_set(&c->vars, "weak_accepts", weak ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "weak_fooled",
 			  weak && r != TOKEN_VALID ? "1" : "")) ||
 	    (e = tmpl_set_i18n(&c->vars, "weak_cause",
-			       weak_cause(&p, len, weak), c->lang)))
+			       weak_cause(&p, len, weak), c->shown)))
 		goto out;
 out:
 	free(hdr);
@@ -300,7 +300,7 @@ static enum err lab_forge(struct ctx *c)
 	    (e = describe_token(c, tok)) ||
 	    (e = tmpl_set(&c->vars, "kind",
 			  forge_kind_name((enum forge_kind)kind))) ||
-	    (e = tmpl_set_bilingual(&c->vars, "kind_text", key, c->lang,
+	    (e = tmpl_set_bilingual(&c->vars, "kind_text", key, c->shown,
 				    "p")) ||
 	    (e = jwtpage_words(c)))
 		goto out;

@@ -309,14 +309,45 @@ const char *i18n_get(const char *key, enum lang lang)
 	return en ? en->text[lang == LANG_EN] : key;
 }
 
-enum err i18n_put_html(struct buf *out, const char *key, enum lang lang)
+/* Append entry en's string in language l: its HTML form, or its text. */
+static enum err put_one(struct buf *out, const struct entry *en, int l,
+			int html)
+{
+	return html ? buf_append(out, en->html[l], en->html_len[l]) :
+		buf_puts(out, en->text[l]);
+}
+
+/*
+ * Append key's string in lang to out, as HTML when html, else as text.
+ * LANG_BOTH appends "ko / en", or the string once when both say the same;
+ * no tags around the two, since a label may be an attribute value.
+ */
+static enum err put_string(struct buf *out, const char *key, enum lang lang,
+			   int html)
 {
 	const struct entry *en = lookup(key);
+	enum err e;
 
 	if (!en)   /* a missing key shows itself, escaped */
-		return buf_put_html(out, key, strlen(key));
-	return buf_append(out, en->html[lang == LANG_EN],
-			  en->html_len[lang == LANG_EN]);
+		return html ? buf_put_html(out, key, strlen(key)) :
+			buf_puts(out, key);
+	if (lang != LANG_BOTH ||
+	    !strcmp(en->text[LANG_KO], en->text[LANG_EN]))
+		return put_one(out, en, lang == LANG_EN, html);
+	if ((e = put_one(out, en, LANG_KO, html)) ||
+	    (e = buf_puts(out, " / ")))
+		return e;
+	return put_one(out, en, LANG_EN, html);
+}
+
+enum err i18n_put_html(struct buf *out, const char *key, enum lang lang)
+{
+	return put_string(out, key, lang, 1);
+}
+
+enum err i18n_put_text(struct buf *out, const char *key, enum lang lang)
+{
+	return put_string(out, key, lang, 0);
 }
 
 int i18n_has(const char *key)
@@ -329,9 +360,19 @@ const char *i18n_key_at(size_t i)
 	return i < table_n ? table[i].key : NULL;
 }
 
+enum lang i18n_primary(enum lang lang)
+{
+	return lang == LANG_EN ? LANG_EN : LANG_KO;
+}
+
 const char *i18n_code(enum lang lang)
 {
 	return lang == LANG_EN ? "en" : "ko";
+}
+
+const char *i18n_shown_code(enum lang lang)
+{
+	return lang == LANG_BOTH ? "both" : i18n_code(lang);
 }
 
 /*
@@ -376,6 +417,8 @@ enum lang i18n_choose(const char *lang_cookie, const char *accept_language)
 		return LANG_EN;
 	if (lang_cookie && !strcmp(lang_cookie, "ko"))
 		return LANG_KO;
+	if (lang_cookie && !strcmp(lang_cookie, "both"))
+		return LANG_BOTH;
 	if (!accept_language)
 		return LANG_KO;
 	for (p = accept_language; *p; p = *end ? end + 1 : end) {

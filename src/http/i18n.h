@@ -18,7 +18,15 @@
 #define I18N_FILE_MAX   (512u * 1024u)  /* bytes of all files together */
 #define I18N_FILES_MAX  32             /* files in the strings folder */
 
-enum lang { LANG_KO = 0, LANG_EN = 1 };
+/*
+ * A language, or what a page shows. LANG_KO and LANG_EN are languages.
+ * LANG_BOTH is a display mode, never a language: the page shows Korean
+ * and English side by side, for a mixed class. Wherever one language is
+ * needed (i18n_get, i18n_code, dates, plurals) LANG_BOTH reads as its
+ * primary language, Korean (i18n_primary). Code that indexes by language
+ * must take i18n_primary first.
+ */
+enum lang { LANG_KO = 0, LANG_EN = 1, LANG_BOTH = 2 };
 
 /*
  * i18n_load: read one string file at path, replacing any table loaded
@@ -39,9 +47,9 @@ enum err i18n_load_dir(const char *dir);
 void i18n_free(void);
 
 /*
- * i18n_get: the string for key in lang, or the key itself when it is
- * missing (so a gap shows on the page rather than crashing). The string
- * belongs to the table.
+ * i18n_get: the string for key in lang (LANG_BOTH: in Korean, its primary
+ * language), or the key itself when it is missing (so a gap shows on the
+ * page rather than crashing). The string belongs to the table.
  */
 const char *i18n_get(const char *key, enum lang lang);
 
@@ -49,8 +57,18 @@ const char *i18n_get(const char *key, enum lang lang);
  * i18n_put_html: append the string for key in lang as HTML: escaped, with
  * `backticks` made <code> elements (see i18n_format_html). The HTML is
  * made once when the table loads. A missing key appends the key, escaped.
+ * LANG_BOTH appends "Korean / English" with no element around either (a
+ * short label may sit in an attribute, a <title> or an <option>), or the
+ * string once when both languages say the same.
  */
 enum err i18n_put_html(struct buf *out, const char *key, enum lang lang);
+
+/*
+ * i18n_put_text: as i18n_put_html, but the plain text (not escaped, no
+ * <code>): for a value that is escaped later, such as a page title set
+ * with tmpl_set. A missing key appends the key.
+ */
+enum err i18n_put_text(struct buf *out, const char *key, enum lang lang);
 
 /*
  * i18n_format_html: append text s as HTML: every byte escaped as by
@@ -67,14 +85,23 @@ int i18n_has(const char *key);
 const char *i18n_key_at(size_t i);
 
 /*
- * i18n_choose: the language for a request: the "lang" cookie when it is
- * "ko" or "en", otherwise the best of ko/en in Accept-Language (RFC 9110
- * §12.5.4, q-values honoured), otherwise Korean. Either argument may be
- * NULL.
+ * i18n_choose: what a request's pages show: the "lang" cookie when it is
+ * "ko", "en" or "both" (LANG_BOTH), otherwise the best of ko/en in
+ * Accept-Language (RFC 9110 §12.5.4, q-values honoured), otherwise
+ * Korean. Any other cookie value is ignored. Either argument may be NULL.
  */
 enum lang i18n_choose(const char *lang_cookie, const char *accept_language);
 
-/* i18n_code: "ko" or "en". */
+/* i18n_primary: the one language of lang: LANG_EN for LANG_EN, else
+ * LANG_KO (LANG_BOTH's primary is Korean). */
+enum lang i18n_primary(enum lang lang);
+
+/* i18n_code: the language tag of lang's primary language, "ko" or "en"
+ * (for <html lang>, which must name one language). */
 const char *i18n_code(enum lang lang);
+
+/* i18n_shown_code: "ko", "en" or "both": what the page shows, for the
+ * data-lang attribute that CSS and script read. */
+const char *i18n_shown_code(enum lang lang);
 
 #endif

@@ -294,25 +294,37 @@ static int key_copy(char *dst, size_t cap, const char *src, size_t n)
 	return 1;
 }
 
-enum err tmpl_put_bilingual(struct buf *out, const char *key, enum lang lang,
-			    const char *tag)
+/* Append <tag lang="..">key in lang</tag>, lang one language. */
+static enum err put_one(struct buf *out, const char *key, enum lang lang,
+			const char *tag)
 {
-	enum lang other = lang == LANG_KO ? LANG_EN : LANG_KO;
 	enum err e;
 
 	if ((e = buf_putc(out, '<')) || (e = buf_puts(out, tag)) ||
 	    (e = buf_puts(out, " lang=\"")) ||
 	    (e = buf_puts(out, i18n_code(lang))) || (e = buf_puts(out, "\">")) ||
 	    (e = i18n_put_html(out, key, lang)) ||
-	    (e = buf_puts(out, "</")) || (e = buf_puts(out, tag)) ||
-	    (e = buf_puts(out, "> <")) || (e = buf_puts(out, tag)) ||
-	    (e = buf_puts(out, " lang=\"")) ||
-	    (e = buf_puts(out, i18n_code(other))) ||
-	    (e = buf_puts(out, "\" class=\"alt\">")) ||
-	    (e = i18n_put_html(out, key, other)) ||
 	    (e = buf_puts(out, "</")) || (e = buf_puts(out, tag)))
 		return e;
 	return buf_putc(out, '>');
+}
+
+enum err tmpl_put_bilingual(struct buf *out, const char *key, enum lang lang,
+			    const char *tag)
+{
+	int para = !strcmp(tag, "p");
+	enum err e;
+
+	if (lang != LANG_BOTH)
+		return put_one(out, key, lang, tag);
+	/* Side by side: Korean first (left), English second (right). */
+	if ((e = buf_puts(out, para ? "<div class=\"both\">" :
+			  "<span class=\"both\">")) ||
+	    (e = put_one(out, key, LANG_KO, tag)) ||
+	    (!para && (e = buf_puts(out, " / "))) ||
+	    (e = put_one(out, key, LANG_EN, tag)))
+		return e;
+	return buf_puts(out, para ? "</div>" : "</span>");
 }
 
 /* Set name to the markup o holds once put succeeded (e), freeing o. */

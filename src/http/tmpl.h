@@ -17,9 +17,11 @@
  *                         same name ({{#rows}}<ul>{{*rows}}..{{/rows}}</ul>
  *                         {{/rows}}), up to TMPL_DEPTH_MAX.
  *   {{@key}}              the i18n string in the page language, escaped;
- *                         `text` in backticks becomes <code>text</code>
- *   {{%key}}              the i18n string in both languages, page language
- *                         first, as <p lang=..> paragraphs
+ *                         `text` in backticks becomes <code>text</code>;
+ *                         with LANG_BOTH "Korean / English" (a label)
+ *   {{%key}}              the i18n string as a paragraph, <p lang=..>, in
+ *                         the page language; with LANG_BOTH the two side by
+ *                         side (tmpl_put_bilingual)
  *   {{>name}}             another template, with the same variables
  *
  * A variable the template names but the caller did not set is a bug: the
@@ -114,9 +116,10 @@ enum err tmpl_set_i18n(struct tmpl_vars *vars, const char *name,
 		       const char *key, enum lang lang);
 
 /*
- * tmpl_set_bilingual: set name to the i18n string key in both languages as
- * tmpl_put_bilingual makes it with tag ("p" or "span"), for a key the C
- * code chooses; print it {{{name}}}.
+ * tmpl_set_bilingual: set name to the i18n string key as
+ * tmpl_put_bilingual makes it with tag ("p" or "span") in lang (one
+ * language, or LANG_BOTH side by side), for a key the C code chooses;
+ * print it {{{name}}}.
  */
 enum err tmpl_set_bilingual(struct tmpl_vars *vars, const char *name,
 			    const char *key, enum lang lang, const char *tag);
@@ -135,7 +138,8 @@ enum err tmpl_load_dir(const char *dir);
 void tmpl_free_all(void);
 
 /*
- * tmpl_render: render template name with vars in lang, appending to out.
+ * tmpl_render: render template name with vars in lang (one language, or
+ * LANG_BOTH for both side by side), appending to out.
  * ERR_NOTFOUND for an unknown template, ERR_INTERNAL for a syntax error or
  * an unset variable or one printed as the other kind (text raw, HTML
  * escaped), ERR_TOOBIG from the buffer.
@@ -152,9 +156,13 @@ enum err tmpl_render_string(const char *src, size_t n,
 			    struct buf *out);
 
 /*
- * tmpl_put_bilingual: the i18n string key in both languages, page language
- * first, each in its own <tag lang=".."> element (tag is "p" or "span");
- * the second gets class="alt". The text is HTML as i18n_put_html makes it.
+ * tmpl_put_bilingual: the i18n string key as the page shows it, tag "p"
+ * (a paragraph) or "span". For one language, one <tag lang="ko|en">
+ * element: a page never shows the other language. For LANG_BOTH, the two
+ * side by side, Korean first: <div class="both"><p lang="ko">..</p><p
+ * lang="en">..</p></div> (two columns, see site.css), or for "span"
+ * <span class="both"><span lang="ko">..</span> / <span lang="en">..</span>
+ * </span>. The text is HTML as i18n_put_html makes it.
  */
 enum err tmpl_put_bilingual(struct buf *out, const char *key, enum lang lang,
 			    const char *tag);

@@ -66,7 +66,7 @@ static enum err set_word_row(struct ctx *c, const char *group,
 	    (e = tmpl_set(row, "group", group)) ||
 	    (e = tmpl_set(row, "word", word)))
 		return e;
-	return jwtpage_set_word(row, c->lang, "meaning", prefix, word);
+	return jwtpage_set_word(row, c->shown, "meaning", prefix, word);
 }
 
 enum err jwtpage_words(struct ctx *c)

@@ -54,7 +54,11 @@ struct ctx {
 	struct db                *db;
 	const struct site_config *cfg;
 	long long                 now;        /* the site clock */
-	enum lang                 lang;
+	enum lang                 lang;       /* one language: LANG_KO or
+						 LANG_EN, for dates, plurals,
+						 names (Korean when both) */
+	enum lang                 shown;      /* what pages show: lang, or
+						 LANG_BOTH (lang=both) */
 	const char               *theme;      /* "light" or "dark" */
 
 	struct session            sess;       /* loaded or created */

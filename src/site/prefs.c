@@ -28,7 +28,7 @@ const char *prefs_theme(const char *v)
 
 const char *prefs_lang(const char *v)
 {
-	static const char *const ok[] = { "ko", "en", NULL };
+	static const char *const ok[] = { "ko", "en", "both", NULL };
 
 	return one_of(v, ok);
 }

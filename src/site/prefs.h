@@ -19,7 +19,8 @@
 
 /*
  * prefs_theme / prefs_lang / prefs_sort: the allowlisted static string
- * equal to v ("light"/"dark"; "ko"/"en"; "name"/"price-asc"/"price-desc"),
+ * equal to v ("light"/"dark"; "ko"/"en"/"both"; "name"/"price-asc"/
+ * "price-desc"),
  * or NULL when v is NULL or not on the list.
  */
 const char *prefs_theme(const char *v);

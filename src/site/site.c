@@ -270,9 +270,7 @@ enum err site_message(struct ctx *c, const char *key)
 
 	if ((e = tmpl_set(&c->vars, "message", key ? key : "")) || !key)
 		return e;
-	if ((e = tmpl_set(&c->vars, "message_ko", i18n_get(key, LANG_KO))))
-		return e;
-	return tmpl_set(&c->vars, "message_en", i18n_get(key, LANG_EN));
+	return site_bilingual(c, "message_text", key, "span");
 }
 
 enum err site_bilingual(struct ctx *c, const char *name, const char *key,
@@ -280,7 +278,7 @@ enum err site_bilingual(struct ctx *c, const char *name, const char *key,
 {
 	if (!key)
 		return tmpl_set_html(&c->vars, name, "");
-	return tmpl_set_bilingual(&c->vars, name, key, c->lang, tag);
+	return tmpl_set_bilingual(&c->vars, name, key, c->shown, tag);
 }
 
 void site_page(struct ctx *c, const char *page, const char *title_key)
@@ -411,8 +409,7 @@ static void answer_error(struct ctx *c, enum err err, int status, int json)
 		snprintf(code, sizeof(code), "%d", c->res.status);
 		tmpl_set(&c->vars, "status", code);
 		tmpl_set(&c->vars, "reason", response_reason(c->res.status));
-		tmpl_set(&c->vars, "error_ko", i18n_get(key, LANG_KO));
-		tmpl_set(&c->vars, "error_en", i18n_get(key, LANG_EN));
+		site_bilingual(c, "error_text", key, "p");
 		tmpl_set(&c->vars, "error_name", err_name(err));
 		site_page(c, "error", "error.title");
 	}
@@ -461,15 +458,17 @@ void site_secure_or_fail(struct ctx *c)
 /* Render c->page inside the layout, with the wire view, as the body. */
 static enum err render_page(struct ctx *c)
 {
-	struct buf content, wire;
+	struct buf content, wire, title;
 	enum err e;
 
 	buf_init(&content);
 	buf_init(&wire);
+	buf_init(&title);
 	if ((e = tmpl_set(&c->vars, "lang", i18n_code(c->lang))) ||
+	    (e = tmpl_set(&c->vars, "data_lang", i18n_shown_code(c->shown))) ||
 	    (e = tmpl_set(&c->vars, "theme", c->theme)) ||
-	    (e = tmpl_set(&c->vars, "title",
-			  i18n_get(c->title_key, c->lang))) ||
+	    (e = i18n_put_text(&title, c->title_key, c->shown)) ||
+	    (e = tmpl_set(&c->vars, "title", title.data ? title.data : "")) ||
 	    (e = tmpl_set(&c->vars, "logged_in", c->logged_in ? "1" : "")) ||
 	    (e = tmpl_set(&c->vars, "username", c->user.username)))
 		goto out;
@@ -482,16 +481,17 @@ static enum err render_page(struct ctx *c)
 	} else if ((e = tmpl_set(&c->vars, "csrf", ""))) {
 		goto out;
 	}
-	if ((e = tmpl_render(c->page, &c->vars, c->lang, &content)) ||
+	if ((e = tmpl_render(c->page, &c->vars, c->shown, &content)) ||
 	    (e = tmpl_set_html(&c->vars, "content", content.data)) ||
 	    (e = wire_render(c, &wire)) ||
 	    (e = tmpl_set_html(&c->vars, "wire", wire.data)))
 		goto out;
 	buf_reset(&c->res.body);
-	e = tmpl_render("layout", &c->vars, c->lang, &c->res.body);
+	e = tmpl_render("layout", &c->vars, c->shown, &c->res.body);
 out:
 	buf_cleanup(&content);
 	buf_cleanup(&wire);
+	buf_cleanup(&title);
 	return e;
 }
 
@@ -594,10 +594,18 @@ static void handle(FCGX_Request *rq, const struct route *routes, size_t n)
 		c.req.bad_part = "body";
 	else
 		e = http_request_parse(&c.req, fcgi_get, rq, body, body_len);
-	c.lang = i18n_choose(cookie_get(&c.req.cookies, "lang"),
-			     c.req.accept_language);
+	c.shown = i18n_choose(cookie_get(&c.req.cookies, "lang"),
+			      c.req.accept_language);
+	c.lang = i18n_primary(c.shown);
 	c.theme = choose_theme(&c);
 	if (e) {
+		/* The parse stopped before Accept-Language: read it here, so
+		 * the error page is in the visitor's language too. */
+		if (!c.req.accept_language) {
+			c.shown = i18n_choose(cookie_get(&c.req.cookies, "lang"),
+					      fcgi_get(rq, "HTTP_ACCEPT_LANGUAGE"));
+			c.lang = i18n_primary(c.shown);
+		}
 		log_msg("info", "bad request (%s): %s",
 			c.req.bad_part ? c.req.bad_part : "?", err_name(e));
 		cookie = fcgi_get(rq, "HTTP_COOKIE");

@@ -140,17 +140,19 @@ enum err site_login(struct ctx *c, const char *username,
 		    const char *password, struct user *u);
 
 /*
- * site_message: the page variables message (the key, or "" for none),
- * message_ko and message_en (the string in each language), for templates
- * that show a callout in both languages. key may be NULL.
+ * site_message: the page variables message (the key, or "" for none) and
+ * message_text (HTML: the string as the page shows it, site_bilingual
+ * with "span"; print it {{{message_text}}}) for a callout. key may be
+ * NULL, and then message_text is not set.
  */
 enum err site_message(struct ctx *c, const char *key);
 
 /*
- * site_bilingual: tmpl_set_bilingual on the page variables in the page
- * language: set the page variable name (as HTML) to the i18n string
- * key in both languages, page language first, each in a <tag> element
- * ("p" or "span", tmpl_put_bilingual); "" when key is NULL.
+ * site_bilingual: tmpl_set_bilingual on the page variables as the page
+ * shows them (c->shown): set the page variable name (as HTML) to the i18n
+ * string key in a <tag> element ("p" or "span", tmpl_put_bilingual), in
+ * the page language, or both side by side for lang=both; "" when key is
+ * NULL.
  */
 enum err site_bilingual(struct ctx *c, const char *name, const char *key,
 			const char *tag);

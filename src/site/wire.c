@@ -114,7 +114,7 @@ static enum err set_received(struct ctx *c, struct tmpl_vars *v)
 		    (e = tmpl_set(row, "value", p->value)) ||
 		    (e = tmpl_setf(row, "bytes", "%zu",
 				   strlen(p->name) + strlen(p->value))) ||
-		    (e = note ? tmpl_set_bilingual(row, "note", note, c->lang,
+		    (e = note ? tmpl_set_bilingual(row, "note", note, c->shown,
 						   "span") :
 		     tmpl_set_html(row, "note", "")))
 			return e;
@@ -160,7 +160,7 @@ static enum err set_attr(struct ctx *c, struct tmpl_vars *cookie,
 		return ERR_NOMEM;
 	if (!(e = tmpl_row_add(cookie, "attrs", &row)) &&
 	    !(e = tmpl_set(row, "attr", text)))
-		e = tmpl_set_bilingual(row, "explain", attr_key(a, n), c->lang,
+		e = tmpl_set_bilingual(row, "explain", attr_key(a, n), c->shown,
 				       "span");
 	free(text);
 	return e;
@@ -201,7 +201,7 @@ static enum err set_sent(struct ctx *c, struct tmpl_vars *v)
 		if ((e = tmpl_set(row, "lifetime", lifetime ? "1" : "")) ||
 		    (!lifetime &&
 		     (e = tmpl_set_bilingual(row, "session_note",
-					     "attr.session_cookie", c->lang,
+					     "attr.session_cookie", c->shown,
 					     "span"))))
 			return e;
 	}
@@ -216,7 +216,7 @@ static enum err set_time_row(struct ctx *c, struct tmpl_vars *v,
 	enum err e;
 
 	if ((e = tmpl_row_add(v, "times", &row)) ||
-	    (e = tmpl_set_i18n(row, "label", key, c->lang)) ||
+	    (e = tmpl_set_i18n(row, "label", key, c->shown)) ||
 	    (e = tmpl_setf(row, "at", "%lld", t)) ||
 	    (e = tmpl_setf(row, "now", "%lld", c->now)))
 		return e;
@@ -304,13 +304,13 @@ static enum err set_stored(struct ctx *c, struct tmpl_vars *v)
 	/* c->sess is what the store holds: every change this request made
 	 * (login, update, touch) went through it. */
 	if ((e = c->store_failed ?
-	     tmpl_set_bilingual(v, "store_failed", c->store_failed, c->lang,
+	     tmpl_set_bilingual(v, "store_failed", c->store_failed, c->shown,
 				"p") : tmpl_set(v, "store_failed", "")) ||
 	    (e = tmpl_set(v, "has_session", c->has_session ? "1" : "")))
 		return e;
 	if (!c->has_session)
 		return tmpl_set_bilingual(v, "miss", miss_keys[c->miss],
-					  c->lang, "p");
+					  c->shown, "p");
 	sodium_bin2hex(hex, sizeof(hex), c->sess.id_hash, SESSION_HASH_BYTES);
 	hex[16] = '\0';
 	if ((e = tmpl_set(v, "id_hash", hex)) ||
@@ -695,7 +695,7 @@ enum err wire_render(struct ctx *c, struct buf *out)
 	    !(e = set_received(c, &v)) && !(e = set_sent(c, &v)) &&
 	    !(e = set_stored(c, &v)) &&
 	    !(e = tmpl_setf(&v, "status", "%d", c->res.status)))
-		e = tmpl_render("wire", &v, c->lang, out);
+		e = tmpl_render("wire", &v, c->shown, out);
 	tmpl_vars_cleanup(&v);
 	return e;
 }

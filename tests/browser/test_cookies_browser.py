@@ -141,6 +141,31 @@ def test_s_c6_language_switch(site, driver):
     assert "lang=ko" in doc_cookie(driver)
 
 
+def test_s_c6_both_languages_switch(site, driver):
+    """S-C6, issue 14: the switch's third button sets lang=both; the next
+    page says <html lang="ko" data-lang="both">, the title and the
+    paragraphs in both languages, and page scripts speak both (siteLang.t
+    gives "ko / en"); "English" then goes back to English alone."""
+    driver.get(site.url("/visits"))
+    click(driver, 'form.switches button[name="lang"][value="both"]')
+    wait(driver).until(lambda d: d.find_element(
+        By.TAG_NAME, "html").get_attribute("data-lang") == "both")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute(
+        "lang") == "ko"
+    assert "lang=both" in doc_cookie(driver)
+    assert "방문 기록" in driver.title and " / " in driver.title
+    assert driver.execute_script(
+        "return siteLang.t('남음', 'kept')") == "남음 / kept"
+    cols = driver.find_elements(By.CSS_SELECTOR, "main div.both > p")
+    assert [c.get_attribute("lang") for c in cols[:2]] == ["ko", "en"]
+    click(driver, 'form.switches button[name="lang"][value="en"]')
+    wait(driver).until(lambda d: d.find_element(
+        By.TAG_NAME, "html").get_attribute("data-lang") == "en")
+    assert driver.execute_script(
+        "return siteLang.t('남음', 'kept')") == "kept"
+    assert not driver.find_elements(By.CSS_SELECTOR, "div.both, .alt")
+
+
 def test_s_c4_which_big_cookies_chromium_keeps(site, driver):
     """S-C4: 4096 bytes (name + value) is kept, 5000 is dropped, whether
     the server or script tries."""
@@ -244,6 +269,37 @@ def other_page(driver, site, host):
                f"?main=http://127.0.0.1:{site.port}")
     wait(driver).until(lambda d: d.find_element(
         By.ID, "run-fetch").is_displayed())
+
+
+def test_s_c9_other_site_shows_the_language_its_link_names(site, driver):
+    """S-C9, issue 14: the other site (another origin: from localhost it
+    cannot read this site's lang cookie) shows the language the link
+    names (?lang=): Korean alone, English alone, or both side by side;
+    its script's text follows (siteLang.t)."""
+    base = (f"http://localhost:{site.other_port}/other/"
+            f"?main=http://127.0.0.1:{site.port}")
+    seen = {}
+    for lang in ("ko", "en", "both"):
+        driver.get(base + "&lang=" + lang)
+        wait(driver).until(lambda d: d.find_element(
+            By.ID, "run-fetch").is_displayed())
+        seen[lang] = driver.execute_script("""
+          const shown = s => Array.from(document.querySelectorAll(s))
+              .filter(e => e.offsetParent).length;
+          return [document.documentElement.lang,
+                  document.documentElement.dataset.lang,
+                  shown('main [lang="ko"]'), shown('main [lang="en"]'),
+                  document.title, siteLang.t('읽을 수 있음', 'readable')];
+        """)
+    assert seen["ko"][:2] == ["ko", "ko"] and seen["ko"][3] == 0
+    assert seen["ko"][2] > 5 and seen["ko"][4] == "다른 사이트 (S-C9)"
+    assert seen["ko"][5] == "읽을 수 있음"
+    assert seen["en"][:2] == ["en", "en"] and seen["en"][2] == 0
+    assert seen["en"][3] > 5 and seen["en"][4] == "The other site (S-C9)"
+    assert seen["en"][5] == "readable"
+    assert seen["both"][:2] == ["ko", "both"]
+    assert seen["both"][2] == seen["both"][3] > 5
+    assert seen["both"][5] == "읽을 수 있음 / readable"
 
 
 def got(driver):
@@ -512,7 +568,8 @@ def test_s_c9_the_echo_page_explains_what_arrived(site, driver):
         "lang") == "en"
     note = driver.find_element(By.ID, "echo-lang-note")
     assert "This page may be in another language than usual." in note.text
-    assert "이 페이지의 언어가 평소와 다를 수 있습니다." in note.text
+    # One language a page (issue 14): the Accept-Language one alone.
+    assert "이 페이지의 언어가 평소와 다를 수 있습니다." not in note.text
     assert "Accept-Language" in driver.find_element(
         By.ID, "echo-lang-source").text
 

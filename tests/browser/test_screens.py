@@ -15,9 +15,15 @@ test-output/screens/<page>-<theme>-<lang>-<width>.png and checks that
   link and button a name, and the page has its landmarks (header, nav,
   main, footer).
 
-The two static pages (the 431 page lighttpd serves, and the S-C9 other
-site) are bilingual and declare lang="ko"; the other site is always dark,
-so that it looks like somebody else's site.
+No page shows both languages unless both is chosen (issue 14): in a ko
+or en view no visible element is marked with the other language (the
+language switch's own buttons aside), and an English view shows no Hangul
+outside code and that switch. The two static pages (the 431 page
+lighttpd serves, and the S-C9 other site) cannot hear the cookie from a
+program: their lang.js reads it (the other site shares the host, so the
+cookie) and shows that language. The other site is always dark, so that
+it looks like somebody else's site. test_both_views photographs a few
+pages with lang=both: two columns on the projector, stacked on a phone.
 
 Issue 15 §13 adds two layout checks to every view: no IP address in the
 text (127.0.0.1, with its :port when it has one; not inside a URL) is
@@ -86,7 +92,7 @@ class Page:
     ids: str = ""
     who: str | None = None
     status: int = 200
-    static_lang: str | None = None      # static pages declare their own
+    static: bool = False                # no program: lang.js picks
     other_site: bool = False
     load: Callable | None = None
     layout: bool = True                 # wrapped in templates/layout.html
@@ -170,9 +176,9 @@ PAGES = [
          status=403),
     Page("samesite", "/cookies/samesite", "S-C9"),
     Page("samesite-echo", "/cookies/samesite/echo?from=screens", "S-C9"),
-    Page("other-site", "/other/", "S-C9", static_lang="ko", other_site=True,
+    Page("other-site", "/other/", "S-C9", static=True, other_site=True,
          layout=False, themed=False),     # always dark: another site
-    Page("status-431", "/lab/limits/", "S-C4", status=431, static_lang="ko",
+    Page("status-431", "/lab/limits/", "S-C4", status=431, static=True,
          who="big-cookies", layout=False),
     Page("not-found", "/no/such/page", "404", status=404),
     Page("session-login", "/session/login", "S-S1 S-S4 S-S9"),
@@ -324,6 +330,36 @@ if (doc.scrollWidth > window.innerWidth) {
   }
 }
 return out;
+"""
+
+
+# Issue 14: one language at a time. The visible elements marked with
+# another language than the page's (the switch's own buttons aside), and
+# in an English view the visible Hangul outside code and the switch.
+ONE_LANG_JS = r"""
+const page = document.documentElement.getAttribute('lang');
+const out = [];
+const shown = el => !!(el.offsetParent ||
+                       getComputedStyle(el).position === 'fixed');
+for (const el of document.body.querySelectorAll('[lang]')) {
+  if (el.closest('button[name="lang"]')) continue;
+  if (el.getAttribute('lang') !== page && shown(el))
+    out.push('shows lang=' + el.getAttribute('lang') + ': ' +
+             el.outerHTML.slice(0, 100));
+}
+if (page === 'en') {
+  const skip = 'code, pre, kbd, samp, .raw, button[name="lang"]';
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n; (n = w.nextNode());) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip) || !shown(el)) continue;
+    if (/[\uac00-\ud7a3]/.test(n.nodeValue))
+      out.push('Hangul on an English page: ' + n.nodeValue.trim().slice(0, 60));
+  }
+  if (/[\uac00-\ud7a3]/.test(document.title))
+    out.push('Hangul in the title: ' + document.title);
+}
+return out.slice(0, 10);
 """
 
 
@@ -523,8 +559,9 @@ BIG = [(f"big{i}", "x" * 4000, "/lab/limits/") for i in range(5)]
 def test_page_views(page, site, browser, state, output_dir):
     """Every page in light/dark, ko/en, at 1280x720 and 390x844: a PNG
     each, no sideways scroll, no console errors, the basic
-    accessibility checks (issue 6), and no button or IP address broken
-    across lines (issue 15 §13)."""
+    accessibility checks (issue 6), no button or IP address broken
+    across lines (issue 15 §13), and only the chosen language shown
+    (issue 14)."""
     shots = output_dir / "screens"
     shots.mkdir(parents=True, exist_ok=True)
     driver = browser
@@ -548,8 +585,9 @@ def test_page_views(page, site, browser, state, output_dir):
                     driver.get(url)
                 a = driver.execute_script(AUDIT_JS, page.layout)
                 one_line = driver.execute_script(LINES_JS)
+                one_lang = driver.execute_script(ONE_LANG_JS)
                 save_png(driver, shots / f"{view}.png")
-                want_lang = page.static_lang or lang
+                want_lang = lang
                 if a["lang"] != want_lang:
                     problems.append(f"{view}: <html lang={a['lang']}>")
                 if page.themed and a["theme"] != theme:
@@ -562,11 +600,71 @@ def test_page_views(page, site, browser, state, output_dir):
                     problems.append(
                         f"{view}: scrolls sideways, {a['scrollWidth']} > "
                         f"{a['innerWidth']}: {a['wide']}")
-                for p in a["problems"] + one_line:
+                for p in a["problems"] + one_line + one_lang:
                     problems.append(f"{view}: {p}")
                 for msg in console_errors(driver, page):
                     problems.append(f"{view}: console: {msg}")
     assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+# ---- lang=both: the two side by side (issue 14) -------------------------------
+BOTH_PAGES = ["home", "lab", "session-me", "jwt", "status-431", "other-site"]
+
+# The two columns of the first visible paragraph pair: where each sits.
+BOTH_JS = r"""
+const d = document.querySelector('div.both');
+if (!d) return null;
+const ko = d.querySelector(':scope > [lang="ko"]');
+const en = d.querySelector(':scope > [lang="en"]');
+const r = el => { const b = el.getBoundingClientRect();
+                  return {left: b.left, top: b.top, right: b.right,
+                          bottom: b.bottom, shown: !!el.offsetParent}; };
+return {lang: document.documentElement.getAttribute('lang'),
+        data: document.documentElement.dataset.lang,
+        ko: r(ko), en: r(en), title: document.title};
+"""
+
+
+@pytest.mark.parametrize("name", BOTH_PAGES)
+def test_both_views(name, site, browser, state, output_dir):
+    """Issue 14, lang=both for a mixed class: <html lang="ko"
+    data-lang="both">, each paragraph's Korean and English side by side
+    at 1280 px (Korean left, the same top) and stacked at 390 px (English
+    under Korean); a PNG of each."""
+    page = next(p for p in PAGES if p.name == name)
+    shots = output_dir / "screens"
+    shots.mkdir(parents=True, exist_ok=True)
+    driver = browser
+    url = site.other_url(page.path) if page.other_site else \
+        site.url(page.path)
+    problems = []
+    for width, height in VIEWPORTS:
+        set_viewport(driver, width, height)
+        set_cookies(driver, site, {"theme": "light", "lang": "both",
+                                   **session_for(site, state, page.who)},
+                    BIG if page.who == "big-cookies" else ())
+        console_errors(driver, page)
+        driver.get(url)
+        b = driver.execute_script(BOTH_JS)
+        save_png(driver, shots / f"{name}-light-both-{width}.png")
+        view = f"{name}-both-{width}"
+        if not b:
+            problems.append(f"{view}: no two-column paragraph")
+            continue
+        if (b["lang"], b["data"]) != ("ko", "both"):
+            problems.append(f"{view}: html lang={b['lang']} data={b['data']}")
+        if not (b["ko"]["shown"] and b["en"]["shown"]):
+            problems.append(f"{view}: a column is hidden")
+        if width == 1280 and not (b["ko"]["right"] <= b["en"]["left"] and
+                                  abs(b["ko"]["top"] - b["en"]["top"]) < 2):
+            problems.append(f"{view}: not side by side: {b}")
+        if width == 390 and not b["en"]["top"] >= b["ko"]["bottom"]:
+            problems.append(f"{view}: not stacked: {b}")
+        if "/" not in b["title"] and "·" not in b["title"]:
+            problems.append(f"{view}: title in one language: {b['title']}")
+        for msg in console_errors(driver, page):
+            problems.append(f"{view}: console: {msg}")
+    assert not problems, "\n".join(problems)
 
 
 # ---- /lab/costs: the description column -----------------------------------------

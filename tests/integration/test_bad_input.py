@@ -234,17 +234,29 @@ def test_s_s1_cookie_header_over_8k_is_431(site, victim):
 
 def test_s_s1_cookie_header_message_names_the_cookie(site, victim):
     """The 4xx page for an oversized Cookie header says what is wrong (the
-    bad.cookie message: clear this site's cookies)."""
+    bad.cookie message: clear this site's cookies), in the page's one
+    language (issue 14): Korean without Accept-Language, else English."""
     _c, sid, _t = victim
     cookie = f"sid={sid}; " + many_cookies(9000)
     _s, _h, payload = send(site, "GET", "/session/login",
                            {"Cookie": cookie})
+    text = payload.decode()
+    assert "Cookie</code> 헤더를 받을 수 없습니다." in text or \
+        "Cookie 헤더를 받을 수 없습니다." in text
+    assert "The Cookie header cannot be accepted" not in text
+    _s, _h, payload = send(site, "GET", "/session/login",
+                           {"Cookie": cookie, "Accept-Language": "en"})
     assert b"The Cookie header cannot be accepted" in payload
 
 
 def test_s_s1_path_error_message_names_the_path(site, victim):
-    """The 400 page for a malformed path says what is wrong (bad.path)."""
+    """The 400 page for a malformed path says what is wrong (bad.path), in
+    the page's one language (issue 14)."""
     _s, _h, payload = send(site, "GET", "/session/%zz")
+    assert "경로가 잘못되었습니다." in payload.decode()
+    assert b"The path is malformed" not in payload
+    _s, _h, payload = send(site, "GET", "/session/%zz",
+                           {"Accept-Language": "en"})
     assert b"The path is malformed" in payload
 
 

@@ -122,8 +122,11 @@ def test_s_x1_page_has_three_panes_table_and_ids(site):
     assert "<script>" not in html and "style=" not in html
     assert "script-src 'self'" in r.headers["Content-Security-Policy"] or \
         "default-src 'self'" in r.headers["Content-Security-Policy"]
-    # Both languages.
-    assert 'lang="ko"' in html and 'lang="en"' in html
+    # One language (issue 14): this client asks for English; only the
+    # switch's own "한국어" button is marked Korean.
+    assert '<p lang="en">' in html
+    assert html.count('lang="ko"') == 1
+    assert '<button name="lang" value="ko" lang="ko">한국어</button>' in html
     # The server-side values without script: the session row is there.
     assert 'id="session-server">sessions row: created' in html
 

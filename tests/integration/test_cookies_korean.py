@@ -59,8 +59,10 @@ def test_strings_follow_the_glossary():
 
 def test_the_checks_can_fail():
     assert english_run("alg not allowed for this key")
-    assert korean_text('<main><p lang="en">In English</p><p>한국어 '
-                       '<code>x y</code></p></main>') == ["한국어 `…`"]
+    assert korean_text('<main><p>한국어 <code>x y</code></p></main>') == \
+        ["한국어 `…`"]
+    with pytest.raises(AssertionError):
+        korean_text('<main><p lang="en">In English</p></main>')
     assert not english_run("Set-Cookie HttpOnly HTTP 200")
     assert re.search(r":(\s|$)", prose("이유: 서명이 틀림"))
     assert not re.search(r":(\s|$)", prose("`role: admin` 15:00 http://x"))
@@ -90,11 +92,12 @@ PAGES = ["/", "/cookies/hello", "/cookies/hello/step2?name=a",
 
 
 def korean_text(html):
-    """The text nodes of a page's main part as a Korean reader meets them:
-    without the English alternatives (lang="en"), `code` runs replaced."""
+    """The text nodes of a page's main part as a Korean reader meets them,
+    `code` runs replaced. A Korean page has no English alternative any
+    more (issue 14: one language at a time): no element is marked
+    lang="en"."""
     main = html.split('<section class="wire"')[0].split("<main", 1)[1]
-    main = re.sub(r'<(p|span|div)\b[^>]* lang="en"[^>]*>.*?</\1>', "", main,
-                  flags=re.S)
+    assert ' lang="en"' not in main
     main = re.sub(r"<code\b[^>]*>.*?</code>", "`…`", main, flags=re.S)
     main = re.sub(r"<script\b.*?</script>", "", main, flags=re.S)
     nodes = [unescape(t).strip() for t in re.split(r"<[^>]+>", main)]

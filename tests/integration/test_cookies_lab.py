@@ -253,16 +253,27 @@ def test_s_c1_lab_page_says_sizes_in_words(site):
     ({"domain": "exa mple"}, "Domain에는 글자, 숫자"),
 ])
 def test_s_c2_builder_reason_in_both_languages(site, fields, ko):
-    """S-C2: the builder's own reason is translated, Korean first on a
-    Korean page, English as the alternative."""
+    """S-C2: the builder's own reason is translated: Korean only on a
+    Korean page (issue 14: one language at a time), the two side by side
+    with lang=both."""
     c = Client(site, accept_language="ko")
     r = lab_set(site, c, **fields)
     assert r.status_code == 400
     m = re.search(r'id="lab-refused">(.*?)</div>', r.text, re.S)
     ps = re.findall(r'<p lang="(ko|en)"( class="alt")?>(.*?)</p>',
                     m.group(1), re.S)
-    assert [(lang, alt) for lang, alt, _ in ps] == [
-        ("ko", ""), ("en", ' class="alt"'), ("ko", ""),
-        ("en", ' class="alt"')]
-    assert ko in re.sub(r"</?code>", "", ps[2][2])
+    assert [(lang, alt) for lang, alt, _ in ps] == [("ko", ""), ("ko", "")]
+    assert ko in re.sub(r"</?code>", "", ps[1][2])
     assert "cookie_build" not in m.group(1)
+    c.cookies["lang"] = "both"
+    r = lab_set(site, c, **fields)
+    assert r.status_code == 400
+    m = re.search(r'id="lab-refused">(.*?)<p>[^<]*</p>\s*</div>', r.text,
+                  re.S)
+    assert m, r.text[:400]
+    assert m.group(1).count('<div class="both"><p lang="ko">') == 2
+    ps = re.findall(r'<p lang="(ko|en)"( class="alt")?>(.*?)</p>',
+                    m.group(1), re.S)
+    assert [(lang, alt) for lang, alt, _ in ps] == [
+        ("ko", ""), ("en", ""), ("ko", ""), ("en", "")]
+    assert ko in re.sub(r"</?code>", "", ps[2][2])

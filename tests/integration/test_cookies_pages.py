@@ -24,16 +24,22 @@ PAGES = [
 
 @pytest.mark.parametrize("path,status,sid", PAGES)
 def test_s_c_pages_explain_themselves(site, path, status, sid):
-    """Each lesson page names its scenario, explains itself in Korean and
-    English, ends with the wire view, and has no inline script."""
-    r = Client(site).get(path)
+    """Each lesson page names its scenario, explains itself in the page's
+    one language (English here, Korean with lang=ko, never both unless
+    lang=both: issue 14), ends with the wire view, and has no inline
+    script."""
+    c = Client(site)
+    r = c.get(path)
     assert r.status_code == status
     assert r.headers["Content-Type"] == HTML_TYPE
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
     main = r.text.split('<section class="wire"')[0]
     assert re.search(r'class="ids"[^>]*>[^<]*' + sid, main), sid
-    assert '<p lang="ko"' in main and '<p lang="en"' in main
+    assert '<p lang="en"' in main and '<p lang="ko"' not in main
     assert '<section class="wire" id="wire"' in r.text
+    c.cookies["lang"] = "ko"
+    ko = c.get(path).text.split('<section class="wire"')[0]
+    assert '<p lang="ko"' in ko and '<p lang="en"' not in ko
     scan = PageScan(r.text)
     assert all(attrs.get("src") for attrs, _ in scan.scripts)
 

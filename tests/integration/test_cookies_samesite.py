@@ -94,12 +94,20 @@ def test_s_c9_other_site_is_static_only(site):
 
 
 def test_s_c9_lesson_page_links_both_other_origins(site):
-    r = Client(site).get("/cookies/samesite")
+    """S-C9: the links to the other site name the page's language
+    (issue 14): the other origin cannot read this site's lang cookie from
+    localhost, so the link tells its lang.js which to show."""
+    c = Client(site)
+    r = c.get("/cookies/samesite")
     host = f"http://127.0.0.1:{site.port}"
-    assert (f'href="http://127.0.0.1:{site.other_port}/other/?main={host}"'
-            in r.text)
-    assert (f'href="http://localhost:{site.other_port}/other/?main={host}"'
-            in r.text)
+    assert (f'href="http://127.0.0.1:{site.other_port}/other/?main={host}'
+            '&amp;lang=en"' in r.text)
+    assert (f'href="http://localhost:{site.other_port}/other/?main={host}'
+            '&amp;lang=en"' in r.text)
+    c.cookies["lang"] = "both"
+    r = c.get("/cookies/samesite")
+    assert (f'href="http://localhost:{site.other_port}/other/?main={host}'
+            '&amp;lang=both"' in r.text)
 
 
 @pytest.mark.parametrize("data,headers,status", [
@@ -167,13 +175,14 @@ def test_s_c9_cross_site_post_explains_the_language(site):
             'The `lang` cookie that remembers the language is '
             '`SameSite=Lax` too, so it did not come with this POST') \
         in m.group(1)
-    assert '<p lang="ko" class="alt">이 페이지의 언어가 평소와 다를 수 ' \
-        '있습니다.' in m.group(1)
+    # One language a page (issue 14): the Accept-Language one only.
+    assert '이 페이지의 언어가 평소와 다를 수' not in r.text
+    assert 'lang="ko"' not in m.group(1)
 
 
 @pytest.mark.parametrize("headers,key_text,note", [
     ({"Origin": "http://127.0.0.1:{other}", "Cookie": "lang=ko; ss_lax=1"},
-     "A POST from another origin of the same site", False),
+     "같은 사이트의 다른 출처(포트만 다름)에서 보낸 POST입니다.", False),
     ({"Origin": "{main}", "Cookie": "ss_lax=1"}, "A POST from a page of this "
      "site", False),
     ({"Cookie": "ss_lax=1"}, "A POST without an `Origin` header", False),
@@ -187,6 +196,9 @@ def test_s_c9_post_readings(site, headers, key_text, note):
                           headers=h, cookies=False)
     assert key_text in reading(r.text)
     assert ('id="echo-lang-note"' in r.text) == note
+    # The lang cookie travelled (same site): a Korean page, Korean only.
+    if "lang=ko" in h["Cookie"]:
+        assert "A POST from another origin" not in r.text
 
 
 def test_s_c9_lax_post_exception_is_named(site):

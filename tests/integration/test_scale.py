@@ -40,18 +40,24 @@ def me(c, node, **kw):
 def test_s_x3_page_teaches_the_three_stores(site):
     c, tok = open_page(site)
     html = c.last.text
+    c.cookies["lang"] = "ko"
+    ko = c.get("/lab/scale").text
     assert '<span class="ids">S-X3</span>' in html
     # The article is named in words, not by its file (issue 15 §12).
     assert "001 §" not in html
     assert ("the article that opens with “1. Cookie”, sections 2-4 "
             "(the problems of sessions)") in html
+    # One language a page (issue 14): the Korean on the Korean page only.
     assert ("「1. 쿠키(Cookie)」로 시작하는 글의 2장 4절(세션의 문제점)과 "
-            "5절(문제점 해결)") in html
+            "5절(문제점 해결)") in ko
+    assert "「1. 쿠키(Cookie)」" not in html
+    assert "the article that opens with" not in ko
     assert 'formaction="/lab/scale/a/login"' in html
     assert 'formaction="/lab/scale/b/login"' in html
     assert '<a href="/lab/scale/a/me" id="scale-me-a">' in html
     assert "Sticky sessions send a user to the same node every time" in html
-    assert "스티키 세션" in html
+    assert "스티키 세션" in ko and "스티키 세션" not in html
+    assert "Sticky sessions send a user" not in ko
     assert 'id="wire"' in html
 
 
@@ -184,22 +190,31 @@ def test_s_x3_make_run_page_labels_its_front_an_imitation(site):
     c, _tok = open_page(site)
     assert "X-Node" not in c.last.headers
     html = c.last.text
+    c.cookies["lang"] = "ko"
+    ko = c.get("/lab/scale").text
+    c.cookies["lang"] = "both"
+    both = c.get("/lab/scale").text
     assert '<div class="callout" id="scale-imitation">' in html
     assert "An imitation: here this page is playing the balancer." in html
-    assert "흉내 내기입니다. 여기서는 이 페이지의 스크립트가 로드 밸런서 역할을 합니다." in html
+    assert "흉내 내기입니다. 여기서는 이 페이지의 스크립트가 로드 밸런서 역할을 합니다." in ko
+    assert "흉내 내기입니다" not in html
+    assert "An imitation" not in ko
     assert "<code>make cluster</code>" in html
     assert "<code>http://127.0.0.1:8080/lab/scale</code>" in html
     assert ('<section class="card wide" id="scale-real" '
             'aria-labelledby="scale-real-h" hidden>') in html
-    # Every column label in both languages, the other one greyed.
-    for en, ko in (("Setup", "방식"), ("Login recognised", "로그인을 알아봤나"),
-                   ("Calls to node A", "노드 A가 받은 요청"),
-                   ("After the kill", "노드를 죽인 뒤"),
-                   ("Node-local session", "노드 메모리 세션")):
-        assert (f'<th><span lang="en">{en}</span> '
-                f'<span lang="ko" class="alt">{ko}</span></th>') in html
+    # Every column label in the page's language; with lang=both the two
+    # side by side, Korean first (issue 14).
+    for en, k in (("Setup", "방식"), ("Login recognised", "로그인을 알아봤나"),
+                  ("Calls to node A", "노드 A가 받은 요청"),
+                  ("After the kill", "노드를 죽인 뒤"),
+                  ("Node-local session", "노드 메모리 세션")):
+        assert f'<th><span lang="en">{en}</span></th>' in html
+        assert f'<th><span lang="ko">{k}</span></th>' in ko
+        assert (f'<th><span class="both"><span lang="ko">{k}</span> / '
+                f'<span lang="en">{en}</span></span></th>') in both
     assert "Session clustering copies the login sessions" in html
-    assert "세션 클러스터링은 서버끼리 로그인 세션을 복사해" in html
+    assert "세션 클러스터링은 서버끼리 로그인 세션을 복사해" in ko
 
 
 def test_s_x3_node_login_reply_json(site):

@@ -242,7 +242,8 @@ def test_s_s1_stale_cookie_replaced_by_one_new_cookie(client, site):
 # ---- S-S1: failures ------------------------------------------------------------------
 def test_s_s1_wrong_password_and_unknown_user_answer_alike(new_client, site):
     """S-S1: a wrong password and an unknown user both get 401 with the same
-    message (English and Korean); only per-request values differ."""
+    message (in the page's one language, issue 14: English here, Korean
+    with lang=ko); only per-request values differ."""
     a, b = new_client(), new_client()
     ra = a.login("bob", "not-bobs-password")
     rb = b.login("nosuchuser", "not-bobs-password")
@@ -251,8 +252,14 @@ def test_s_s1_wrong_password_and_unknown_user_answer_alike(new_client, site):
     assert set_cookie_headers(ra) == [] and set_cookie_headers(rb) == []
     msg_a, msg_b = error_callout(ra.text), error_callout(rb.text)
     assert msg_a == msg_b
-    assert "Wrong username or password" in msg_a
-    assert "사용자 이름이나 비밀번호가 틀렸습니다" in msg_a
+    assert msg_a.strip() == ('<p><span lang="en">Wrong username or password. '
+                             '(Which one is wrong is deliberately not said.)'
+                             '</span></p>')
+    c = new_client()
+    c.cookies["lang"] = "ko"
+    ko = error_callout(c.login("bob", "not-bobs-password").text)
+    assert "사용자 이름이나 비밀번호가 틀렸습니다" in ko
+    assert "Wrong username" not in ko and 'lang="en"' not in ko
 
     def normalise(html, username, client):
         m = main_part(html)

@@ -41,7 +41,8 @@ def record(html, which):
     assert m, which
     body = m.group(2)
     fields = dict(re.findall(
-        r'<tr><th>([a-z_]+)</th><td><code>([^<]*)</code></td></tr>', body))
+        r'<tr><th><code>([a-z_]+)</code></th><td><code>([^<]*)</code></td>'
+        r'</tr>', body))
     ttl = int(re.search(r'<span class="ttl" data-ttl="(-?\d+)">(-?\d+)'
                         r'</span> s', body).group(1))
     key = re.search(r'class="rec-key">([^<]+)<', body).group(1)
@@ -194,7 +195,7 @@ def test_s_s10_sqlite_wire_view_keeps_the_sessions_row(site):
     c = Client(site)
     html = c.get("/session/stores").text
     c.close()
-    assert "<caption>sessions</caption>" in html
+    assert "<caption>the <code>sessions</code> table</caption>" in html
     assert 'id="wire-redis"' not in html
 
 
@@ -289,10 +290,10 @@ def test_s_s10_redis_wire_view_names_the_key_and_ttl(redis_site):
     ttl = int(re.search(r'<span class="ttl" id="wire-redis-ttl" '
                         r'data-ttl="(\d+)">\d+</span> s', html).group(1))
     assert ttl - 2 <= rc.ttl(key) <= ttl <= 1800
-    assert "<caption>Redis · HASH</caption>" in html
-    assert "<caption>sessions</caption>" not in html
-    assert f"<tr><th>ver</th><td>{rc.hget(key, 'ver').decode()}</td></tr>" \
-        in html
+    assert "<caption>Redis <code>HASH</code></caption>" in html
+    assert "<code>sessions</code> table</caption>" not in html
+    assert ("<tr><th>version (<code>ver</code>)</th><td>"
+            f"{rc.hget(key, 'ver').decode()}</td></tr>") in html
     c.close()
 
 

@@ -47,6 +47,13 @@ static void test_choose(void **state)
 		{ "xx", "en", LANG_EN },           /* bad cookie: ignored */
 		{ "EN", "ko", LANG_KO },           /* the cookie is exact */
 		{ "", "en", LANG_EN },
+		/* issue 14: lang=both, a display mode beside the two languages */
+		{ "both", "en", LANG_BOTH },
+		{ "both", NULL, LANG_BOTH },
+		{ "BOTH", "en", LANG_EN },         /* exact, else Accept-Language */
+		{ "both;", "en", LANG_EN },
+		{ "bothen", "ko", LANG_KO },
+		{ "<script>both", "en", LANG_EN },
 	};
 	size_t i;
 
@@ -56,6 +63,20 @@ static void test_choose(void **state)
 			fail_msg("row %zu: cookie=%s accept=%s", i,
 				 rows[i].cookie ? rows[i].cookie : "(null)",
 				 rows[i].accept ? rows[i].accept : "(null)");
+}
+
+/* LANG_BOTH needs one language wherever one is asked for: Korean. */
+static void test_primary(void **state)
+{
+	(void)state;
+	assert_int_equal(i18n_primary(LANG_KO), LANG_KO);
+	assert_int_equal(i18n_primary(LANG_EN), LANG_EN);
+	assert_int_equal(i18n_primary(LANG_BOTH), LANG_KO);
+	assert_string_equal(i18n_code(LANG_BOTH), "ko");   /* <html lang> */
+	assert_string_equal(i18n_code(LANG_EN), "en");
+	assert_string_equal(i18n_shown_code(LANG_BOTH), "both");
+	assert_string_equal(i18n_shown_code(LANG_KO), "ko");
+	assert_string_equal(i18n_shown_code(LANG_EN), "en");
 }
 
 static enum err load_text(const char *text)
@@ -72,12 +93,48 @@ static enum err load_text(const char *text)
 	return e;
 }
 
+/* A label as text (a title, escaped later) and as HTML, in each mode. */
+static void test_put(void **state)
+{
+	static const struct {
+		const char *key;
+		enum lang   lang;
+		int         html;
+		const char *want;
+	} rows[] = {
+		{ "t", LANG_BOTH, 0, "쿠키 `<b>` / Cookie `<b>`" },
+		{ "t", LANG_EN, 0, "Cookie `<b>`" },
+		{ "t", LANG_KO, 1, "쿠키 <code>&lt;b&gt;</code>" },
+		{ "t", LANG_BOTH, 1,
+		  "쿠키 <code>&lt;b&gt;</code> / Cookie <code>&lt;b&gt;</code>" },
+		{ "same", LANG_BOTH, 1, "JWT" },              /* once */
+		{ "no.<key>", LANG_BOTH, 0, "no.<key>" },
+		{ "no.<key>", LANG_BOTH, 1, "no.&lt;key&gt;" },
+	};
+	struct buf b;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(load_text("t\t쿠키 `<b>`\tCookie `<b>`\n"
+				   "same\tJWT\tJWT\n"), ERR_OK);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		buf_init(&b);
+		assert_int_equal((rows[i].html ? i18n_put_html : i18n_put_text)(
+					 &b, rows[i].key, rows[i].lang), ERR_OK);
+		if (strcmp(b.data, rows[i].want))
+			fail_msg("row %zu: got %s", i, b.data);
+		buf_cleanup(&b);
+	}
+	i18n_free();
+}
+
 static void test_load(void **state)
 {
 	(void)state;
 	assert_int_equal(load_text("b\tㄴ\tB\na\tㄱ\tA\n# c\n\n"), ERR_OK);
 	assert_string_equal(i18n_get("a", LANG_KO), "ㄱ");
 	assert_string_equal(i18n_get("b", LANG_EN), "B");
+	assert_string_equal(i18n_get("b", LANG_BOTH), "ㄴ");   /* primary */
 	assert_string_equal(i18n_get("zzz", LANG_EN), "zzz");
 	assert_true(i18n_has("a"));
 	assert_false(i18n_has("c"));
@@ -140,6 +197,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_choose),
+		cmocka_unit_test(test_primary),
+		cmocka_unit_test(test_put),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_load_dir),
 	};

@@ -31,6 +31,8 @@ static void test_allowlists(void **state)
 		{ prefs_theme, "\"dark\"", NULL },
 		{ prefs_lang, "ko", "ko" }, { prefs_lang, "en", "en" },
 		{ prefs_lang, "en-US", NULL }, { prefs_lang, "kor", NULL },
+		{ prefs_lang, "both", "both" }, { prefs_lang, "Both", NULL },
+		{ prefs_lang, "both ", NULL }, { prefs_lang, "bo", NULL },
 		{ prefs_sort, "name", "name" },
 		{ prefs_sort, "price-asc", "price-asc" },
 		{ prefs_sort, "price-desc", "price-desc" },

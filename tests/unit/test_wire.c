@@ -151,7 +151,8 @@ static void ctx_for(struct ctx *c, const char *cookie, enum lang lang)
 	assert_int_equal(unit_request(&c->req, "GET", "/",
 				      cookie ? "HTTP_COOKIE" : NULL, cookie,
 				      NULL, NULL), ERR_OK);
-	c->lang = lang;
+	c->shown = lang;
+	c->lang = i18n_primary(lang);
 	c->now = 1800000000LL;
 }
 
@@ -232,6 +233,16 @@ static void test_render_nothing(void **state)
 	html = render(&c);
 	assert_int_equal(count_key(html, "wire.miss.idle", LANG_KO, "p"), 1);
 	assert_int_equal(count_key(html, "wire.miss.none", LANG_KO, "p"), 0);
+	assert_int_equal(count(html, " lang=\"en\""), 0);   /* Korean only */
+	free(html);
+	ctx_done(&c);
+	/* lang=both: the paragraphs in two columns, Korean first */
+	ctx_for(&c, NULL, LANG_BOTH);
+	html = render(&c);
+	assert_int_equal(count_key(html, "wire.no_cookies", LANG_BOTH, "p"), 1);
+	assert_int_equal(count(html, "<div class=\"both\"><p lang=\"ko\">"),
+			 count(html, "<p lang=\"en\">"));
+	assert_true(count(html, "<div class=\"both\">") >= 4);
 	free(html);
 	ctx_done(&c);
 }
@@ -340,8 +351,9 @@ static void test_render_stored(void **state)
 	c.store_failed = "wire.store.touch_failed";
 	html = render(&c);
 	/* only the first 16 hex digits of the hash */
-	assert_int_equal(count(html, "<tr><th>id_hash</th><td><code>"
-			       "abababababababab…</code></td></tr>"), 1);
+	assert_int_equal(count(html, "<tr><th>hash of the ID (<code>id_hash"
+			       "</code>)</th><td><code>abababababababab…</code>"
+			       "</td></tr>"), 1);
 	assert_int_equal(count(html, "<td>7 (<code>al&lt;ice</code>, user)"
 			       "</td>"), 1);
 	assert_int_equal(count(html, "<time>2027-01-15 16:58:30 KST</time> "
@@ -352,8 +364,8 @@ static void test_render_stored(void **state)
 			       "1800000000\">(in 29m 59s)</span>"), 1);
 	assert_int_equal(count(html, ">(in 1d 0h)</span>"), 1);
 	assert_int_equal(count(html, ">(now)</span>"), 1);
-	assert_int_equal(count(html, "<tr><th>persistent</th><td>1</td></tr>"),
-			 1);
+	assert_int_equal(count(html, "<tr><th>remember me (<code>persistent"
+			       "</code>)</th><td>1</td></tr>"), 1);
 	/* the data as JSON, escaped */
 	assert_int_equal(count(html, "<pre class=\"raw json\">{\n  &quot;"
 			       "note&quot;: &quot;&lt;i&gt;\\&quot;&quot;\n}"

@@ -5,8 +5,9 @@
 "use strict";
 (function () {
   var LAB_PATHS = ["/lab/limits/", "/lab/path/", "/lab/"];
-  // This static page is in both languages at once, and so is its script.
-  function t(ko, en) { return ko + " · " + en; }
+  // A static page: lang.js picked its language (?lang=, the lang cookie,
+  // the browser's), or both when it could not run.
+  function t(ko, en) { return siteLang.t(ko, en); }
   // The site's own cookies are never touched here.
   var KEEP = { sid: 1, theme: 1, lang: 1, sort: 1, visitId: 1,
                hideNotice: 1 };

@@ -28,7 +28,7 @@
   };
 
   function $(id) { return document.getElementById(id); }
-  function t(ko, en) { return lang === 'ko' ? ko : en; }
+  function t(ko, en) { return siteLang.t(ko, en); }
   function text(id, s) { $(id).textContent = s; }
   function bytes(n) { return n + t('바이트', ' bytes'); }
 

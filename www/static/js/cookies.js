@@ -7,8 +7,7 @@
 // the server filled in the page's language), or from t() below.
 "use strict";
 (function () {
-  var lang = document.documentElement.lang;
-  function t(ko, en) { return lang === "ko" ? ko : en; }
+  function t(ko, en) { return siteLang.t(ko, en); }
 
   function showDocCookie() {
     var box = document.getElementById("doc-cookie");

@@ -14,12 +14,11 @@
   var form = document.getElementById('costs-gw-form');
   if (!form) return;
   var CALLS = 20;
-  var lang = document.documentElement.lang;
   var button = document.getElementById('costs-gw-run');
   var statusEl = document.getElementById('costs-gw-status');
   var table = document.getElementById('costs-gw-table');
 
-  function t(ko, en) { return lang === 'ko' ? ko : en; }
+  function t(ko, en) { return siteLang.t(ko, en); }
 
   function say(text, state) {
     statusEl.hidden = false;

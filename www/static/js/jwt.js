@@ -39,7 +39,7 @@
     function (el) { words[el.getAttribute('data-w')] = el.textContent.trim(); });
 
   function $(id) { return document.getElementById(id); }
-  function t(ko, en) { return lang === 'ko' ? ko : en; }
+  function t(ko, en) { return siteLang.t(ko, en); }
   function word(group, w) { return words[group + ':' + w] || ''; }
   function serverNow() { return Date.now() / 1000 + skew; }
 

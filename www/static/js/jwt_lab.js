@@ -14,9 +14,8 @@
   var meaning = document.getElementById('forge-meaning');
   if (!tokEl || !button || !out) return;
   var token = tokEl.getAttribute('data-token');
-  var lang = document.documentElement.lang;
 
-  function t(ko, en) { return lang === 'ko' ? ko : en; }
+  function t(ko, en) { return siteLang.t(ko, en); }
 
   function word(reason) {
     var found = '';

@@ -19,10 +19,9 @@
   var token = el.getAttribute('data-token');
   var memory = null;
   var runs = 0;
-  var lang = document.documentElement.lang;
 
   function $(id) { return document.getElementById(id); }
-  function t(ko, en) { return lang === 'ko' ? ko : en; }
+  function t(ko, en) { return siteLang.t(ko, en); }
 
   function refresh() {
     $('storage-local-state').textContent = localStorage.getItem('lab_token') ?

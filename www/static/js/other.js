@@ -5,8 +5,9 @@
 "use strict";
 (function () {
   var MODES = ["none", "star", "origin", "credentials"];
-  // This static page is in both languages at once, and so is its script.
-  function t(ko, en) { return ko + " · " + en; }
+  // A static page: lang.js picked its language (?lang=, the lang cookie,
+  // the browser's), or both when it could not run.
+  function t(ko, en) { return siteLang.t(ko, en); }
 
   function mainOrigin() {
     var m = new URLSearchParams(window.location.search).get("main") || "";

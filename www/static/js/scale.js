@@ -14,10 +14,8 @@
   if (!form) return;
 
   var access = null;          // the JWT: memory only
-  var lang = document.documentElement.lang;
-
   function $(id) { return document.getElementById(id); }
-  function t(ko, en) { return lang === 'ko' ? ko : en; }
+  function t(ko, en) { return siteLang.t(ko, en); }
 
   /* Why a node refused the JWT (token_reason_text, "no token"). */
   var REASON_KO = {
@@ -30,7 +28,7 @@
     'issued before a revocation': '폐기 전에 발급됨',
     'no such account': '없는 계정'
   };
-  function reason(r) { return lang === 'ko' && REASON_KO[r] ? REASON_KO[r] : r; }
+  function reason(r) { return REASON_KO[r] ? t(REASON_KO[r], r) : r; }
   function say(s) { $('scale-login-out').textContent = s; }
 
   /* The node a sticky front picks: the scale_node cookie, else A. */
@@ -121,12 +119,12 @@
     $('scale-summary').textContent = '';
     function next() {
       if (i === 6) {
-        $('scale-summary').textContent = lang === 'ko' ?
+        $('scale-summary').textContent = t(
           '요청 6개 가운데 알아본 요청은 노드 메모리 세션 ' + counts.local +
           '개, 공유 저장소 세션 ' + counts.shared + '개, JWT ' + counts.jwt +
-          '개입니다.' :
+          '개입니다.',
           'Of 6 requests, recognised: node-local ' + counts.local +
-          ', shared store ' + counts.shared + ', JWT ' + counts.jwt;
+          ', shared store ' + counts.shared + ', JWT ' + counts.jwt);
         return null;
       }
       var n = sticky ? stickyNode() : (i % 2 ? 'b' : 'a');
