@@ -69,7 +69,7 @@ static enum err step_text(struct ctx *c, struct tmpl_vars *row,
 	char key[64];
 
 	snprintf(key, sizeof(key), "course.%s.%s", s->id, part);
-	return tmpl_set_i18n(row, part, key, c->lang);
+	return tmpl_set_i18n(row, part, key, c->shown);
 }
 
 /*
@@ -189,8 +189,8 @@ static enum err course_state(struct ctx *c)
 		if (json_array_append_new(steps, json_pack(
 			"{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:I, s:b}",
 			"id", s->id, "ids", s->ids, "href", s->href,
-			"title", i18n_get(key, c->lang),
-			"facts", i18n_get(fkey, c->lang),
+			"title", i18n_get(key, c->shown),
+			"facts", i18n_get(fkey, c->shown),
 			"class", !!(s->paths & COURSE_CLASS),
 			"self", !!(s->paths & COURSE_SELF),
 			"ticked", at != 0, "at", (json_int_t)at,
@@ -211,9 +211,9 @@ static enum err course_state(struct ctx *c)
 				      "steps", steps, "ticked", ticked,
 				      "forged", forged, "cookie", cookie,
 				      "labels", "facts",
-				      i18n_get("course.facts", c->lang),
+				      i18n_get("course.facts", c->shown),
 				      "off", i18n_get("course.projector.off",
-						      c->lang)));
+						      c->shown)));
 }
 
 /*
@@ -227,9 +227,9 @@ static enum err handout(struct ctx *c)
 	enum err e;
 
 	if (lang && !strcmp(lang, "ko"))
-		c->lang = LANG_KO;
+		c->lang = c->shown = LANG_KO;
 	else if (lang && !strcmp(lang, "en"))
-		c->lang = LANG_EN;
+		c->lang = c->shown = LANG_EN;
 	else if (lang) {
 		c->error_key = "course.bad_lang";
 		return ERR_INVAL;
@@ -283,7 +283,7 @@ static enum err set_counts(struct ctx *c, json_t *counts)
 		    (e = tmpl_set(row, "ids", s->ids)) ||
 		    (e = tmpl_set(row, "in_class", s->paths & COURSE_CLASS ?
 				  "1" : "")) ||
-		    (e = tmpl_set_i18n(row, "title", key, c->lang)) ||
+		    (e = tmpl_set_i18n(row, "title", key, c->shown)) ||
 		    (e = tmpl_setf(row, "count", "%lld", (long long)
 				   json_integer_value(json_object_get(
 					   one, "count")))))

@@ -313,7 +313,7 @@ static const char *reason_label(const struct ctx *c, const char *reason)
 	char key[64];
 
 	snprintf(key, sizeof(key), "revoke.reason.%s", reason);
-	return i18n_has(key) ? i18n_get(key, c->lang) : reason;
+	return i18n_has(key) ? i18n_get(key, c->shown) : reason;
 }
 
 /* The JWT side of the account: live families and the token version. */

@@ -666,7 +666,7 @@ static enum err set_exchange(struct ctx *c, struct tmpl_vars *v)
 		goto out;
 	for (i = 0; (key = i18n_key_at(i)); i++)
 		if (!strncmp(key, "seq.", 4) &&
-		    put(words, key + 4, json_string(i18n_get(key, c->lang))))
+		    put(words, key + 4, json_string(i18n_get(key, c->shown))))
 			goto out;
 	if (put(x, "words", json_incref(words)) ||
 	    !(text = json_dumps(x, JSON_COMPACT | JSON_ESCAPE_SLASH)))

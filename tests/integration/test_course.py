@@ -122,7 +122,8 @@ def test_course_page_orders_every_scenario(csite):
     for part in ("goal", "do", "devtools", "question", "check"):
         assert page.count(f"<dt>{ {'goal': 'Goal', 'do': 'What to do', 'devtools': 'Look in devtools', 'question': 'Question', 'check': 'What the server checks'}[part]}</dt>") == 9
     assert page.count('class="keyfacts"') == 9
-    assert "Application → Cookies → <code>sid</code>: HttpOnly ✓" in page
+    assert ("<code>Application → Cookies</code> → <code>sid</code>: "
+            "HttpOnly ✓") in page
     selfp = s.get("/course?path=self").text
     assert selfp.count('class="course-step') == 17
     hrefs = set(re.findall(r'<a class="button" href="([^"]+)"', selfp))
